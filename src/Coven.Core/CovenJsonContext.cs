@@ -26,6 +26,7 @@ namespace Coven.Core;
 [JsonSerializable(typeof(CapabilitiesResponse))]
 [JsonSerializable(typeof(ActionRequest))]
 [JsonSerializable(typeof(RitualScheduleDto))]
+[JsonSerializable(typeof(RitualSelectorDto))]
 [JsonSerializable(typeof(RitualScheduleRequest))]
 [JsonSerializable(typeof(RitualSchedulesResponse))]
 [JsonSerializable(typeof(RitualRunResponse))]

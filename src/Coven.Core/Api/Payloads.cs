@@ -9,7 +9,7 @@ public sealed record OutputPayload
 
 public sealed record ExitPayload(int? ExitCode, string? Signal, string Status);
 
-public sealed record LifecyclePayload(string From, string To, string Trigger, string? Reason);
+public sealed record LifecyclePayload(string? From, string To, string Trigger, string? Reason);
 
 public sealed record ResizePayload(int Cols, int Rows);
 
