@@ -93,6 +93,10 @@ public sealed partial class TerminalScreen
 
     internal Scrollback ScrollbackStore => _scrollback;
 
+    internal Cell CellAt(int row, int column) => _buffer.At(row, column);
+
+    internal bool IsRowWrapped(int row) => _buffer.IsWrapped(row);
+
     /// <summary>Returns the rendered visible screen.</summary>
     public ScreenSnapshot Snapshot()
     {
