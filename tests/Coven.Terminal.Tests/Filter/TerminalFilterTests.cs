@@ -8,7 +8,7 @@ public sealed class TerminalFilterTests
     [InlineData("\e[c", "\e[?62;22c")]
     [InlineData("\e[0c", "\e[?62;22c")]
     [InlineData("\e[5n", "\e[0n")]
-    [InlineData("\e[6n", "\e[1;1R")]
+    [InlineData("\e[6n", "\e[1;7R")]
     [InlineData("\e]10;?\a", "\e]10;rgb:dddd/dddd/dddd\a")]
     [InlineData("\e]10;?\e\\", "\e]10;rgb:dddd/dddd/dddd\e\\")]
     [InlineData("\e]11;?\a", "\e]11;rgb:0000/0000/0000\a")]

@@ -39,7 +39,7 @@ public sealed class FuzzTests
 
         // Random bytes print many combining marks, titles and scrollback rows; everything is bounded, so
         // 5 MB of input must not allocate anything near its own size times a large factor.
-        Assert.True(allocated < 64L * 1024 * 1024, $"allocated {allocated} bytes");
+        Assert.True(allocated < 16L * 1024 * 1024, $"allocated {allocated} bytes");
         var snapshot = screen.Snapshot();
         Assert.Equal(24, snapshot.Lines.Count);
         Assert.InRange(snapshot.CursorRow, 0, 23);

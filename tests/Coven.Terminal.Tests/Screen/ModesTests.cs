@@ -53,8 +53,8 @@ public sealed class ModesTests
     [Fact]
     public void DecSet_SeveralModesInOneSequence_AllApply()
     {
-        var s = Vt.Screen("\e[?25;2004;1049h");
-        Assert.False(s.CursorVisible);
+        var s = Vt.Screen("\e[?25l\e[?25;2004;1049h");
+        Assert.True(s.CursorVisible);
         Assert.True(s.BracketedPaste);
         Assert.True(s.AltScreen);
     }

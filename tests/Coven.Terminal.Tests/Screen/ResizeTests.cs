@@ -42,7 +42,7 @@ public sealed class ResizeTests
     [Fact]
     public void Resize_OnAltScreen_ResizesBothScreens()
     {
-        var s = Vt.Screen("main\e[?1049halt", columns: 6, rows: 2);
+        var s = Vt.Screen("main\e[?1049h\e[Halt", columns: 6, rows: 2);
         s.Resize(10, 3);
         Assert.Equal(["alt", "", ""], s.Snapshot().Lines);
         s.Write("\e[?1049l");
