@@ -50,6 +50,10 @@ internal static class CharWidth
         0x1FA70, 0x1FAFF, 0x20000, 0x2FFFD, 0x30000, 0x3FFFD,
     ];
 
+    // Widths of the whole BMP, precomputed from the ranges above (declared after them on purpose:
+    // static initializers run in order). 64 KiB buys a single load per character on the hot path.
+    private static readonly byte[] Bmp = BuildBmp();
+
     public static int Of(int codepoint)
     {
         if (codepoint < 0x300)
@@ -57,6 +61,22 @@ internal static class CharWidth
             return 1;
         }
 
+        return codepoint < 0x10000 ? Bmp[codepoint] : Compute(codepoint);
+    }
+
+    private static byte[] BuildBmp()
+    {
+        var table = new byte[0x10000];
+        for (int c = 0; c < table.Length; c++)
+        {
+            table[c] = (byte)(c < 0x300 ? 1 : Compute(c));
+        }
+
+        return table;
+    }
+
+    private static int Compute(int codepoint)
+    {
         if (InRanges(ZeroWidth, codepoint))
         {
             return 0;

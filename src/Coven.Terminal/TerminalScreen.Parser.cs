@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Coven.Terminal;
@@ -47,6 +48,33 @@ public sealed partial class TerminalScreen
                 if (i > start)
                 {
                     PrintAscii(data[start..i]);
+                    continue;
+                }
+
+                // Whole multi-byte characters inside this buffer skip the byte-wise decoder; invalid or
+                // split sequences take the slow path, which keeps state across calls.
+                if (i < data.Length && data[i] >= 0xC2
+                    && Rune.DecodeFromUtf8(data[i..], out var rune, out int consumed) == OperationStatus.Done)
+                {
+                    Print(rune.Value);
+                    i += consumed;
+                    continue;
+                }
+            }
+            else if (_state is ParserState.CsiParam or ParserState.CsiEntry)
+            {
+                // Parameters dominate TUI output (cursor addressing, colours): digits and separators
+                // are consumed here without the general state dispatch.
+                int start = i;
+                while (i < data.Length && ((uint)(data[i] - '0') <= 9 || data[i] == ';'))
+                {
+                    Param(data[i]);
+                    i++;
+                }
+
+                if (i > start)
+                {
+                    _state = ParserState.CsiParam;
                     continue;
                 }
             }
