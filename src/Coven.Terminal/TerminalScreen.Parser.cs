@@ -60,11 +60,19 @@ public sealed partial class TerminalScreen
                     i += consumed;
                     continue;
                 }
+
+                // CSI is most of what TUIs send: enter it directly instead of through the escape state.
+                if (i + 1 < data.Length && data[i] == 0x1B && data[i + 1] == '[')
+                {
+                    EnterCsi();
+                    i += 2;
+                    continue;
+                }
             }
             else if (_state is ParserState.CsiParam or ParserState.CsiEntry)
             {
-                // Parameters dominate TUI output (cursor addressing, colours): digits and separators
-                // are consumed here without the general state dispatch.
+                // Parameters dominate TUI output (cursor addressing, colours): digits, separators and
+                // the final byte are handled here without the general state dispatch.
                 int start = i;
                 while (i < data.Length && ((uint)(data[i] - '0') <= 9 || data[i] == ';'))
                 {
@@ -75,6 +83,18 @@ public sealed partial class TerminalScreen
                 if (i > start)
                 {
                     _state = ParserState.CsiParam;
+                }
+
+                if (i < data.Length && data[i] >= 0x40 && data[i] <= 0x7E)
+                {
+                    _state = ParserState.Ground;
+                    CsiDispatch(data[i]);
+                    i++;
+                    continue;
+                }
+
+                if (i > start || i == data.Length)
+                {
                     continue;
                 }
             }
