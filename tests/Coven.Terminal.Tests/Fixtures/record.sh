@@ -9,6 +9,7 @@
 # Without KEYS the script waits for COMMAND to finish. With KEYS it waits SETTLE_SECONDS, sends each
 # KEYS argument with `tmux send-keys` (waiting SETTLE_SECONDS after each), and captures while the
 # program is still running (for full-screen programs such as vim and less).
+# The commands behind the committed fixtures are in README.md next to this script.
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 name=$1 cols=$2 rows=$3 cmd=$4
