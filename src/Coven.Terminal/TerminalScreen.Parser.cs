@@ -253,6 +253,13 @@ public sealed partial class TerminalScreen
             _state = ParserState.Ground;
             EscDispatch(b);
         }
+        else if (b >= 0x80)
+        {
+            // Text right after a stray ESC: the escape is abandoned and the character printed, rather
+            // than letting the next ASCII byte be taken as an escape final.
+            _state = ParserState.Ground;
+            Ground(b);
+        }
     }
 
     private void EscapeIntermediate(byte b)

@@ -40,4 +40,11 @@ public sealed class Utf8Tests
         s.Feed([0x61, 0xC2, 0x9B, 0x62]);
         Assert.Equal("ab", s.Line(0));
     }
+
+    [Fact]
+    public void Feed_Utf8AfterStrayEscape_PrintsCharacterAndFollowingText()
+    {
+        var s = Vt.Screen("\e\u00e9x", columns: 5, rows: 1);
+        Assert.Equal("\u00e9x", s.Line(0));
+    }
 }
