@@ -69,4 +69,14 @@ public sealed class ResizeTests
         Assert.True(s.Rows >= 1);
         s.Write("hello\r\nworld");
     }
+
+    [Fact]
+    public void Resize_Huge_IsClampedToBound()
+    {
+        var s = new TerminalScreen(80, 24);
+        s.Resize(100_000, 100_000);
+        Assert.Equal(1024, s.Columns);
+        Assert.Equal(512, s.Rows);
+        Assert.Equal(512, s.Snapshot().Lines.Count);
+    }
 }
