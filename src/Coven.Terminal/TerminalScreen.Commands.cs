@@ -402,7 +402,14 @@ public sealed partial class TerminalScreen
     {
         var row = _buffer.Row(_row);
         n = Math.Min(n, Columns - _column);
-        FixWideBoundary(row, _column, 1);
+
+        // Inserting inside a wide character splits it; inserting before one moves it whole.
+        if (row[_column].Width == 0 && _column > 0)
+        {
+            row[_column - 1] = Cell.Blank(row[_column - 1].Style);
+            row[_column] = Cell.Blank(row[_column].Style);
+        }
+
         row[_column..^n].CopyTo(row[(_column + n)..]);
         row.Slice(_column, n).Fill(Cell.Blank(EraseStyle));
         if (row[^1].Width == 2)

@@ -62,4 +62,18 @@ public sealed class WideCharTests
         Assert.Equal("│日本語│ok", s.Line(0));
         Assert.Equal(10, s.CursorColumn);
     }
+
+    [Fact]
+    public void InsertCharacter_BeforeWide_MovesItWhole()
+    {
+        var s = Vt.Screen("a中b\e[2G\e[@", columns: 6, rows: 1);
+        Assert.Equal("a 中b", s.Line(0));
+    }
+
+    [Fact]
+    public void InsertCharacter_InsideWide_BlanksIt()
+    {
+        var s = Vt.Screen("a中b\e[3G\e[@", columns: 6, rows: 1);
+        Assert.Equal("a   b", s.Line(0));
+    }
 }
