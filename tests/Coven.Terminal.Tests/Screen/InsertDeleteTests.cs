@@ -29,7 +29,7 @@ public sealed class InsertDeleteTests
     {
         var s = Vt.Screen("1\r\n2\r\n3\r\n4\e[2;3H\e[2L", columns: 5, rows: 4);
         Assert.Equal(["1", "", "", "2"], s.Snapshot().Lines);
-        Assert.Equal((1, 0), s.Cursor());
+        Assert.Equal((1, 2), s.Cursor());
     }
 
     [Fact]
@@ -52,5 +52,17 @@ public sealed class InsertDeleteTests
     {
         var s = Vt.Screen("-\e[4b|", columns: 10, rows: 1);
         Assert.Equal("-----|", s.Line(0));
+    }
+
+    [Theory]
+    [InlineData("a\e[2b\e[2bX", "aaaX")]
+    [InlineData("b\r\e[3bY", "Y")]
+    [InlineData("c\e[1m\e[2bZ", "cZ")]
+    [InlineData("d\e[Ce\e[2b", "d eee")]
+    public void RepeatCharacter_AfterAnotherControl_RepeatsNothing(string input, string expected)
+    {
+        // Expected values are what tmux 3.3a shows for the same input.
+        var s = Vt.Screen(input, columns: 10, rows: 1);
+        Assert.Equal(expected, s.Line(0));
     }
 }

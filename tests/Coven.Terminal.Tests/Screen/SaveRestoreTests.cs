@@ -32,4 +32,11 @@ public sealed class SaveRestoreTests
         var s = Vt.Screen("\e(0\e7\e(Bq\e8q", columns: 5, rows: 1);
         Assert.Equal("─", s.Line(0));
     }
+
+    [Fact]
+    public void Restore_AfterAutowrapChange_KeepsCurrentAutowrap()
+    {
+        var s = Vt.Screen("\e7\e[?7l\e8abcdefg", columns: 5, rows: 2);
+        Assert.Equal(["abcdg", ""], s.Snapshot().Lines);
+    }
 }
