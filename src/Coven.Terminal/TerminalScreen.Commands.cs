@@ -76,6 +76,12 @@ public sealed partial class TerminalScreen
 
     private void TabForward(int count)
     {
+        // At the last column a tab cannot move, and a pending wrap stays pending (as in tmux).
+        if (_column >= Columns - 1)
+        {
+            return;
+        }
+
         _pendingWrap = false;
         for (int n = 0; n < count && _column < Columns - 1; n++)
         {
@@ -391,7 +397,8 @@ public sealed partial class TerminalScreen
                 break;
         }
 
-        _pendingWrap = false;
+        // A pending wrap survives erasing (tmux, st and alacritty agree): the next character still
+        // goes to the next line.
     }
 
     private void EraseChars(int n)

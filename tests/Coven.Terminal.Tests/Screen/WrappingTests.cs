@@ -64,4 +64,18 @@ public sealed class WrappingTests
         var s = Vt.Screen(new string('x', 23), columns: 5, rows: 6);
         Assert.Equal(["xxxxx", "xxxxx", "xxxxx", "xxxxx", "xxx", ""], s.Snapshot().Lines);
     }
+
+    [Fact]
+    public void EraseInLine_DuringPendingWrap_KeepsWrapPending()
+    {
+        var s = Vt.Screen("abcde\e[2Kx", columns: 5, rows: 3);
+        Assert.Equal(["", "x", ""], s.Snapshot().Lines);
+    }
+
+    [Fact]
+    public void Tab_DuringPendingWrap_KeepsWrapPending()
+    {
+        var s = Vt.Screen("abcde\tx", columns: 5, rows: 3);
+        Assert.Equal(["abcde", "x", ""], s.Snapshot().Lines);
+    }
 }
