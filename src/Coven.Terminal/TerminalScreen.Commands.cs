@@ -17,6 +17,13 @@ public sealed partial class TerminalScreen
                 {
                     _column--;
                 }
+                else if (_row > 0 && _buffer.IsWrapped(_row - 1))
+                {
+                    // Backspace at the start of a soft-wrapped continuation goes back to the end of the
+                    // previous row, as tmux does (xterm only with reverse-wraparound mode 45).
+                    _row--;
+                    _column = Columns - 1;
+                }
 
                 break;
             case 0x09:

@@ -78,4 +78,18 @@ public sealed class WrappingTests
         var s = Vt.Screen("abcde\tx", columns: 5, rows: 3);
         Assert.Equal(["abcde", "x", ""], s.Snapshot().Lines);
     }
+
+    [Fact]
+    public void Backspace_AtStartOfWrappedContinuation_GoesToEndOfPreviousRow()
+    {
+        var s = Vt.Screen("abcdef\b\bX", columns: 5, rows: 3);
+        Assert.Equal(["abcdX", "f", ""], s.Snapshot().Lines);
+    }
+
+    [Fact]
+    public void Backspace_AtStartOfHardLine_StaysAtColumnZero()
+    {
+        var s = Vt.Screen("abcde\r\nf\b\bX", columns: 5, rows: 3);
+        Assert.Equal(["abcde", "X", ""], s.Snapshot().Lines);
+    }
 }
