@@ -1,0 +1,11 @@
+namespace Coven.Core.Api;
+
+/// <summary>The error envelope of api.md: <c>{"error": {"code", "message", "details"}}</c>.</summary>
+public sealed record ErrorEnvelope(ApiError Error);
+
+public sealed record ApiError
+{
+    public required string Code { get; init; }
+    public required string Message { get; init; }
+    public Dictionary<string, object?>? Details { get; init; }
+}

@@ -1,0 +1,32 @@
+namespace Coven.Core.Api;
+
+public sealed record HealthResponse
+{
+    public bool Ok { get; init; } = true;
+    public string ApiVersion { get; init; } = "coven.daemon.v1";
+    public required string CovenVersion { get; init; }
+    public required DaemonInfo Daemon { get; init; }
+    public required HealthCapabilities Capabilities { get; init; }
+}
+
+public sealed record DaemonInfo
+{
+    public required int Pid { get; init; }
+    public required string StartedAt { get; init; }
+    public required string Socket { get; init; }
+    public string? Version { get; init; }
+}
+
+/// <summary>A flag is true only when the feature works in this build.</summary>
+public sealed record HealthCapabilities
+{
+    public bool Sessions { get; init; }
+    public bool Events { get; init; }
+    public bool EventCursor { get; init; }
+    public bool StructuredErrors { get; init; }
+    public bool Streaming { get; init; }
+    public bool Rituals { get; init; }
+    public bool ControlPlane { get; init; }
+    public bool Screen { get; init; }
+    public bool CastCodes { get; init; }
+}

@@ -1,0 +1,40 @@
+namespace Coven.Core.Api;
+
+public sealed record LaunchRequest
+{
+    public string? ProjectRoot { get; init; }
+    public string? Cwd { get; init; }
+    public string? Harness { get; init; }
+    public string? Prompt { get; init; }
+    public string? Title { get; init; }
+    public string? Model { get; init; }
+    public int? Cols { get; init; }
+    public int? Rows { get; init; }
+}
+
+public sealed record InputRequest
+{
+    public string? Data { get; init; }
+    public string? DataBase64 { get; init; }
+}
+
+public sealed record ResizeRequest
+{
+    public int? Cols { get; init; }
+    public int? Rows { get; init; }
+}
+
+public sealed record KillRequest
+{
+    public string? Signal { get; init; }
+    public int? GraceMs { get; init; }
+}
+
+public sealed record SacrificeRequest
+{
+    public bool? Confirm { get; init; }
+}
+
+public sealed record AcceptedResponse(bool Accepted);
+
+public sealed record SacrificeResponse(string Sacrificed, long EventsDeleted);

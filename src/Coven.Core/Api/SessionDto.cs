@@ -1,0 +1,60 @@
+namespace Coven.Core.Api;
+
+/// <summary>The wire form of a session record (api.md). Field names are a compatibility contract.</summary>
+public sealed record SessionDto
+{
+    public required string Id { get; init; }
+    public required string ProjectRoot { get; init; }
+    public required string Cwd { get; init; }
+    public required string Harness { get; init; }
+    public required string Title { get; init; }
+    public required string Status { get; init; }
+    public int? ExitCode { get; init; }
+    public string? ExitSignal { get; init; }
+    public string? EndReason { get; init; }
+    public bool Archived { get; init; }
+    public required string CreatedAt { get; init; }
+    public required string UpdatedAt { get; init; }
+    public required IReadOnlyList<string> AllowedActions { get; init; }
+
+    // Additive fields (v1 allows additions).
+    public string? Prompt { get; init; }
+    public string? Model { get; init; }
+    public string? Familiar { get; init; }
+    public string? ResumedFrom { get; init; }
+    public string? ArchivedFrom { get; init; }
+    public string? Message { get; init; }
+    public int? LanePid { get; init; }
+    public int? HarnessPid { get; init; }
+    public int Cols { get; init; }
+    public int Rows { get; init; }
+
+    public static SessionDto From(SessionRecord s) => new()
+    {
+        Id = s.Id.Value,
+        ProjectRoot = s.ProjectRoot,
+        Cwd = s.Cwd,
+        Harness = s.Harness,
+        Title = s.Title,
+        Status = WireNames.Of(s.Status),
+        ExitCode = s.Exit?.Code,
+        ExitSignal = s.Exit?.SignalName,
+        EndReason = s.EndReason is { } r ? WireNames.Of(r) : null,
+        Archived = s.Status == SessionStatus.Archived,
+        CreatedAt = Timestamps.Of(s.CreatedAt),
+        UpdatedAt = Timestamps.Of(s.UpdatedAt),
+        AllowedActions = SessionLifecycle.AllowedActions(s.Status),
+        Prompt = s.Prompt,
+        Model = s.Model,
+        Familiar = s.Familiar,
+        ResumedFrom = s.ResumedFrom?.Value,
+        ArchivedFrom = s.ArchivedFrom is { } a ? WireNames.Of(a) : null,
+        Message = s.Message,
+        LanePid = s.Lane?.Pid,
+        HarnessPid = s.HarnessProcess?.Pid,
+        Cols = s.Columns,
+        Rows = s.Rows,
+    };
+}
+
+public sealed record SessionListResponse(IReadOnlyList<SessionDto> Sessions, string? NextCursor);

@@ -1,0 +1,12 @@
+namespace Coven.Core;
+
+/// <summary>One registered harness in harnesses.json.</summary>
+public sealed record HarnessConfigEntry
+{
+    public string? Id { get; init; }
+    public string? Label { get; init; }
+    public string? Executable { get; init; }
+    public IReadOnlyList<string>? Args { get; init; }
+    public IReadOnlyList<string>? PromptArgs { get; init; }
+    public IReadOnlyList<string>? ModelArgs { get; init; }
+}

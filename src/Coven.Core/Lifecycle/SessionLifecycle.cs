@@ -1,0 +1,114 @@
+using Stateless;
+using Stateless.Graph;
+
+namespace Coven.Core;
+
+/// <summary>
+/// The session lifecycle (lifecycle.md) as a Stateless machine over externally stored state. A fresh machine is
+/// built per operation over the status just read from the store; the store then persists the decision with a
+/// compare-and-set. The allowed actions of any state are read from this machine, never from a second table.
+/// </summary>
+public static class SessionLifecycle
+{
+    /// <summary>Decides whether <paramref name="trigger"/> may fire in <paramref name="current"/>.</summary>
+    /// <param name="archivedFrom">For an archived session, the status Summon restores.</param>
+    /// <param name="exit">For <see cref="SessionTrigger.Exited"/>: how the harness ended.</param>
+    public static TransitionDecision Decide(SessionStatus current, SessionTrigger trigger, SessionStatus? archivedFrom = null, ExitStatus? exit = null)
+    {
+        var state = current;
+        var machine = Build(() => state, s => state = s, archivedFrom, out var exited);
+        var rejected = false;
+        machine.OnUnhandledTrigger((_, _) => rejected = true);
+
+        if (trigger == SessionTrigger.Exited)
+        {
+            machine.Fire(exited, exit ?? new ExitStatus(null, null));
+        }
+        else if (trigger == SessionTrigger.Summon && archivedFrom is null && current == SessionStatus.Archived)
+        {
+            // An archived row without its previous status is corrupt; refuse rather than guess.
+            rejected = true;
+        }
+        else
+        {
+            machine.Fire(trigger);
+        }
+
+        return new TransitionDecision
+        {
+            Permitted = !rejected,
+            From = current,
+            To = rejected ? current : state,
+            Trigger = trigger,
+            AllowedActions = AllowedActions(current),
+        };
+    }
+
+    /// <summary>The user-facing actions whose triggers the machine permits in <paramref name="status"/>.</summary>
+    public static IReadOnlyList<string> AllowedActions(SessionStatus status)
+    {
+        var state = status;
+        var machine = Build(() => state, s => state = s, SessionStatus.Finished, out _);
+        var permitted = machine.GetInfo().States.First(s => (SessionStatus)s.UnderlyingState == status);
+        var triggers = permitted.Transitions.Select(t => (SessionTrigger)t.Trigger.UnderlyingTrigger)
+            .Concat(permitted.FixedTransitions.Select(t => (SessionTrigger)t.Trigger.UnderlyingTrigger))
+            .Concat(permitted.DynamicTransitions.Select(t => (SessionTrigger)t.Trigger.UnderlyingTrigger))
+            .Distinct()
+            .Order();
+        var actions = new List<string>();
+        foreach (var trigger in triggers)
+        {
+            if (SessionActions.ForTrigger(trigger) is { } action)
+            {
+                actions.Add(action);
+            }
+        }
+
+        return actions;
+    }
+
+    /// <summary>The machine rendered as a Mermaid state diagram (docs/session-lifecycle.md embeds it).</summary>
+    public static string MermaidDiagram()
+    {
+        var state = SessionStatus.Pending;
+        var machine = Build(() => state, s => state = s, null, out _);
+        return MermaidGraph.Format(machine.GetInfo());
+    }
+
+    private static StateMachine<SessionStatus, SessionTrigger> Build(
+        Func<SessionStatus> read,
+        Action<SessionStatus> write,
+        SessionStatus? archivedFrom,
+        out StateMachine<SessionStatus, SessionTrigger>.TriggerWithParameters<ExitStatus> exited)
+    {
+        var machine = new StateMachine<SessionStatus, SessionTrigger>(read, write, FiringMode.Immediate);
+        exited = machine.SetTriggerParameters<ExitStatus>(SessionTrigger.Exited);
+
+        machine.Configure(SessionStatus.Pending)
+            .Permit(SessionTrigger.Started, SessionStatus.Live)
+            .Permit(SessionTrigger.SpawnFailed, SessionStatus.Failed)
+            .Permit(SessionTrigger.LaunchLost, SessionStatus.Failed)
+            .Permit(SessionTrigger.Kill, SessionStatus.Failed);
+
+        machine.Configure(SessionStatus.Live)
+            .InternalTransition(SessionTrigger.Input, static _ => { })
+            .InternalTransition(SessionTrigger.Resize, static _ => { })
+            .InternalTransition(SessionTrigger.Kill, static _ => { })
+            .PermitDynamic(exited, static exit => exit.IsSuccess ? SessionStatus.Finished : SessionStatus.Failed, "exit code 0 → finished, else failed")
+            .Permit(SessionTrigger.Orphan, SessionStatus.Orphaned);
+
+        foreach (var ended in (SessionStatus[])[SessionStatus.Finished, SessionStatus.Failed, SessionStatus.Orphaned])
+        {
+            machine.Configure(ended)
+                .Permit(SessionTrigger.Archive, SessionStatus.Archived)
+                .InternalTransition(SessionTrigger.Sacrifice, static _ => { });
+        }
+
+        // Sacrifice deletes the row; in the machine it is an internal transition that the store turns into a delete.
+        machine.Configure(SessionStatus.Archived)
+            .PermitDynamic(SessionTrigger.Summon, () => archivedFrom ?? SessionStatus.Archived, "the remembered status")
+            .InternalTransition(SessionTrigger.Sacrifice, static _ => { });
+
+        return machine;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Coven.Core;
+
+/// <summary>Why a session ended.</summary>
+public enum EndReason
+{
+    Exited,
+    Signaled,
+    Killed,
+    SpawnFailed,
+    LaunchLost,
+    LaneLost,
+}

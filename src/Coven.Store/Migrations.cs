@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+
+namespace Coven.Store;
+
+/// <summary>Versioned schema (PRAGMA user_version). Append new steps; never edit a released one.</summary>
+internal static class Migrations
+{
+    private static readonly string[] s_steps =
+    [
+        // 1: sessions, events, ritual schedules
+        """
+        CREATE TABLE sessions (
+            id                 TEXT PRIMARY KEY NOT NULL,
+            project_root       TEXT NOT NULL,
+            cwd                TEXT NOT NULL,
+            harness            TEXT NOT NULL,
+            title              TEXT NOT NULL,
+            prompt             TEXT,
+            model              TEXT,
+            familiar           TEXT,
+            resumed_from       TEXT,
+            status             TEXT NOT NULL CHECK (status IN ('pending','live','finished','failed','orphaned','archived')),
+            archived_from      TEXT CHECK (archived_from IS NULL OR archived_from IN ('finished','failed','orphaned')),
+            exit_code          INTEGER,
+            exit_signal        INTEGER,
+            end_reason         TEXT,
+            message            TEXT,
+            created_at         TEXT NOT NULL,
+            updated_at         TEXT NOT NULL,
+            lane_pid           INTEGER,
+            lane_start_time    INTEGER,
+            harness_pid        INTEGER,
+            harness_start_time INTEGER,
+            cols               INTEGER NOT NULL DEFAULT 120,
+            rows               INTEGER NOT NULL DEFAULT 40,
+            launch_json        TEXT
+        );
+        CREATE INDEX ix_sessions_status ON sessions(status, updated_at);
+        CREATE INDEX ix_sessions_root ON sessions(project_root, id);
+
+        CREATE TABLE events (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            id           TEXT NOT NULL,
+            session_id   TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            kind         TEXT NOT NULL,
+            payload_json TEXT NOT NULL,
+            created_at   TEXT NOT NULL
+        );
+        CREATE INDEX ix_events_session_seq ON events(session_id, seq);
+
+        CREATE TABLE ritual_schedules (
+            id            TEXT PRIMARY KEY NOT NULL,
+            ritual        TEXT NOT NULL CHECK (ritual IN ('archive','summon','sacrifice','sweep')),
+            every_text    TEXT,
+            cron          TEXT,
+            selector_json TEXT NOT NULL,
+            enabled       INTEGER NOT NULL DEFAULT 1,
+            created_at    TEXT NOT NULL,
+            last_run_at   TEXT,
+            next_run_at   TEXT
+        );
+        """,
+    ];
+
+    public static int LatestVersion => s_steps.Length;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        using (var wal = connection.CreateCommand())
+        {
+            // WAL is a property of the file: set once here, kept by every later connection.
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        var version = ReadVersion(connection);
+        if (version > s_steps.Length)
+        {
+            throw new StoreException($"the database schema (version {version}) is newer than this Coven (version {s_steps.Length}); upgrade Coven.");
+        }
+
+        for (var step = version; step < s_steps.Length; step++)
+        {
+            using var tx = connection.BeginTransaction();
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = s_steps[step] + $"\nPRAGMA user_version = {step + 1};";
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+
+    public static int ReadVersion(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,23 @@
+using Coven.Core;
+
+namespace Coven.Store;
+
+/// <summary>Filters for listing sessions. Newest first; archived sessions only when asked.</summary>
+public sealed record SessionQuery
+{
+    public IReadOnlyList<SessionStatus>? Statuses { get; init; }
+    public string? Harness { get; init; }
+    public string? ProjectRoot { get; init; }
+    public bool IncludeArchived { get; init; }
+
+    /// <summary>Only sessions whose id starts with this (the CLI's unique-prefix lookup).</summary>
+    public string? IdPrefix { get; init; }
+
+    /// <summary>Only sessions last updated before this time (rituals' "older than").</summary>
+    public DateTimeOffset? UpdatedBefore { get; init; }
+
+    public int Limit { get; init; } = 100;
+
+    /// <summary>Opaque cursor from a previous page.</summary>
+    public string? Cursor { get; init; }
+}

@@ -1,0 +1,285 @@
+using System.Text;
+using System.Text.Json;
+using Coven.Core;
+using Coven.Core.Api;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Coven.Store;
+
+/// <summary>
+/// Sessions and their lifecycle. Every status change goes through <see cref="TryTransition"/>: a fresh lifecycle
+/// machine over the row just read, then a compare-and-set on the status with the lifecycle event in the same
+/// transaction. Methods used by coven-lane (NativeAOT) are plain ADO.NET; the rest use Dapper.
+/// </summary>
+public sealed class SessionRepository
+{
+    private readonly CovenStore _store;
+
+    static SessionRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    internal SessionRepository(CovenStore store) => _store = store;
+
+    /// <summary>Records a new session as <c>pending</c> (trigger Launch) with its launch spec.</summary>
+    public SessionRecord Create(SessionRecord session, LaunchSpec launch)
+    {
+        var now = _store.Now();
+        using var connection = _store.Open();
+        using var tx = connection.BeginTransaction();
+        connection.Execute(
+            """
+            INSERT INTO sessions (id, project_root, cwd, harness, title, prompt, model, familiar, resumed_from, status,
+                                  created_at, updated_at, cols, rows, launch_json)
+            VALUES (@Id, @ProjectRoot, @Cwd, @Harness, @Title, @Prompt, @Model, @Familiar, @ResumedFrom, 'pending',
+                    @Now, @Now, @Cols, @Rows, @Launch);
+            """,
+            new
+            {
+                Id = session.Id.Value,
+                session.ProjectRoot,
+                session.Cwd,
+                session.Harness,
+                session.Title,
+                session.Prompt,
+                session.Model,
+                session.Familiar,
+                ResumedFrom = session.ResumedFrom?.Value,
+                Now = now,
+                Cols = session.Columns,
+                Rows = session.Rows,
+                Launch = JsonSerializer.Serialize(launch, CovenJsonContext.Default.LaunchSpec),
+            },
+            tx);
+        AppendLifecycle(connection, tx, session.Id, null, SessionStatus.Pending, SessionTrigger.Launch, null, now);
+        tx.Commit();
+        return Get(session.Id) ?? throw new StoreException($"session {session.Id} vanished after insert.");
+    }
+
+    public SessionRecord? Get(SessionId id)
+    {
+        using var connection = _store.Open();
+        return Get(connection, null, id);
+    }
+
+    public SessionPage List(SessionQuery query)
+    {
+        var sql = new StringBuilder($"SELECT {SessionRow.Columns} FROM sessions WHERE 1=1");
+        var p = new DynamicParameters();
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            sql.Append(" AND status IN @Statuses");
+            p.Add("Statuses", statuses.Select(WireNames.Of).ToArray());
+        }
+        else if (!query.IncludeArchived)
+        {
+            sql.Append(" AND status <> 'archived'");
+        }
+
+        if (query.Harness is not null)
+        {
+            sql.Append(" AND harness = @Harness");
+            p.Add("Harness", query.Harness);
+        }
+
+        if (query.ProjectRoot is not null)
+        {
+            sql.Append(" AND project_root = @ProjectRoot");
+            p.Add("ProjectRoot", query.ProjectRoot);
+        }
+
+        if (query.IdPrefix is not null)
+        {
+            // ids are lowercase hex and dashes: a prefix range avoids LIKE's wildcard characters entirely.
+            sql.Append(" AND id >= @PrefixLow AND id < @PrefixHigh");
+            p.Add("PrefixLow", query.IdPrefix);
+            p.Add("PrefixHigh", query.IdPrefix + "\uffff");
+        }
+
+        if (query.UpdatedBefore is { } before)
+        {
+            sql.Append(" AND updated_at < @Before");
+            p.Add("Before", Timestamps.Of(before));
+        }
+
+        if (DecodeCursor(query.Cursor) is { } after)
+        {
+            sql.Append(" AND id < @After");
+            p.Add("After", after);
+        }
+
+        var limit = Math.Clamp(query.Limit, 1, 1000);
+        sql.Append(" ORDER BY id DESC LIMIT @Limit");
+        p.Add("Limit", limit + 1);
+
+        using var connection = _store.Open();
+        var rows = connection.Query<SessionRow>(sql.ToString(), p).Select(r => r.ToRecord()).ToList();
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = EncodeCursor(rows[^1].Id.Value);
+        }
+
+        return new SessionPage(rows, next);
+    }
+
+    /// <summary>True when <paramref name="cursor"/> is null or a cursor this store issued.</summary>
+    public static bool IsValidCursor(string? cursor) => cursor is null || DecodeCursor(cursor) is not null;
+
+    /// <summary>The launch spec the daemon wrote for this session (read by the lane).</summary>
+    public LaunchSpec? GetLaunchSpec(SessionId id)
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT launch_json FROM sessions WHERE id = $id;";
+        cmd.Parameters.AddWithValue("$id", id.Value);
+        return cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, CovenJsonContext.Default.LaunchSpec) : null;
+    }
+
+    /// <summary>Records the lane and harness processes (pid + start time) once the harness runs (written by the lane).</summary>
+    public void RecordProcesses(SessionId id, ProcessIdentity lane, ProcessIdentity harness)
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            UPDATE sessions SET lane_pid = $lp, lane_start_time = $lst, harness_pid = $hp, harness_start_time = $hst,
+                                updated_at = $now
+            WHERE id = $id;
+            """;
+        cmd.Parameters.AddWithValue("$lp", lane.Pid);
+        cmd.Parameters.AddWithValue("$lst", (long)lane.StartTime);
+        cmd.Parameters.AddWithValue("$hp", harness.Pid);
+        cmd.Parameters.AddWithValue("$hst", (long)harness.StartTime);
+        cmd.Parameters.AddWithValue("$now", _store.Now());
+        cmd.Parameters.AddWithValue("$id", id.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Records the terminal size after a resize.</summary>
+    public void RecordSize(SessionId id, int cols, int rows)
+    {
+        using var connection = _store.Open();
+        connection.Execute("UPDATE sessions SET cols = @cols, rows = @rows WHERE id = @id;", new { cols, rows, id = id.Value });
+    }
+
+    /// <summary>
+    /// Fires <paramref name="trigger"/> against the stored session: decide with the lifecycle machine, then persist
+    /// with a compare-and-set on the status and append the lifecycle event in the same transaction. Sacrifice deletes
+    /// the row and its events. Internal transitions (input, resize, kill of a live session) write nothing.
+    /// </summary>
+    public TransitionResult TryTransition(SessionId id, SessionTrigger trigger, TransitionChanges? changes = null)
+    {
+        changes ??= TransitionChanges.None;
+        using var connection = _store.Open();
+        var current = Get(connection, null, id);
+        if (current is null)
+        {
+            return new TransitionResult { Outcome = TransitionOutcome.NotFound };
+        }
+
+        var decision = SessionLifecycle.Decide(current.Status, trigger, current.ArchivedFrom, changes.Exit);
+        if (!decision.Permitted)
+        {
+            return new TransitionResult { Outcome = TransitionOutcome.Rejected, Decision = decision, Session = current };
+        }
+
+        if (trigger == SessionTrigger.Sacrifice)
+        {
+            return Sacrifice(connection, current, decision);
+        }
+
+        if (decision.IsInternal)
+        {
+            return new TransitionResult { Outcome = TransitionOutcome.Applied, Decision = decision, Session = current };
+        }
+
+        var now = _store.Now();
+        using var tx = connection.BeginTransaction();
+        var updated = connection.Execute(
+            """
+            UPDATE sessions SET status = @To, updated_at = @Now,
+                archived_from = CASE WHEN @To = 'archived' THEN @From ELSE NULL END,
+                exit_code = COALESCE(@ExitCode, exit_code),
+                exit_signal = COALESCE(@ExitSignal, exit_signal),
+                end_reason = COALESCE(@EndReason, end_reason),
+                message = COALESCE(@Message, message)
+            WHERE id = @Id AND status = @From;
+            """,
+            new
+            {
+                Id = id.Value,
+                From = WireNames.Of(decision.From),
+                To = WireNames.Of(decision.To),
+                Now = now,
+                ExitCode = changes.Exit?.Code,
+                ExitSignal = changes.Exit?.Signal,
+                EndReason = changes.EndReason is { } r ? WireNames.Of(r) : null,
+                changes.Message,
+            },
+            tx);
+        if (updated == 0)
+        {
+            tx.Rollback();
+            return new TransitionResult { Outcome = TransitionOutcome.Conflict, Decision = decision, Session = Get(connection, null, id) };
+        }
+
+        AppendLifecycle(connection, tx, id, decision.From, decision.To, trigger, changes.Reason, now);
+        tx.Commit();
+        return new TransitionResult { Outcome = TransitionOutcome.Applied, Decision = decision, Session = Get(connection, null, id) };
+    }
+
+    /// <summary>Appends a daemon-side event (input, resize, kill, reattached) for an existing session.</summary>
+    public long AppendEvent(SessionId id, string kind, string payloadJson) => _store.Events.Append(id, kind, payloadJson);
+
+    private static TransitionResult Sacrifice(SqliteConnection connection, SessionRecord current, TransitionDecision decision)
+    {
+        using var tx = connection.BeginTransaction();
+        var events = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM events WHERE session_id = @Id;", new { Id = current.Id.Value }, tx);
+        connection.Execute("DELETE FROM events WHERE session_id = @Id;", new { Id = current.Id.Value }, tx);
+        var deleted = connection.Execute(
+            "DELETE FROM sessions WHERE id = @Id AND status = @From;",
+            new { Id = current.Id.Value, From = WireNames.Of(current.Status) },
+            tx);
+        if (deleted == 0)
+        {
+            tx.Rollback();
+            return new TransitionResult { Outcome = TransitionOutcome.Conflict, Decision = decision, Session = Get(connection, null, current.Id) };
+        }
+
+        tx.Commit();
+        return new TransitionResult { Outcome = TransitionOutcome.Applied, Decision = decision, EventsDeleted = events };
+    }
+
+    private static SessionRecord? Get(SqliteConnection connection, SqliteTransaction? tx, SessionId id) =>
+        connection.QuerySingleOrDefault<SessionRow>($"SELECT {SessionRow.Columns} FROM sessions WHERE id = @Id;", new { Id = id.Value }, tx)?.ToRecord();
+
+    private static void AppendLifecycle(SqliteConnection connection, SqliteTransaction tx, SessionId id, SessionStatus? from, SessionStatus to, SessionTrigger trigger, string? reason, string now)
+    {
+        var payload = JsonSerializer.Serialize(
+            new LifecyclePayload(from is { } f ? WireNames.Of(f) : null, WireNames.Of(to), WireNames.Of(trigger), reason),
+            CovenJsonContext.Default.LifecyclePayload);
+        EventRepository.Insert(connection, tx, id, [new NewEvent(EventKinds.Lifecycle, payload)], now);
+    }
+
+    private static string EncodeCursor(string id) => Convert.ToBase64String(Encoding.UTF8.GetBytes("s:" + id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? DecodeCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 100)
+        {
+            return null;
+        }
+
+        var b64 = cursor.Replace('-', '+').Replace('_', '/');
+        b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            return text.StartsWith("s:", StringComparison.Ordinal) && SessionId.TryParse(text[2..], out var id) ? id.Value : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

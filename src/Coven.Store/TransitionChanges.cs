@@ -1,0 +1,16 @@
+using Coven.Core;
+
+namespace Coven.Store;
+
+/// <summary>Columns a transition sets besides the status (exit information, why it ended).</summary>
+public sealed record TransitionChanges
+{
+    public ExitStatus? Exit { get; init; }
+    public EndReason? EndReason { get; init; }
+    public string? Message { get; init; }
+
+    /// <summary>Free text for the lifecycle event's <c>reason</c>.</summary>
+    public string? Reason { get; init; }
+
+    public static TransitionChanges None { get; } = new();
+}
