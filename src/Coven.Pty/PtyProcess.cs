@@ -38,12 +38,22 @@ public sealed class PtyProcess : IDisposable
         _wakeWrite = wakeWrite;
         Columns = columns;
         Rows = rows;
+
+        // Read before the reaper can run: until we reap it the child exists at least as a zombie, so its
+        // start time is always readable here even if it exits at once.
+        StartTime = ProcStat.ReadStartTime(pid);
         var reaper = new Thread(Reap) { IsBackground = true, Name = "pty-wait-" + pid };
         reaper.Start();
     }
 
     /// <summary>The child's pid; also its process group id and session id.</summary>
     public int Pid { get; }
+
+    /// <summary>
+    /// The child's start time in clock ticks since boot (/proc/&lt;pid&gt;/stat field 22), or 0 if it could not be read.
+    /// Together with <see cref="Pid"/> it names the process unambiguously even after the pid is recycled.
+    /// </summary>
+    public ulong StartTime { get; }
 
     /// <summary>The size last set on the terminal.</summary>
     public int Columns { get; private set; }
@@ -388,13 +398,19 @@ public sealed class PtyProcess : IDisposable
     public bool IsGroupAlive() => SignalGroup(0);
 
     /// <summary>
-    /// SIGTERM (and SIGCONT, so stopped processes can act on it) to the process group, then SIGKILL to the group
+    /// SIGTERM (then SIGCONT, so stopped processes can act on it) to the process group, then SIGKILL to the group
     /// after <paramref name="grace"/> if the child or anything else of its group still exists.
     /// Completes when the group is gone or SIGKILL was sent.
     /// </summary>
-    public async Task KillAsync(TimeSpan grace, CancellationToken cancellationToken)
+    public Task KillAsync(TimeSpan grace, CancellationToken cancellationToken) =>
+        KillAsync(PtySignals.SIGTERM, grace, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="KillAsync(TimeSpan, CancellationToken)"/> with another first signal (for example SIGHUP or SIGINT).
+    /// </summary>
+    public async Task KillAsync(int signal, TimeSpan grace, CancellationToken cancellationToken)
     {
-        if (!SignalGroup(PtySignals.SIGTERM) && _exited.Task.IsCompleted)
+        if (!SignalGroup(signal) && _exited.Task.IsCompleted)
         {
             return;
         }

@@ -129,4 +129,44 @@ public sealed class PtyProcessHygieneTests
         var status = await run.Process.Exited.WaitAsync(PtyRun.Timeout);
         Assert.Equal(PtySignals.SIGHUP, status.Signal);
     }
+
+    [Fact]
+    public async Task StopReading_DescendantHoldsTerminal_ReadReturnsZeroAfterDraining()
+    {
+        // The child exits but a background descendant keeps the slave open, so EIO never comes by itself.
+        // The kernel sends SIGHUP to the foreground group when the session leader exits, so the descendant ignores it.
+        using var run = PtyRun.Shell("trap '' HUP; sleep 1000 & echo LAST-LINE");
+        var status = await run.Process.Exited.WaitAsync(PtyRun.Timeout);
+        Assert.Equal(0, status.Code);
+        await run.WaitForTextAsync("LAST-LINE");
+        Assert.False(run.Ended.IsCompleted);
+
+        run.Process.StopReading();
+        await run.Ended.WaitAsync(PtyRun.Timeout);
+        Assert.Contains("LAST-LINE", run.Text(), StringComparison.Ordinal);
+        await run.Process.KillAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
+        Assert.True(await Coven.TestSupport.Eventually.TrueAsync(() => !run.Process.IsGroupAlive(), PtyRun.Timeout));
+    }
+
+    [Fact]
+    public async Task StartTime_MatchesProcStat()
+    {
+        using var run = PtyRun.Shell("echo READY; sleep 1000");
+        await run.WaitForTextAsync("READY");
+        var stat = File.ReadAllText($"/proc/{run.Process.Pid}/stat");
+        var field22 = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        Assert.NotEqual(0UL, run.Process.StartTime);
+        Assert.Equal(field22, run.Process.StartTime.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task KillAsync_CustomFirstSignal_IsDelivered()
+    {
+        using var run = PtyRun.Shell("trap 'echo GOT-INT; exit 7' INT; echo READY; while :; do sleep 0.05; done");
+        await run.WaitForTextAsync("READY");
+        await run.Process.KillAsync(PtySignals.SIGINT, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var status = await run.WaitExitAsync();
+        Assert.Equal(7, status.Code);
+        Assert.Contains("GOT-INT", run.Text(), StringComparison.Ordinal);
+    }
 }
