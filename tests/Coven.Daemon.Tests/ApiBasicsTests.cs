@@ -143,7 +143,12 @@ public sealed class ApiBasicsTests : IAsyncLifetime
         {
             var r = method == "GET" ? await _daemon.Api.GetAsync(path) : await _daemon.Api.PostAsync(path, path.EndsWith("input") ? """{"data":"x"}""" : path.EndsWith("resize") ? """{"cols":80,"rows":24}""" : null);
             Assert.True(r.Status is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{method} {path}: {r}");
-            Assert.NotNull(r.ErrorCode);
+
+            // Kestrel itself rejects a NUL in the decoded path with an empty 400 before any middleware runs.
+            if (!id.Contains("%00", StringComparison.Ordinal))
+            {
+                Assert.NotNull(r.ErrorCode);
+            }
         }
     }
 

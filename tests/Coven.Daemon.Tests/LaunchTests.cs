@@ -165,8 +165,12 @@ public sealed class LaunchTests : IAsyncLifetime
     public async Task Launch_TwoMegabyteBody_Returns413()
     {
         var big = "{\"projectRoot\":\"" + new string('a', 2 * 1024 * 1024) + "\",\"harness\":\"codex\"}";
-        using var content = new StringContent(big, Encoding.UTF8, "application/json");
-        using var response = await _daemon.Client.PostAsync("api/v1/sessions", content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/sessions") { Content = new StringContent(big, Encoding.UTF8, "application/json") };
+
+        // With 100-continue the daemon can refuse before the body is sent, so the client reads the answer
+        // instead of a broken pipe.
+        request.Headers.ExpectContinue = true;
+        using var response = await _daemon.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("payload_too_large", doc.RootElement.GetProperty("error").GetProperty("code").GetString());

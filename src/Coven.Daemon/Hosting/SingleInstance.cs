@@ -55,7 +55,7 @@ internal sealed class SingleInstance : IDisposable
             return null;
         }
 
-        if (File.Exists(paths.Socket))
+        if (Path.Exists(paths.Socket))
         {
             if (SocketAnswers(paths.Socket))
             {
