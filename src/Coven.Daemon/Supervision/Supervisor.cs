@@ -217,7 +217,8 @@ internal sealed partial class Supervisor(
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         var live = ListAll(SessionStatus.Live);
-        await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (session, ct) =>
+        LogReconciling(live.Count);
+        await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (session, ct) =>
         {
             await CheckLiveAsync(session, writeReattached: true, ct);
         });
