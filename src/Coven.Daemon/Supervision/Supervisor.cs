@@ -257,9 +257,14 @@ internal sealed partial class Supervisor(
             }
         }
 
+        // Leftovers appear when a session is orphaned; a day of retries is plenty, and keeps the /proc scans bounded.
+        var recent = time.GetUtcNow() - TimeSpan.FromDays(1);
         foreach (var session in ListAll(SessionStatus.Orphaned))
         {
-            KillLeftovers(session);
+            if (session.UpdatedAt > recent)
+            {
+                KillLeftovers(session);
+            }
         }
 
         var cutoff = time.GetUtcNow() - options.PendingTimeout;
