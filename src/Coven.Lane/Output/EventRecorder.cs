@@ -12,7 +12,8 @@ namespace Coven.Lane.Output;
 /// </summary>
 internal sealed class EventRecorder : IDisposable
 {
-    private const int QueueCapacity = 1024;
+    // Chunks are at most 64 KiB (one PTY read), so the queue holds at most 8 MiB of output.
+    private const int QueueCapacity = 128;
     private const int MaxBatchBytes = 2 * 1024 * 1024;
 
     private readonly BlockingCollection<byte[]> _queue = new(QueueCapacity);
@@ -22,6 +23,7 @@ internal sealed class EventRecorder : IDisposable
     private readonly LaneState _state;
     private readonly NotificationHub _hub;
     private readonly LaneLog _log;
+    private long _transactions;
 
     public EventRecorder(CovenStore store, LaneState state, NotificationHub hub, LaneLog log)
     {
@@ -98,6 +100,7 @@ internal sealed class EventRecorder : IDisposable
 
             _encoder.Drain(events, final: true);
             Commit(events);
+            _log.Info($"recorder done: {_transactions} transactions, recorder cpu {ThreadCpu.CurrentThreadMs()} ms");
             _completion.TrySetResult();
         }
         catch (Exception ex)
@@ -115,6 +118,7 @@ internal sealed class EventRecorder : IDisposable
         }
 
         var seq = AppendDurably(events);
+        _transactions++;
         events.Clear();
         _state.Committed(seq);
         _hub.PublishAppended(seq);
