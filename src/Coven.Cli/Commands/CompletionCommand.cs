@@ -14,8 +14,9 @@ internal static class CompletionCommand
             "completion",
             "Print a shell completion script (commands, options, session ids).\n\n"
             + "Examples:\n"
-            + "  source <(coven completion bash)\n"
-            + "  coven completion zsh > \"${fpath[1]}/_coven\"")
+            + "  coven completion bash > ~/.local/share/bash-completion/completions/coven\n"
+            + "  coven completion zsh > \"${fpath[1]}/_coven\"\n"
+            + "  source <(coven completion bash)")
         {
             shell,
         };

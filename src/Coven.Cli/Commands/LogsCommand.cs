@@ -26,7 +26,7 @@ internal static class LogsCommand
         };
         since.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long?>() is < 0)
+            if (OptionValues.TryGet<long?>(r, out var n) && n is < 0)
             {
                 r.AddError("--since must be a seq >= 0");
             }

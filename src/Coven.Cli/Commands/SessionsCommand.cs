@@ -32,7 +32,7 @@ internal static class SessionsCommand
         command.Aliases.Add("ls");
         limit.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is <= 0)
+            if (OptionValues.TryGet<int?>(r, out var n) && n is <= 0)
             {
                 r.AddError("--limit must be a positive number");
             }
