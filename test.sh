@@ -4,6 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# tmux drives the attach tests and is the terminal the screen-model tests compare against.
+if ! command -v tmux >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null 2>&1 || echo "warning: could not install tmux" >&2
+fi
+
 # Real harness CLIs for the terminal-fidelity checks (no network needed to show their first screens).
 if [ ! -x .tools/node_modules/.bin/codex ] || [ ! -x .tools/node_modules/.bin/claude ]; then
   if command -v npm >/dev/null 2>&1; then
@@ -13,7 +18,8 @@ if [ ! -x .tools/node_modules/.bin/codex ] || [ ! -x .tools/node_modules/.bin/cl
 fi
 
 log=$(mktemp)
-dotnet test Coven.Workflow.sln "$@" 2>&1 | tee "$log"
+# A hung test (a real process that never answers) is dumped and killed instead of eating CI's time budget.
+dotnet test Coven.Workflow.sln --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

@@ -40,6 +40,8 @@ namespace Coven.Core;
 [JsonSerializable(typeof(TruncatedPayload))]
 [JsonSerializable(typeof(LaunchSpec))]
 [JsonSerializable(typeof(HarnessConfigFile))]
+[JsonSerializable(typeof(FamiliarDto))]
+[JsonSerializable(typeof(FamiliarsResponse))]
 [JsonSerializable(typeof(Dictionary<string, object?>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]

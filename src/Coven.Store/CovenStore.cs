@@ -24,6 +24,7 @@ public sealed class CovenStore : IDisposable
         Sessions = new SessionRepository(this);
         Events = new EventRepository(this);
         Schedules = new ScheduleRepository(this);
+        Familiars = new FamiliarRepository(this);
     }
 
     public string DatabasePath { get; }
@@ -31,6 +32,7 @@ public sealed class CovenStore : IDisposable
     public SessionRepository Sessions { get; }
     public EventRepository Events { get; }
     public ScheduleRepository Schedules { get; }
+    public FamiliarRepository Familiars { get; }
 
     /// <summary>Creates or upgrades the schema. Run by the daemon at start (and by tests).</summary>
     public void Migrate()

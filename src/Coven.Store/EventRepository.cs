@@ -35,8 +35,7 @@ public sealed class EventRepository
         cmd.Transaction = tx;
         cmd.CommandText = """
             INSERT INTO events (id, session_id, kind, payload_json, created_at)
-            VALUES ($id, $session, $kind, $payload, $now)
-            RETURNING seq;
+            VALUES ($id, $session, $kind, $payload, $now);
             """;
         var id = cmd.Parameters.Add("$id", SqliteType.Text);
         cmd.Parameters.AddWithValue("$session", session.Value);
@@ -45,16 +44,19 @@ public sealed class EventRepository
         cmd.Parameters.AddWithValue("$now", now);
         cmd.Prepare();
 
-        long last = 0;
         foreach (var e in events)
         {
             id.Value = Guid.CreateVersion7().ToString("D");
             kind.Value = e.Kind;
             payload.Value = e.PayloadJson;
-            last = (long)cmd.ExecuteScalar()!;
+            cmd.ExecuteNonQuery();
         }
 
-        return last;
+        // seq is the rowid; inside our transaction nobody else can insert, so the last rowid is our last event.
+        using var lastCmd = connection.CreateCommand();
+        lastCmd.Transaction = tx;
+        lastCmd.CommandText = "SELECT last_insert_rowid();";
+        return (long)lastCmd.ExecuteScalar()!;
     }
 
     /// <summary>Events after <paramref name="afterSeq"/> in seq order, of one session or of all.</summary>

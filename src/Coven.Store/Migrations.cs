@@ -60,6 +60,23 @@ internal static class Migrations
             next_run_at   TEXT
         );
         """,
+
+        // 2: familiars and the active familiar of each project root
+        """
+        CREATE TABLE familiars (
+            name       TEXT PRIMARY KEY NOT NULL,
+            harness    TEXT NOT NULL,
+            model      TEXT,
+            args_json  TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE project_settings (
+            project_root    TEXT PRIMARY KEY NOT NULL,
+            active_familiar TEXT,
+            updated_at      TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => s_steps.Length;

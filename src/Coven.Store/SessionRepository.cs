@@ -169,14 +169,23 @@ public sealed class SessionRepository
     /// </summary>
     public TransitionResult TryTransition(SessionId id, SessionTrigger trigger, TransitionChanges? changes = null)
     {
-        changes ??= TransitionChanges.None;
-        using var connection = _store.Open();
-        var current = Get(connection, null, id);
-        if (current is null)
-        {
-            return new TransitionResult { Outcome = TransitionOutcome.NotFound };
-        }
+        var current = Get(id);
+        return current is null
+            ? new TransitionResult { Outcome = TransitionOutcome.NotFound }
+            : TryTransitionFrom(current, trigger, changes);
+    }
 
+    /// <summary>
+    /// Like <see cref="TryTransition"/> but decides from a record the caller already read. If the stored status no
+    /// longer equals <paramref name="observed"/>'s, the compare-and-set fails and the result is
+    /// <see cref="TransitionOutcome.Conflict"/> with the current row: never an overwrite.
+    /// </summary>
+    public TransitionResult TryTransitionFrom(SessionRecord observed, SessionTrigger trigger, TransitionChanges? changes = null)
+    {
+        changes ??= TransitionChanges.None;
+        var current = observed;
+        var id = observed.Id;
+        using var connection = _store.Open();
         var decision = SessionLifecycle.Decide(current.Status, trigger, current.ArchivedFrom, changes.Exit);
         if (!decision.Permitted)
         {

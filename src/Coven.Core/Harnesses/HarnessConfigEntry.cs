@@ -9,4 +9,5 @@ public sealed record HarnessConfigEntry
     public IReadOnlyList<string>? Args { get; init; }
     public IReadOnlyList<string>? PromptArgs { get; init; }
     public IReadOnlyList<string>? ModelArgs { get; init; }
+    public IReadOnlyList<string>? ResumeArgs { get; init; }
 }

@@ -21,6 +21,12 @@ public sealed record HarnessDefinition
     /// <summary>Arguments always passed first.</summary>
     public IReadOnlyList<string> BaseArguments { get; init; } = [];
 
+    /// <summary>
+    /// argv that resumes the harness's most recent conversation in the working directory (its own mechanism:
+    /// <c>codex resume --last</c>, <c>claude --continue</c>); null when the harness cannot resume.
+    /// </summary>
+    public IReadOnlyList<string>? ResumeArguments { get; init; }
+
     /// <summary>How to install it, shown when the executable is missing.</summary>
     public string? InstallHint { get; init; }
 

@@ -37,6 +37,7 @@ public sealed partial class HarnessRegistry
             Id = "codex",
             Label = "Codex",
             Executable = "codex",
+            ResumeArguments = ["resume", "--last"],
             InstallHint = "npm install -g @openai/codex",
             BuiltIn = true,
         },
@@ -45,6 +46,7 @@ public sealed partial class HarnessRegistry
             Id = "claude",
             Label = "Claude Code",
             Executable = "claude",
+            ResumeArguments = ["--continue"],
             InstallHint = "npm install -g @anthropic-ai/claude-code",
             BuiltIn = true,
         },
@@ -92,6 +94,7 @@ public sealed partial class HarnessRegistry
                 BaseArguments = entry.Args ?? [],
                 PromptArguments = entry.PromptArgs ?? ["{prompt}"],
                 ModelArguments = entry.ModelArgs ?? ["--model", "{model}"],
+                ResumeArguments = entry.ResumeArgs,
             });
         }
 

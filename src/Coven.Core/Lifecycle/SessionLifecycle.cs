@@ -1,5 +1,6 @@
 using Stateless;
 using Stateless.Graph;
+using Stateless.Reflection;
 
 namespace Coven.Core;
 
@@ -94,7 +95,11 @@ public static class SessionLifecycle
             .InternalTransition(SessionTrigger.Input, static _ => { })
             .InternalTransition(SessionTrigger.Resize, static _ => { })
             .InternalTransition(SessionTrigger.Kill, static _ => { })
-            .PermitDynamic(exited, static exit => exit.IsSuccess ? SessionStatus.Finished : SessionStatus.Failed, "exit code 0 → finished, else failed")
+            .PermitDynamic(
+                exited,
+                static exit => exit.IsSuccess ? SessionStatus.Finished : SessionStatus.Failed,
+                "exit status",
+                new DynamicStateInfos { { SessionStatus.Finished, "code 0, no signal" }, { SessionStatus.Failed, "otherwise" } })
             .Permit(SessionTrigger.Orphan, SessionStatus.Orphaned);
 
         foreach (var ended in (SessionStatus[])[SessionStatus.Finished, SessionStatus.Failed, SessionStatus.Orphaned])
@@ -106,7 +111,16 @@ public static class SessionLifecycle
 
         // Sacrifice deletes the row; in the machine it is an internal transition that the store turns into a delete.
         machine.Configure(SessionStatus.Archived)
-            .PermitDynamic(SessionTrigger.Summon, () => archivedFrom ?? SessionStatus.Archived, "the remembered status")
+            .PermitDynamic(
+                SessionTrigger.Summon,
+                () => archivedFrom ?? SessionStatus.Archived,
+                "archived_from",
+                new DynamicStateInfos
+                {
+                    { SessionStatus.Finished, "was finished" },
+                    { SessionStatus.Failed, "was failed" },
+                    { SessionStatus.Orphaned, "was orphaned" },
+                })
             .InternalTransition(SessionTrigger.Sacrifice, static _ => { });
 
         return machine;

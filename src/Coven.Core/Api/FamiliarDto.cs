@@ -1,0 +1,14 @@
+namespace Coven.Core.Api;
+
+public sealed record FamiliarDto
+{
+    public required string Name { get; init; }
+    public required string Harness { get; init; }
+    public string? Model { get; init; }
+    public IReadOnlyList<string> Args { get; init; } = [];
+    public bool BuiltIn { get; init; }
+
+    public static FamiliarDto From(Familiar f) => new() { Name = f.Name, Harness = f.Harness, Model = f.Model, Args = f.Args, BuiltIn = f.BuiltIn };
+}
+
+public sealed record FamiliarsResponse(IReadOnlyList<FamiliarDto> Familiars);

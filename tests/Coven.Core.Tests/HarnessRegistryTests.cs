@@ -1,0 +1,105 @@
+using Coven.Core;
+using Coven.TestSupport;
+
+namespace Coven.Core.Tests;
+
+public sealed class HarnessRegistryTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Find_UnknownId_FailsClosedAndListsKnownIds()
+    {
+        var r = new HarnessRegistry([]).Find("bash", "/usr/bin:/bin");
+
+        Assert.Equal(HarnessLookupError.Unknown, r.Error);
+        Assert.Contains("claude, codex", r.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Find_BuiltInMissingExecutable_SaysHowToInstall()
+    {
+        var r = new HarnessRegistry([]).Find("codex", _dir.Path);
+
+        Assert.Equal(HarnessLookupError.Unavailable, r.Error);
+        Assert.Contains("npm install -g @openai/codex", r.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Find_BuiltInOnPath_ReturnsAbsolutePathOfFirstHit()
+    {
+        var first = new FakeHarness(_dir.Combine("bin1"));
+        var second = new FakeHarness(_dir.Combine("bin2"));
+        var expected = first.Write("claude", "exit 0");
+        second.Write("claude", "exit 0");
+
+        var r = new HarnessRegistry([]).Find("claude", first.BinDir + ":" + second.BinDir);
+
+        Assert.True(r.Ok, r.Message);
+        Assert.Equal(expected, r.ExecutablePath);
+    }
+
+    [Fact]
+    public void Find_NonExecutableFileOnPath_IsNotUsed()
+    {
+        Directory.CreateDirectory(_dir.Combine("bin"));
+        File.WriteAllText(_dir.Combine("bin", "codex"), "not executable");
+
+        Assert.Equal(HarnessLookupError.Unavailable, new HarnessRegistry([]).Find("codex", _dir.Combine("bin")).Error);
+    }
+
+    [Fact]
+    public void BuildArguments_PromptAndModel_AreSingleArgvElements()
+    {
+        var codex = HarnessRegistry.BuiltIns.Single(h => h.Id == "codex");
+
+        var args = codex.BuildArguments("fix tests; rm -rf / $(whoami) \"quoted\"", "o4 mini");
+
+        Assert.Equal(["--model", "o4 mini", "--", "fix tests; rm -rf / $(whoami) \"quoted\""], args);
+    }
+
+    [Fact]
+    public void BuildArguments_NoPrompt_HasNoSeparator()
+    {
+        Assert.Empty(HarnessRegistry.BuiltIns[0].BuildArguments(null, null));
+    }
+
+    [Fact]
+    public void Load_RegisteredHarness_IsFoundByAbsolutePath()
+    {
+        var script = new FakeHarness(_dir.Combine("bin")).Write("my-agent", "exit 0");
+        var config = _dir.Combine("harnesses.json");
+        File.WriteAllText(config, $$"""{"harnesses": [{"id": "mine", "executable": "{{script}}", "args": ["--fast"], "promptArgs": ["-p", "{prompt}"]}]}""");
+
+        var registry = HarnessRegistry.Load(config);
+        var r = registry.Find("mine", string.Empty);
+
+        Assert.True(r.Ok, r.Message);
+        Assert.Equal(script, r.ExecutablePath);
+        Assert.Equal(["--fast", "-p", "hello world"], r.Harness!.BuildArguments("hello world", null));
+    }
+
+    [Theory]
+    [InlineData("""{"harnesses": [{"id": "x", "executable": "relative/path"}]}""", "absolute")]
+    [InlineData("""{"harnesses": [{"id": "Bad Id", "executable": "/bin/true"}]}""", "must match")]
+    [InlineData("""{"harnesses": [{"id": "codex", "executable": "/bin/true"}]}""", "built in")]
+    [InlineData("""{"harnesses": [""", "harnesses.json")]
+    public void Load_InvalidConfig_ThrowsWithClearMessage(string json, string expected)
+    {
+        var config = _dir.Combine("harnesses.json");
+        File.WriteAllText(config, json);
+
+        var e = Assert.Throws<HarnessConfigException>(() => HarnessRegistry.Load(config));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NoConfigFile_HasOnlyBuiltIns()
+    {
+        var registry = HarnessRegistry.Load(_dir.Combine("missing.json"));
+
+        Assert.Equal(["claude", "codex"], registry.All.Select(h => h.Id).Order(StringComparer.Ordinal));
+    }
+}
