@@ -192,5 +192,5 @@ internal sealed class CliApp
         return new CovenPaths(home);
     }
 
-    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
+    private static bool IsBrokenPipe(IOException e) => e.HResult == 32; // EPIPE from FdWriteStream
 }

@@ -67,7 +67,7 @@ public sealed class CovenCli
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = workingDirectory ?? Home,
+            WorkingDirectory = workingDirectory ?? (Directory.Exists(Home) ? Home : "/tmp"),
         };
         foreach (var a in args)
         {

@@ -1,6 +1,5 @@
 using System.Text;
 using Coven.Cli.Interop;
-using Microsoft.Win32.SafeHandles;
 
 namespace Coven.Cli.Output;
 
@@ -48,8 +47,8 @@ internal sealed class CliConsole : IDisposable
 
     public static CliConsole ForProcess()
     {
-        var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        var stderr = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        var stdout = new FdWriteStream(1);
+        var stderr = new FdWriteStream(2);
         var outWriter = new StreamWriter(stdout, s_utf8, 16 * 1024) { AutoFlush = false, NewLine = "\n" };
         var errWriter = new StreamWriter(stderr, s_utf8, 1024) { AutoFlush = true, NewLine = "\n" };
         return new CliConsole(
