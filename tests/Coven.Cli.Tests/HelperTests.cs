@@ -12,6 +12,7 @@ public sealed class HelperTests
     [Theory]
     [InlineData("\e[31mred\e[0m plain\r\n", "red plain\n")]
     [InlineData("a\rb", "a\nb")]
+    [InlineData("line\r\r\nnext\r\n", "line\nnext\n")]
     [InlineData("\e]0;title\atext", "text")]
     [InlineData("\e]11;rgb:0/0/0\e\\after", "after")]
     [InlineData("\e[?1049h\e[2J\e[Hscreen", "screen")]

@@ -24,7 +24,7 @@ public sealed class DaemonFixture : IAsyncLifetime, IDisposable
         // Registered harnesses (absolute paths) used by the tests:
         Register(
             ("echo", Harnesses.WriteEcho("echo-harness")),
-            ("quick", Harnesses.Write("quick-harness", "printf '\\033[31mred\\033[0m and plain\\r\\n'\nprintf 'args:'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; printf '\\n'\nexit ${QUICK_EXIT:-0}")),
+            ("quick", Harnesses.Write("quick-harness", "printf '\\033[31mred\\033[0m and plain\\n'\nprintf 'args:'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; printf '\\n'\nexit ${QUICK_EXIT:-0}")),
             ("fail3", Harnesses.Write("fail3-harness", "printf 'failing now\\n'\nexit 3")));
 
         // Built-in ids resolved on the daemon's PATH.

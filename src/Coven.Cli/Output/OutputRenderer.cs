@@ -101,14 +101,18 @@ internal sealed class OutputRenderer
     {
         if (_pendingCr)
         {
-            _pendingCr = false;
-            if (c == '\n')
+            if (c == '\r')
             {
-                sb.Append('\n');
+                // "\r\r\n" is what a PTY makes of a program's own "\r\n" (ONLCR): one line end.
                 return;
             }
 
+            _pendingCr = false;
             sb.Append('\n');
+            if (c == '\n')
+            {
+                return;
+            }
         }
 
         switch (c)
