@@ -73,6 +73,50 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
         await daemon.Cli.RunAsync("kill", id, "--signal", "KILL");
     }
 
+    [Fact]
+    public async Task Attach_Sigterm_RestoresTheTerminalAndExits130()
+    {
+        var id = await daemon.RunDetachedAsync("echo");
+        await StartPaneAsync();
+        await TmuxAsync("send-keys", "-t", "t", $"{CovenCli.Executable} attach {id}; echo \"rc=$?\"", "Enter");
+        await WaitForScreenAsync("ready");
+        var shellPid = (await TmuxAsync("list-panes", "-t", "t", "-F", "#{pane_pid}")).Trim();
+        var covenPid = (await RunAsync("pgrep", "-P", shellPid)).Trim();
+        Assert.Matches(@"^\d+$", covenPid);
+
+        await RunAsync("kill", "-TERM", covenPid);
+
+        await WaitForScreenAsync("rc=130");
+        await TmuxAsync("send-keys", "-t", "t", "stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo END", "Enter");
+        await WaitForScreenAsync("icanon echo END");
+        Assert.Equal("live", (await daemon.ShowAsync(id)).GetProperty("status").GetString());
+        await daemon.Cli.RunAsync("kill", id, "--signal", "KILL");
+    }
+
+    [Fact]
+    public async Task Sacrifice_OnATerminal_AsksAndHonoursYes()
+    {
+        var id = (await daemon.Cli.RunAsync(["run", "quick", "--detach", "--root", daemon.ProjectDir], stdin: null)).Stdout.Trim();
+        await daemon.WaitForStatusAsync(id, s_wait, "finished");
+        await StartPaneAsync();
+
+        await TmuxAsync("send-keys", "-t", "t", $"{CovenCli.Executable} sacrifice {id}", "Enter");
+        await WaitForScreenAsync("[y/N]");
+        await TmuxAsync("send-keys", "-t", "t", "y", "Enter");
+
+        await WaitForScreenAsync($"sacrificed {id}");
+        Assert.Equal(4, (await daemon.Cli.RunAsync("show", id)).ExitCode);
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {p.ExitCode}");
+        return output;
+    }
+
     public void Dispose()
     {
         try

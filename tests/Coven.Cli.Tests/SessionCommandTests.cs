@@ -212,6 +212,26 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task LogsFollow_Sigint_ExitsWith130AndLeavesTheSessionRunning()
+    {
+        var id = await daemon.RunDetachedAsync("echo");
+        using var follower = Cli.Start(["logs", id, "-f"]);
+        var output = Collect(follower);
+        Assert.True(await Eventually.TrueAsync(() => output.Contains("ready"), s_wait), output.ToString());
+
+        using (var kill = Process.Start("kill", ["-INT", follower.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(s_wait);
+        await follower.WaitForExitAsync(cts.Token);
+        Assert.Equal(130, follower.ExitCode);
+        Assert.Equal("live", (await daemon.ShowAsync(id)).GetProperty("status").GetString());
+        await KillAsync(id);
+    }
+
+    [Fact]
     public async Task Kill_LiveSession_EndsItAsKilled()
     {
         var id = await daemon.RunDetachedAsync("echo");

@@ -18,7 +18,7 @@ bin=$(pwd)/artifacts/bin/Release
 work=$(mktemp -d /tmp/cvn-bench-XXXX)
 export COVEN_HOME=$work/h
 export COVEN_DAEMON_PATH=$bin/covend
-export COVEN_LANE_PATH=$bin/coven-lane
+export COVEN_LANE_PATH=${COVEN_LANE_PATH:-$bin/coven-lane}
 mkdir -p "$COVEN_HOME" && chmod 700 "$COVEN_HOME"
 printf '{"harnesses":[{"id":"trivial","executable":"/bin/cat","promptArgs":[]}]}\n' > "$COVEN_HOME/harnesses.json"
 tsock=$work/tmux.sock
