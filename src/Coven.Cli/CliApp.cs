@@ -11,9 +11,12 @@ namespace Coven.Cli;
 /// <summary>The <c>coven</c> command tree, parsing, and the one place that turns failures into exit codes.</summary>
 internal sealed class CliApp
 {
-    public CliApp(CliConsole console)
+    private readonly SignalCancellation? _signals;
+
+    public CliApp(CliConsole console, SignalCancellation? signals = null)
     {
         Console = console;
+        _signals = signals;
         Home = new Option<string?>("--home")
         {
             Description = "COVEN_HOME to use (default: $COVEN_HOME, else ~/.coven)",
@@ -56,9 +59,14 @@ internal sealed class CliApp
     }
 
     /// <summary>Gives a command its action, with the error handling every command shares.</summary>
-    public void Bind(Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> run) =>
+    public void Bind(Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> run, bool longRunning = false) =>
         command.SetAction(async (parse, ct) =>
         {
+            if (longRunning)
+            {
+                _signals?.Enable();
+            }
+
             using var context = new CliContext(Console, PathsFor(parse));
             try
             {

@@ -22,39 +22,40 @@ internal sealed class CliContext : IDisposable
     public TextWriter Out => Console.Out;
     public TextWriter Error => Console.Error;
 
-    /// <summary>The handshake answer of the daemon we talk to (set by <see cref="ConnectAsync"/>).</summary>
+    /// <summary>The daemon's health answer, when it has been asked for (<see cref="GetHealthAsync"/>) or it was just started.</summary>
     public HealthResponse? Health { get; private set; }
 
     public string? UserHome => Console.Env("HOME");
 
-    /// <summary>A client without a handshake, for commands that only probe (daemon status/stop).</summary>
+    /// <summary>A client that never starts the daemon, for commands that only probe (daemon status/stop).</summary>
     public CovenClient RawClient => _client ??= new CovenClient(Paths.Socket);
 
     /// <summary>
-    /// Handshakes with the daemon, starting it first when it is not running (unless COVEN_NO_AUTOSTART=1),
-    /// and says so on stderr.
+    /// A client that starts the daemon on first use when its socket does not answer (unless COVEN_NO_AUTOSTART=1),
+    /// and says so on stderr. No handshake request is made up front: a command costs one round trip.
     /// </summary>
-    public async Task<CovenClient> ConnectAsync(CancellationToken ct)
+    public Task<CovenClient> ConnectAsync(CancellationToken ct)
     {
         var client = RawClient;
-        if (Health is not null)
-        {
-            return client;
-        }
-
-        Health = await DaemonControl.TryHealthAsync(client, ct);
-        if (Health is null)
+        client.Recover ??= async token =>
         {
             if (Console.Env("COVEN_NO_AUTOSTART") is "1" or "true")
             {
                 throw CliException.Unreachable($"daemon not running at {Paths.Socket} (COVEN_NO_AUTOSTART is set; run 'coven daemon start')");
             }
 
-            Health = await DaemonControl.StartAsync(Paths, client, Console.Env, ct);
+            Health = await DaemonControl.StartAsync(Paths, Console.Env, token);
             Error.WriteLine($"coven: started daemon (pid {Health.Daemon.Pid})");
-        }
+            return true;
+        };
+        return Task.FromResult(client);
+    }
 
-        return client;
+    /// <summary>The handshake answer (capabilities), asked once.</summary>
+    public async Task<HealthResponse> GetHealthAsync(CancellationToken ct)
+    {
+        var client = await ConnectAsync(ct);
+        return Health ??= await client.HealthAsync(ct);
     }
 
     public void Dispose() => _client?.Dispose();

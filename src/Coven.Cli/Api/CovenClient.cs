@@ -34,10 +34,10 @@ internal sealed class CovenClient : IDisposable
                     await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
-                catch
+                catch (SocketException e)
                 {
                     socket.Dispose();
-                    throw;
+                    throw new DaemonConnectException(e);
                 }
             },
         };
@@ -49,6 +49,12 @@ internal sealed class CovenClient : IDisposable
     }
 
     public string SocketPath { get; }
+
+    /// <summary>
+    /// Called once when the daemon's socket refuses a connection (nothing was sent): returns true after starting
+    /// the daemon, and the request is then sent again. A request that reached the daemon is never repeated.
+    /// </summary>
+    public Func<CancellationToken, Task<bool>>? Recover { get; set; }
 
     public Task<HealthResponse> HealthAsync(CancellationToken ct) =>
         GetAsync("api/v1/health", CovenJsonContext.Default.HealthResponse, ct);
@@ -68,13 +74,18 @@ internal sealed class CovenClient : IDisposable
     /// <summary>Sends a request and returns the body of a successful answer; an error answer throws.</summary>
     public async Task<string> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (jsonBody is not null)
+        HttpRequestMessage Build()
         {
-            request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+            var request = new HttpRequestMessage(method, path);
+            if (jsonBody is not null)
+            {
+                request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+            }
+
+            return request;
         }
 
-        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseContentRead, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -90,9 +101,14 @@ internal sealed class CovenClient : IDisposable
     /// </summary>
     public async IAsyncEnumerable<EventDto> StreamAsync(string sessionId, long afterSeq, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/sessions/{Uri.EscapeDataString(sessionId)}/stream?afterSeq={afterSeq}");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        HttpRequestMessage Build()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/sessions/{Uri.EscapeDataString(sessionId)}/stream?afterSeq={afterSeq}");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            return request;
+        }
+
+        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
         {
             throw ErrorFrom(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
@@ -179,19 +195,32 @@ internal sealed class CovenClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendCoreAsync(Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken ct)
     {
-        try
+        var recovered = false;
+        while (true)
         {
-            return await _http.SendAsync(request, completion, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {Innermost(e).Message}");
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw CliException.Unreachable($"daemon at {SocketPath} did not answer in time ({e.Message})");
+            using var request = build();
+            try
+            {
+                return await _http.SendAsync(request, completion, ct);
+            }
+            catch (HttpRequestException e) when (e.InnerException is DaemonConnectException && !recovered && Recover is { } recover)
+            {
+                recovered = true;
+                if (!await recover(ct))
+                {
+                    throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {Innermost(e).Message}");
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {Innermost(e).Message}");
+            }
+            catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                throw CliException.Unreachable($"daemon at {SocketPath} did not answer in time ({e.Message})");
+            }
         }
     }
 
@@ -230,4 +259,7 @@ internal sealed class CovenClient : IDisposable
         var code = status == HttpStatusCode.NotFound ? "not_found" : "http_" + (int)status;
         return new CliException(code, $"the daemon answered {(int)status} {status}");
     }
+
+    /// <summary>The socket did not accept the connection: nothing was sent, so the request may be retried.</summary>
+    private sealed class DaemonConnectException(SocketException inner) : IOException(inner.Message, inner);
 }

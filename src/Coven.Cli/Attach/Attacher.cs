@@ -176,7 +176,7 @@ internal sealed class Attacher
     /// </summary>
     private async Task<long> ReplayScreenAsync(CancellationToken ct)
     {
-        if (_context.Health?.Capabilities.Screen != true)
+        if ((await _context.GetHealthAsync(ct)).Capabilities.Screen != true)
         {
             return 0;
         }

@@ -37,7 +37,7 @@ internal static class AttachCommand
             }
 
             return await Attacher.RunAsync(context, client, s, key, ct);
-        });
+        }, longRunning: true);
         app.Root.Add(command);
     }
 }

@@ -37,7 +37,7 @@ internal static class DaemonCommand
                 return ExitCodes.Ok;
             }
 
-            var health = await DaemonControl.StartAsync(context.Paths, context.RawClient, context.Console.Env, ct);
+            var health = await DaemonControl.StartAsync(context.Paths, context.Console.Env, ct);
             context.Out.WriteLine($"started daemon (pid {health.Daemon.Pid}) on {health.Daemon.Socket}");
             return ExitCodes.Ok;
         });
@@ -62,7 +62,7 @@ internal static class DaemonCommand
         app.Bind(command, async (context, parse, ct) =>
         {
             var old = await DaemonControl.StopAsync(context.Paths, context.RawClient, ct);
-            var health = await DaemonControl.StartAsync(context.Paths, context.RawClient, context.Console.Env, ct);
+            var health = await DaemonControl.StartAsync(context.Paths, context.Console.Env, ct);
             context.Out.WriteLine(old is null
                 ? $"started daemon (pid {health.Daemon.Pid})"
                 : $"restarted daemon (pid {old} -> {health.Daemon.Pid})");
@@ -148,7 +148,7 @@ internal static class DaemonCommand
 
                 await Task.Delay(200, ct);
             }
-        });
+        }, longRunning: true);
         return command;
     }
 

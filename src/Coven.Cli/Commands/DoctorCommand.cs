@@ -37,7 +37,7 @@ internal static class DoctorCommand
             {
                 var client = await context.ConnectAsync(ct);
                 healthBody = await client.SendAsync(HttpMethod.Get, "api/v1/health", null, ct);
-                var h = context.Health!;
+                var h = Api.CovenClient.Deserialize(healthBody, CovenJsonContext.Default.HealthResponse);
                 checks.Add(new("daemon", h.Ok ? "ok" : "fail", $"running, pid {h.Daemon.Pid}, {h.CovenVersion} ({h.ApiVersion})"));
                 try
                 {

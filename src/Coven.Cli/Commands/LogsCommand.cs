@@ -70,7 +70,7 @@ internal static class LogsCommand
 
             context.Out.Flush();
             return ExitCodes.Ok;
-        });
+        }, longRunning: true);
         app.Root.Add(command);
     }
 

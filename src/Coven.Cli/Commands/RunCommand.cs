@@ -76,7 +76,7 @@ internal static class RunCommand
             }
 
             return await Attacher.RunAsync(context, client, session, key, ct);
-        });
+        }, longRunning: true);
         app.Root.Add(command);
     }
 }

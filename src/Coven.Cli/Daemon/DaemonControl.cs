@@ -41,8 +41,10 @@ internal static class DaemonControl
     }
 
     /// <summary>Spawns covend and waits (bounded) until it answers health. Returns its health.</summary>
-    public static async Task<HealthResponse> StartAsync(CovenPaths paths, CovenClient client, Func<string, string?> env, CancellationToken ct)
+    public static async Task<HealthResponse> StartAsync(CovenPaths paths, Func<string, string?> env, CancellationToken ct)
     {
+        // A client of its own: the caller's may be the one whose failed request is starting the daemon.
+        using var client = new CovenClient(paths.Socket, TimeSpan.FromSeconds(5));
         var exe = DaemonExecutable(env);
         if (!File.Exists(exe))
         {
