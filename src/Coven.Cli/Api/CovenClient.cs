@@ -18,21 +18,31 @@ internal sealed class CovenClient : IDisposable
 {
     private readonly HttpClient _http;
 
+    /// <param name="timeout">How long one answer may take (a socket receive timeout; default 120 s: launches wait for the lane).</param>
     public CovenClient(string socketPath, TimeSpan? timeout = null)
     {
         SocketPath = socketPath;
+        var receiveTimeout = (int)(timeout ?? TimeSpan.FromSeconds(120)).TotalMilliseconds;
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
             UseCookies = false,
-            ConnectCallback = async (_, ct) =>
+
+            // Infinite pool lifetimes: otherwise the pool starts a cleaning timer (and the timer thread) at once.
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+
+            // A Unix socket connects at once or not at all, so connect synchronously: with the synchronous Send
+            // below, a command then runs on the main thread alone (no thread-pool hand-offs, which cost more than
+            // the request on a loaded 2-core machine).
+            ConnectCallback = (_, _) =>
             {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = receiveTimeout };
                 try
                 {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
+                    socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+                    return ValueTask.FromResult<Stream>(new NetworkStream(socket, ownsSocket: true));
                 }
                 catch (SocketException e)
                 {
@@ -41,10 +51,13 @@ internal sealed class CovenClient : IDisposable
                 }
             },
         };
+
+        // No HttpClient timeout: its timer would start a timer thread; the socket receive timeout bounds waits
+        // of the synchronous requests, and streams are ended by the daemon, a signal, or the heartbeat gap.
         _http = new HttpClient(handler)
         {
             BaseAddress = new Uri("http://coven/"),
-            Timeout = timeout ?? TimeSpan.FromSeconds(120),
+            Timeout = Timeout.InfiniteTimeSpan,
         };
     }
 
@@ -85,8 +98,13 @@ internal sealed class CovenClient : IDisposable
             return request;
         }
 
-        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseContentRead, ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
+        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseContentRead, synchronous: true, ct);
+        string body;
+        using (var reader = new StreamReader(response.Content.ReadAsStream(ct), Encoding.UTF8))
+        {
+            body = reader.ReadToEnd();
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw ErrorFrom(response.StatusCode, body);
@@ -108,7 +126,7 @@ internal sealed class CovenClient : IDisposable
             return request;
         }
 
-        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseHeadersRead, ct);
+        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseHeadersRead, synchronous: false, ct);
         if (!response.IsSuccessStatusCode)
         {
             throw ErrorFrom(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
@@ -195,7 +213,7 @@ internal sealed class CovenClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendCoreAsync(Func<HttpRequestMessage> build, HttpCompletionOption completion, bool synchronous, CancellationToken ct)
     {
         var recovered = false;
         while (true)
@@ -203,7 +221,7 @@ internal sealed class CovenClient : IDisposable
             using var request = build();
             try
             {
-                return await _http.SendAsync(request, completion, ct);
+                return synchronous ? _http.Send(request, completion, ct) : await _http.SendAsync(request, completion, ct);
             }
             catch (HttpRequestException e) when (e.InnerException is DaemonConnectException && !recovered && Recover is { } recover)
             {
@@ -217,9 +235,9 @@ internal sealed class CovenClient : IDisposable
             {
                 throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {Innermost(e).Message}");
             }
-            catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+            catch (IOException e)
             {
-                throw CliException.Unreachable($"daemon at {SocketPath} did not answer in time ({e.Message})");
+                throw CliException.Unreachable($"daemon at {SocketPath} did not answer: {e.Message}");
             }
         }
     }
