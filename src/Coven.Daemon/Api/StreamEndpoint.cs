@@ -17,6 +17,12 @@ internal static class StreamEndpoint
 {
     private static readonly TimeSpan s_fallbackPoll = TimeSpan.FromSeconds(1);
 
+    // Same contracts, without HTML-safe escaping: SSE data is not embedded in HTML.
+    private static readonly CovenJsonContext s_relaxed = new(new JsonSerializerOptions(CovenJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/sessions/{id}/stream", StreamAsync)
@@ -130,7 +136,7 @@ internal static class StreamEndpoint
 
     private static async Task WriteEventAsync(HttpResponse response, EventRecord e, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(EventEndpoints.ToDto(e), CovenJsonContext.Default.EventDto);
+        var json = JsonSerializer.Serialize(EventEndpoints.ToDto(e), s_relaxed.EventDto);
         var text = new StringBuilder(json.Length + 64)
             .Append("id: ").Append(e.Seq).Append('\n')
             .Append("event: ").Append(e.Kind).Append('\n')

@@ -30,13 +30,24 @@ internal sealed class SingleInstance : IDisposable
         CovenPaths.EnsurePrivateDirectory(paths.LogsDir);
 
         var lockPath = Path.Combine(paths.Home, "daemon.lock");
-        var stream = new FileStream(lockPath, new FileStreamOptions
+        FileStream stream;
+        try
         {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+            stream = new FileStream(lockPath, new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.ReadWrite,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException)
+        {
+            // .NET takes its own advisory lock when opening; a running daemon's exclusive flock makes that fail.
+            message = AlreadyRunning(paths);
+            return null;
+        }
+
         if (Libc.Flock((int)stream.SafeFileHandle.DangerousGetHandle(), LibcConstants.LOCK_EX | LibcConstants.LOCK_NB) != 0)
         {
             stream.Dispose();
@@ -44,7 +55,7 @@ internal sealed class SingleInstance : IDisposable
             return null;
         }
 
-        if (File.Exists(paths.Socket))
+        if (Path.Exists(paths.Socket))
         {
             if (SocketAnswers(paths.Socket))
             {

@@ -38,7 +38,7 @@ internal sealed class LaneClient : IAsyncDisposable
     /// <summary>Connects to a lane socket; null when nobody answers within <paramref name="timeout"/>.</summary>
     public static async Task<LaneClient?> ConnectAsync(string socketPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!File.Exists(socketPath))
+        if (!Path.Exists(socketPath))
         {
             return null;
         }

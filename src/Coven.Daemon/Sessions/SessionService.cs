@@ -251,7 +251,9 @@ internal sealed partial class SessionService(
             return ApiErrors.PayloadTooLarge($"input is {bytes.Length} bytes; at most {options.MaxInputBytes} bytes per request.");
         }
 
-        if (VerifyLive(session, SessionTrigger.Input, out var monitor) is { } refused)
+        // Under the session lock, so the input event is committed before an exit it causes is applied.
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
+        if (VerifyLive(store.Sessions.Get(id) ?? session, SessionTrigger.Input, out var monitor) is { } refused)
         {
             return refused;
         }
@@ -301,7 +303,8 @@ internal sealed partial class SessionService(
             return ApiErrors.InvalidRequest("cols and rows must be between 2 and 1000.");
         }
 
-        if (VerifyLive(session, SessionTrigger.Resize, out var monitor) is { } refused)
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
+        if (VerifyLive(store.Sessions.Get(id) ?? session, SessionTrigger.Resize, out var monitor) is { } refused)
         {
             return refused;
         }

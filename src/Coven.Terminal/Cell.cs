@@ -1,0 +1,18 @@
+namespace Coven.Terminal;
+
+/// <summary>
+/// One screen cell. Kept as a mutable struct in flat arrays so printing touches no heap.
+/// <see cref="Width"/> is 1 for a normal cell, 2 for the left half of a wide character and 0 for the
+/// right half (a spacer that renders as nothing).
+/// </summary>
+internal struct Cell
+{
+    public int Codepoint;
+    public CellStyle Style;
+    public byte Width;
+
+    /// <summary>Combining marks attached to this cell; null for almost every cell.</summary>
+    public string? Combining;
+
+    public static Cell Blank(CellStyle eraseStyle) => new() { Codepoint = ' ', Width = 1, Style = eraseStyle };
+}
