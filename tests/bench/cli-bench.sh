@@ -9,11 +9,11 @@ cd "$(dirname "$0")/../.."
 out=${1:-/tmp/coven-cli-bench.md}
 
 aot=/tmp/coven-aot
-dotnet publish src/Coven.Cli -c Release -o "$aot" -p:CovenBinDir=/tmp/coven-aot-obj/ -nologo -v q >/dev/null
+dotnet publish src/Coven.Cli -c Release -o "$aot" -p:OutDir=/tmp/coven-aot-obj/ -nologo -v q >/dev/null
 # A separate output folder: the AOT publish above leaves a self-contained runtime in artifacts/bin/Release.
 bin=/tmp/coven-rel
-dotnet build src/Coven.Daemon -c Release -p:CovenBinDir="$bin/" -nologo -v q >/dev/null
-dotnet build src/Coven.Lane -c Release -p:CovenBinDir="$bin/" -nologo -v q >/dev/null
+dotnet build src/Coven.Daemon -c Release -p:OutDir="$bin/" -nologo -v q >/dev/null
+dotnet build src/Coven.Lane -c Release -p:OutDir="$bin/" -nologo -v q >/dev/null
 
 work=$(mktemp -d /tmp/cvn-bench-XXXX)
 export COVEN_HOME=$work/h
