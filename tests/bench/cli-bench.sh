@@ -13,12 +13,13 @@ dotnet publish src/Coven.Cli -c Release -o "$aot" -p:OutDir=/tmp/coven-aot-obj/ 
 # A separate output folder: the AOT publish above leaves a self-contained runtime in artifacts/bin/Release.
 bin=/tmp/coven-rel
 dotnet build src/Coven.Daemon -c Release -p:OutDir="$bin/" -nologo -v q >/dev/null
-dotnet build src/Coven.Lane -c Release -p:OutDir="$bin/" -nologo -v q >/dev/null
+# The lane as shipped: NativeAOT (it starts once per session, so its start-up is part of "until live").
+dotnet publish src/Coven.Lane -c Release -o "$bin/lane-aot" -p:OutDir="$bin/lane-obj/" -nologo -v q >/dev/null
 
 work=$(mktemp -d /tmp/cvn-bench-XXXX)
 export COVEN_HOME=$work/h
 export COVEN_DAEMON_PATH=$bin/covend
-export COVEN_LANE_PATH=${COVEN_LANE_PATH:-$bin/coven-lane}
+export COVEN_LANE_PATH=${COVEN_LANE_PATH:-$bin/lane-aot/coven-lane}
 mkdir -p "$COVEN_HOME" && chmod 700 "$COVEN_HOME"
 printf '{"harnesses":[{"id":"trivial","executable":"/bin/cat","promptArgs":[]}]}\n' > "$COVEN_HOME/harnesses.json"
 tsock=$work/tmux.sock
