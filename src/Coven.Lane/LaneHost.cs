@@ -134,7 +134,7 @@ internal static class LaneHost
         var exitSeq = recorder.AppendDurably([new NewEvent(EventKinds.Exit, ExitPayload(status))]);
         state.ExitCommitted(status, exitSeq);
         hub.PublishExited(ControlFrame.Exited(status.Code, status.SignalName, exitSeq));
-        log.Info($"exit recorded at seq {exitSeq}; {pump.BytesRead} bytes read");
+        log.Info($"exit recorded at seq {exitSeq}; {pump.BytesRead} bytes read; cpu: {ThreadCpu.Describe()}");
 
         // Subscribers (the daemon) get a moment to read the exit notification and disconnect.
         try

@@ -7,8 +7,9 @@ namespace Coven.Terminal;
 /// </summary>
 internal static class CharWidth
 {
-    // Sorted, non-overlapping inclusive ranges.
-    private static ReadOnlySpan<int> ZeroWidth =>
+    // Sorted, non-overlapping inclusive ranges. Static arrays: a ReadOnlySpan<int> property over a
+    // collection expression allocates a fresh array on every call here.
+    private static readonly int[] ZeroWidth =
     [
         0x0300, 0x036F, 0x0483, 0x0489, 0x0591, 0x05BD, 0x05BF, 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5,
         0x05C7, 0x05C7, 0x0610, 0x061A, 0x064B, 0x065F, 0x0670, 0x0670, 0x06D6, 0x06DC, 0x06DF, 0x06E4,
@@ -28,7 +29,7 @@ internal static class CharWidth
         0xE0020, 0xE007F, 0xE0100, 0xE01EF,
     ];
 
-    private static ReadOnlySpan<int> Wide =>
+    private static readonly int[] Wide =
     [
         0x1100, 0x115F, 0x231A, 0x231B, 0x2329, 0x232A, 0x23E9, 0x23EC, 0x23F0, 0x23F0, 0x23F3, 0x23F3,
         0x25FD, 0x25FE, 0x2614, 0x2615, 0x2648, 0x2653, 0x267F, 0x267F, 0x2693, 0x2693, 0x26A1, 0x26A1,
@@ -49,6 +50,10 @@ internal static class CharWidth
         0x1FA70, 0x1FAFF, 0x20000, 0x2FFFD, 0x30000, 0x3FFFD,
     ];
 
+    // Widths of the whole BMP, precomputed from the ranges above (declared after them on purpose:
+    // static initializers run in order). 64 KiB buys a single load per character on the hot path.
+    private static readonly byte[] Bmp = BuildBmp();
+
     public static int Of(int codepoint)
     {
         if (codepoint < 0x300)
@@ -56,6 +61,22 @@ internal static class CharWidth
             return 1;
         }
 
+        return codepoint < 0x10000 ? Bmp[codepoint] : Compute(codepoint);
+    }
+
+    private static byte[] BuildBmp()
+    {
+        var table = new byte[0x10000];
+        for (int c = 0; c < table.Length; c++)
+        {
+            table[c] = (byte)(c < 0x300 ? 1 : Compute(c));
+        }
+
+        return table;
+    }
+
+    private static int Compute(int codepoint)
+    {
         if (InRanges(ZeroWidth, codepoint))
         {
             return 0;

@@ -132,6 +132,18 @@ internal sealed class ScreenBuffer
 
         Span<int> offsets = _rowOffset.AsSpan(top, height);
         Span<bool> wrapped = _wrapped.AsSpan(top, height);
+        if (shift == 1)
+        {
+            // One-line scrolls (every line feed at the bottom) are by far the most common: one memmove.
+            int first = offsets[0];
+            bool firstWrapped = wrapped[0];
+            offsets[1..].CopyTo(offsets);
+            wrapped[1..].CopyTo(wrapped);
+            offsets[^1] = first;
+            wrapped[^1] = firstWrapped;
+            return;
+        }
+
         offsets.Slice(0, shift).Reverse();
         offsets.Slice(shift).Reverse();
         offsets.Reverse();

@@ -85,7 +85,7 @@ internal sealed class Scrollback
 
     public void Clear()
     {
-        Array.Clear(_rows);
+        // Row arrays stay for reuse: programs clear history often (ED 3) and must not cause churn.
         _start = 0;
         Count = 0;
     }

@@ -23,11 +23,20 @@ public sealed class TerminalFilter
     // Foreground light grey on a black background: what most dark terminal themes report.
     private const string ForegroundColor = "rgb:dddd/dddd/dddd";
     private const string BackgroundColor = "rgb:0000/0000/0000";
+    private const int MaxModeNumber = 99_999;
 
     private readonly byte[] _held = new byte[MaxHeldBytes];
     private readonly byte[] _xtversionReply;
-    private int _heldLength;
+
+    // The candidate: an escape sequence that may still turn out to be a query. Its bytes live in the
+    // current input while it is being scanned and are copied to _held only when it crosses a call.
     private Phase _phase;
+    private int _candidateLength;
+    private int _heldLength;
+    private byte _csiPrefix;
+    private byte _csiIntermediate;
+    private int _csiValue;
+    private bool _oscBackground;
 
     /// <summary>Creates a filter answering from <paramref name="screen"/>.</summary>
     /// <param name="screen">The screen model every byte is fed to.</param>
@@ -44,15 +53,23 @@ public sealed class TerminalFilter
     {
         None,
         Escape,
+        CsiFirst,
         Csi,
         Osc,
         OscEscape,
     }
 
+    private enum Step : byte
+    {
+        Continue,
+        Reject,
+        Complete,
+    }
+
     /// <summary>The screen model that sees every byte.</summary>
     public TerminalScreen Screen { get; }
 
-    /// <summary>Number of bytes currently held back.</summary>
+    /// <summary>Number of bytes currently held back (between calls).</summary>
     public int HeldBytes => _heldLength;
 
     /// <summary>
@@ -63,30 +80,81 @@ public sealed class TerminalFilter
     {
         ArgumentNullException.ThrowIfNull(recorded);
         ArgumentNullException.ThrowIfNull(replies);
+
+        // Start of the input bytes not yet emitted.
         int runStart = 0;
-        for (int i = 0; i < input.Length; i++)
+
+        // Where the current candidate starts in input; -1 when it started in an earlier call (in _held).
+        int candidateStart = _phase == Phase.None ? 0 : -1;
+        int i = 0;
+        while (i < input.Length)
         {
-            byte b = input[i];
             if (_phase == Phase.None)
             {
-                if (b == 0x1B)
+                int esc = input[i..].IndexOf((byte)0x1B);
+                if (esc < 0)
                 {
-                    Emit(input[runStart..i], recorded);
-                    Hold(b);
-                    _phase = Phase.Escape;
-                    runStart = i + 1;
+                    break;
                 }
 
+                i += esc;
+                candidateStart = i;
+                Begin();
+                i++;
                 continue;
             }
 
-            runStart = i + 1;
-            Advance(b, recorded, replies);
+            byte b = input[i];
+            var step = _candidateLength >= MaxHeldBytes ? Step.Reject : Advance(b);
+            switch (step)
+            {
+                case Step.Continue:
+                    if (candidateStart < 0)
+                    {
+                        _held[_heldLength++] = b;
+                    }
+
+                    _candidateLength++;
+                    i++;
+                    break;
+
+                case Step.Complete:
+                    if (candidateStart >= 0)
+                    {
+                        Emit(input[runStart..candidateStart], recorded);
+                    }
+
+                    _heldLength = 0;
+                    Answer(b, replies);
+                    _phase = Phase.None;
+                    i++;
+                    runStart = i;
+                    break;
+
+                default:
+                    // Not a query after all: its bytes are ordinary output. b is re-examined in ground
+                    // state, so an ESC there starts the next candidate.
+                    _phase = Phase.None;
+                    if (candidateStart < 0)
+                    {
+                        Release(recorded);
+                        runStart = i;
+                    }
+
+                    break;
+            }
         }
 
         if (_phase == Phase.None)
         {
             Emit(input[runStart..], recorded);
+        }
+        else if (candidateStart >= 0)
+        {
+            // The candidate reaches the end of this input: keep it for the next call.
+            Emit(input[runStart..candidateStart], recorded);
+            input[candidateStart..].CopyTo(_held);
+            _heldLength = input.Length - candidateStart;
         }
     }
 
@@ -95,183 +163,164 @@ public sealed class TerminalFilter
     {
         ArgumentNullException.ThrowIfNull(recorded);
         Release(recorded);
+        _phase = Phase.None;
     }
 
-    private void Advance(byte b, IBufferWriter<byte> recorded, IBufferWriter<byte> replies)
+    private void Begin()
+    {
+        _phase = Phase.Escape;
+        _candidateLength = 1;
+        _csiPrefix = 0;
+        _csiIntermediate = 0;
+        _csiValue = -1;
+        _oscBackground = false;
+    }
+
+    // One byte of a candidate. Rejects as early as possible: only the exact query grammar is held.
+    private Step Advance(byte b)
     {
         switch (_phase)
         {
             case Phase.Escape:
                 if (b == '[')
                 {
-                    Hold(b);
-                    _phase = Phase.Csi;
-                }
-                else if (b == ']')
-                {
-                    Hold(b);
-                    _phase = Phase.Osc;
-                }
-                else
-                {
-                    Reject(b, recorded);
+                    _phase = Phase.CsiFirst;
+                    return Step.Continue;
                 }
 
-                break;
+                if (b == ']')
+                {
+                    _phase = Phase.Osc;
+                    return Step.Continue;
+                }
+
+                return Step.Reject;
+
+            case Phase.CsiFirst:
+                if (b == '?' || b == '>')
+                {
+                    _csiPrefix = b;
+                    _phase = Phase.Csi;
+                    return Step.Continue;
+                }
+
+                _phase = Phase.Csi;
+                return Csi(b);
 
             case Phase.Csi:
-                if (b >= 0x20 && b <= 0x3F)
-                {
-                    HoldOrRelease(b, recorded);
-                }
-                else if (b >= 0x40 && b <= 0x7E)
-                {
-                    Hold(b);
-                    if (!TryAnswerCsi(replies))
-                    {
-                        Release(recorded);
-                    }
-                }
-                else
-                {
-                    Reject(b, recorded);
-                }
-
-                break;
+                return Csi(b);
 
             case Phase.Osc:
-                // Only "10;?" and "11;?" are queries; anything else is released as soon as it diverges.
-                int position = _heldLength - 2;
-                bool fits = position switch
+                // "10;?" or "11;?", then BEL or ST.
+                int position = _candidateLength - 2;
+                switch (position)
                 {
-                    0 => b == '1',
-                    1 => b == '0' || b == '1',
-                    2 => b == ';',
-                    3 => b == '?',
-                    _ => false,
-                };
-                if (fits)
-                {
-                    Hold(b);
-                }
-                else if (position == 4 && b == 0x07)
-                {
-                    Answer(replies, (byte)0x07);
-                }
-                else if (position == 4 && b == 0x1B)
-                {
-                    Hold(b);
-                    _phase = Phase.OscEscape;
-                }
-                else
-                {
-                    Reject(b, recorded);
-                }
+                    case 0:
+                        return b == '1' ? Step.Continue : Step.Reject;
+                    case 1:
+                        _oscBackground = b == '1';
+                        return b == '0' || b == '1' ? Step.Continue : Step.Reject;
+                    case 2:
+                        return b == ';' ? Step.Continue : Step.Reject;
+                    case 3:
+                        return b == '?' ? Step.Continue : Step.Reject;
+                    default:
+                        if (b == 0x07)
+                        {
+                            return Step.Complete;
+                        }
 
-                break;
+                        if (b == 0x1B)
+                        {
+                            _phase = Phase.OscEscape;
+                            return Step.Continue;
+                        }
+
+                        return Step.Reject;
+                }
 
             case Phase.OscEscape:
-                if (b == '\\')
-                {
-                    Answer(replies, (byte)'\\');
-                }
-                else
-                {
-                    Reject(b, recorded);
-                }
+                return b == '\\' ? Step.Complete : Step.Reject;
 
-                break;
+            default:
+                return Step.Reject;
         }
     }
 
-    private void Answer(IBufferWriter<byte> replies, byte terminator)
+    private Step Csi(byte b)
     {
-        bool background = _held[3] == '1';
-        var reply = new StringBuilder(32);
-        reply.Append("\e]1").Append(background ? '1' : '0').Append(';')
-            .Append(background ? BackgroundColor : ForegroundColor)
-            .Append(terminator == 0x07 ? "\a" : "\e\\");
-        WriteAscii(replies, reply.ToString());
-        Drop();
-    }
-
-    private bool TryAnswerCsi(IBufferWriter<byte> replies)
-    {
-        // _held is ESC [ [prefix] params [intermediates] final.
-        var body = _held.AsSpan(2, _heldLength - 3);
-        byte final = _held[_heldLength - 1];
-        byte prefix = 0;
-        if (!body.IsEmpty && body[0] >= 0x3C)
+        if (b >= '0' && b <= '9')
         {
-            prefix = body[0];
-            body = body[1..];
-        }
-
-        int paramEnd = 0;
-        while (paramEnd < body.Length && body[paramEnd] >= 0x30)
-        {
-            paramEnd++;
-        }
-
-        var parameters = body[..paramEnd];
-        var intermediates = body[paramEnd..];
-        bool emptyOrZero = parameters.IsEmpty || parameters.SequenceEqual("0"u8);
-
-        if (prefix == 0 && intermediates.IsEmpty && final == 'c' && emptyOrZero)
-        {
-            WriteAscii(replies, "\e[?62;22c");
-        }
-        else if (prefix == 0 && intermediates.IsEmpty && final == 'n' && parameters.SequenceEqual("5"u8))
-        {
-            WriteAscii(replies, "\e[0n");
-        }
-        else if (prefix == 0 && intermediates.IsEmpty && final == 'n' && parameters.SequenceEqual("6"u8))
-        {
-            WriteAscii(replies, $"\e[{Screen.ReportedCursorRow};{Screen.ReportedCursorColumn}R");
-        }
-        else if ((prefix == '?' || prefix == 0) && intermediates.SequenceEqual("$"u8) && final == 'p'
-                 && TryParseNumber(parameters, out int mode))
-        {
-            int state = Screen.ModeState(mode, decPrivate: prefix == '?');
-            WriteAscii(replies, prefix == '?' ? $"\e[?{mode};{state}$y" : $"\e[{mode};{state}$y");
-        }
-        else if (prefix == '>' && intermediates.IsEmpty && final == 'q' && emptyOrZero)
-        {
-            replies.Write(_xtversionReply);
-        }
-        else if (prefix == '?' && intermediates.IsEmpty && final == 'u' && parameters.IsEmpty)
-        {
-            // Kitty keyboard query: deliberately unanswered. Programs take the DA1 reply that follows as
-            // "not supported", which is what we want.
-        }
-        else
-        {
-            return false;
-        }
-
-        Drop();
-        return true;
-    }
-
-    private static bool TryParseNumber(ReadOnlySpan<byte> digits, out int value)
-    {
-        value = 0;
-        if (digits.IsEmpty || digits.Length > 6)
-        {
-            return false;
-        }
-
-        foreach (byte d in digits)
-        {
-            if (d < '0' || d > '9')
+            if (_csiIntermediate != 0)
             {
-                return false;
+                return Step.Reject;
             }
 
-            value = (value * 10) + (d - '0');
+            _csiValue = (_csiValue < 0 ? 0 : _csiValue * 10) + (b - '0');
+            return _csiValue > MaxModeNumber ? Step.Reject : Step.Continue;
         }
 
-        return true;
+        if (b == '$' && _csiIntermediate == 0)
+        {
+            _csiIntermediate = b;
+            return Step.Continue;
+        }
+
+        if (b < 0x40 || b > 0x7E)
+        {
+            return Step.Reject;
+        }
+
+        return IsCsiQuery(b) ? Step.Complete : Step.Reject;
+    }
+
+    private bool IsCsiQuery(byte final)
+    {
+        bool emptyOrZero = _csiValue <= 0;
+        return (_csiPrefix, _csiIntermediate, final) switch
+        {
+            (0, 0, (byte)'c') => emptyOrZero,
+            (0, 0, (byte)'n') => _csiValue is 5 or 6,
+            ((byte)'?' or 0, (byte)'$', (byte)'p') => _csiValue >= 0,
+            ((byte)'>', 0, (byte)'q') => emptyOrZero,
+            ((byte)'?', 0, (byte)'u') => _csiValue < 0,
+            _ => false,
+        };
+    }
+
+    private void Answer(byte final, IBufferWriter<byte> replies)
+    {
+        if (_phase is Phase.Osc or Phase.OscEscape)
+        {
+            var reply = "\e]1" + (_oscBackground ? "1;" + BackgroundColor : "0;" + ForegroundColor)
+                + (final == 0x07 ? "\a" : "\e\\");
+            WriteAscii(replies, reply);
+            return;
+        }
+
+        switch (final)
+        {
+            case (byte)'c':
+                WriteAscii(replies, "\e[?62;22c");
+                break;
+            case (byte)'n' when _csiValue == 5:
+                WriteAscii(replies, "\e[0n");
+                break;
+            case (byte)'n':
+                WriteAscii(replies, $"\e[{Screen.ReportedCursorRow};{Screen.ReportedCursorColumn}R");
+                break;
+            case (byte)'p':
+                bool dec = _csiPrefix == '?';
+                int state = Screen.ModeState(_csiValue, dec);
+                WriteAscii(replies, dec ? $"\e[?{_csiValue};{state}$y" : $"\e[{_csiValue};{state}$y");
+                break;
+            case (byte)'q':
+                replies.Write(_xtversionReply);
+                break;
+
+            // 'u': the kitty keyboard query is deliberately unanswered. Programs take the DA1 reply that
+            // follows as "not supported", which is what we want.
+        }
     }
 
     private static void WriteAscii(IBufferWriter<byte> writer, string text)
@@ -281,47 +330,10 @@ public sealed class TerminalFilter
         writer.Advance(n);
     }
 
-    private void Hold(byte b) => _held[_heldLength++] = b;
-
-    private void HoldOrRelease(byte b, IBufferWriter<byte> recorded)
-    {
-        if (_heldLength < MaxHeldBytes)
-        {
-            Hold(b);
-        }
-        else
-        {
-            // Too long to be any query we know: it is ordinary output.
-            Release(recorded);
-            Emit([b], recorded);
-        }
-    }
-
-    // The held bytes plus b cannot be a query. A new ESC starts a fresh candidate.
-    private void Reject(byte b, IBufferWriter<byte> recorded)
-    {
-        Release(recorded);
-        if (b == 0x1B)
-        {
-            Hold(b);
-            _phase = Phase.Escape;
-        }
-        else
-        {
-            Emit([b], recorded);
-        }
-    }
-
     private void Release(IBufferWriter<byte> recorded)
     {
         Emit(_held.AsSpan(0, _heldLength), recorded);
-        Drop();
-    }
-
-    private void Drop()
-    {
         _heldLength = 0;
-        _phase = Phase.None;
     }
 
     private void Emit(ReadOnlySpan<byte> bytes, IBufferWriter<byte> recorded)

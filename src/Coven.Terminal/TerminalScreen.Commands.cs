@@ -7,6 +7,8 @@ public sealed partial class TerminalScreen
 
     private void Execute(byte b)
     {
+        // REP repeats the preceding character only if nothing came in between (ECMA-48; tmux agrees).
+        _lastPrinted = -1;
         switch (b)
         {
             case 0x08:
@@ -100,6 +102,7 @@ public sealed partial class TerminalScreen
 
     private void EscDispatch(byte final)
     {
+        _lastPrinted = -1;
         if (_intermediateCount == 0)
         {
             switch (final)
@@ -165,6 +168,8 @@ public sealed partial class TerminalScreen
 
     private void CsiDispatch(byte final)
     {
+        int lastPrinted = _lastPrinted;
+        _lastPrinted = -1;
         if (_intermediateCount > 0)
         {
             if (_intermediateCount == 1 && _intermediates == '!' && final == 'p')
@@ -267,7 +272,7 @@ public sealed partial class TerminalScreen
                 TabBackward(Param(0, 1));
                 break;
             case (byte)'b':
-                Repeat(Param(0, 1));
+                Repeat(lastPrinted, Param(0, 1));
                 break;
             case (byte)'d':
                 CursorPosition(Param(0, 1) - 1, _column, keepColumn: true);
@@ -402,7 +407,14 @@ public sealed partial class TerminalScreen
     {
         var row = _buffer.Row(_row);
         n = Math.Min(n, Columns - _column);
-        FixWideBoundary(row, _column, 1);
+
+        // Inserting inside a wide character splits it; inserting before one moves it whole.
+        if (row[_column].Width == 0 && _column > 0)
+        {
+            row[_column - 1] = Cell.Blank(row[_column - 1].Style);
+            row[_column] = Cell.Blank(row[_column].Style);
+        }
+
         row[_column..^n].CopyTo(row[(_column + n)..]);
         row.Slice(_column, n).Fill(Cell.Blank(EraseStyle));
         if (row[^1].Width == 2)
@@ -430,8 +442,8 @@ public sealed partial class TerminalScreen
             return;
         }
 
+        // The column is kept, as tmux does (xterm homes it); programs position explicitly afterwards.
         _buffer.ScrollDown(_row, _scrollBottom, n, EraseStyle);
-        _column = 0;
         _pendingWrap = false;
     }
 
@@ -443,13 +455,12 @@ public sealed partial class TerminalScreen
         }
 
         _buffer.ScrollUp(_row, _scrollBottom, n, EraseStyle, null);
-        _column = 0;
         _pendingWrap = false;
     }
 
-    private void Repeat(int n)
+    private void Repeat(int codepoint, int n)
     {
-        if (_lastPrinted < 0)
+        if (codepoint < 0)
         {
             return;
         }
@@ -458,8 +469,11 @@ public sealed partial class TerminalScreen
         n = Math.Min(n, Columns * Rows);
         for (int i = 0; i < n; i++)
         {
-            Print(_lastPrinted);
+            Print(codepoint);
         }
+
+        // The REP itself is now the preceding character: a second REP repeats nothing.
+        _lastPrinted = -1;
     }
 
     private void ClearTabStops(int mode)
@@ -597,7 +611,6 @@ public sealed partial class TerminalScreen
         saved.PendingWrap = _pendingWrap;
         saved.Style = _style;
         saved.OriginMode = _originMode;
-        saved.AutoWrap = _autoWrap;
         saved.G0 = _g0;
         saved.G1 = _g1;
         saved.ActiveSet = _activeSet;
@@ -622,7 +635,6 @@ public sealed partial class TerminalScreen
         _pendingWrap = saved.PendingWrap;
         _style = saved.Style;
         _originMode = saved.OriginMode;
-        _autoWrap = saved.AutoWrap;
         _g0 = saved.G0;
         _g1 = saved.G1;
         _activeSet = saved.ActiveSet;

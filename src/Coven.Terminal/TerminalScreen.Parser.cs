@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Coven.Terminal;
@@ -47,6 +48,53 @@ public sealed partial class TerminalScreen
                 if (i > start)
                 {
                     PrintAscii(data[start..i]);
+                    continue;
+                }
+
+                // Whole multi-byte characters inside this buffer skip the byte-wise decoder; invalid or
+                // split sequences take the slow path, which keeps state across calls.
+                if (i < data.Length && data[i] >= 0xC2
+                    && Rune.DecodeFromUtf8(data[i..], out var rune, out int consumed) == OperationStatus.Done)
+                {
+                    Print(rune.Value);
+                    i += consumed;
+                    continue;
+                }
+
+                // CSI is most of what TUIs send: enter it directly instead of through the escape state.
+                if (i + 1 < data.Length && data[i] == 0x1B && data[i + 1] == '[')
+                {
+                    EnterCsi();
+                    i += 2;
+                    continue;
+                }
+            }
+            else if (_state is ParserState.CsiParam or ParserState.CsiEntry)
+            {
+                // Parameters dominate TUI output (cursor addressing, colours): digits, separators and
+                // the final byte are handled here without the general state dispatch.
+                int start = i;
+                while (i < data.Length && ((uint)(data[i] - '0') <= 9 || data[i] == ';'))
+                {
+                    Param(data[i]);
+                    i++;
+                }
+
+                if (i > start)
+                {
+                    _state = ParserState.CsiParam;
+                }
+
+                if (i < data.Length && data[i] >= 0x40 && data[i] <= 0x7E)
+                {
+                    _state = ParserState.Ground;
+                    CsiDispatch(data[i]);
+                    i++;
+                    continue;
+                }
+
+                if (i > start || i == data.Length)
+                {
                     continue;
                 }
             }
@@ -204,6 +252,13 @@ public sealed partial class TerminalScreen
         {
             _state = ParserState.Ground;
             EscDispatch(b);
+        }
+        else if (b >= 0x80)
+        {
+            // Text right after a stray ESC: the escape is abandoned and the character printed, rather
+            // than letting the next ASCII byte be taken as an escape final.
+            _state = ParserState.Ground;
+            Ground(b);
         }
     }
 

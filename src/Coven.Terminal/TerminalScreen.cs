@@ -13,7 +13,10 @@ namespace Coven.Terminal;
 public sealed partial class TerminalScreen
 {
     private const int MinSize = 1;
-    private const int MaxSize = 4096;
+
+    // Sizes come from API requests; the bound keeps two cell buffers at ~25 MB at worst.
+    private const int MaxColumns = 1024;
+    private const int MaxRows = 512;
 
     private readonly Scrollback _scrollback;
     private ScreenBuffer _main;
@@ -41,13 +44,13 @@ public sealed partial class TerminalScreen
     private SavedCursor _savedAlt;
 
     /// <summary>Creates a blank screen.</summary>
-    /// <param name="columns">Width in cells (clamped to 1..4096).</param>
-    /// <param name="rows">Height in cells (clamped to 1..4096).</param>
+    /// <param name="columns">Width in cells (clamped to 1..1024).</param>
+    /// <param name="rows">Height in cells (clamped to 1..512).</param>
     /// <param name="scrollbackLines">How many lines that scroll off the main screen are kept.</param>
     public TerminalScreen(int columns, int rows, int scrollbackLines = 1000)
     {
-        Columns = Math.Clamp(columns, MinSize, MaxSize);
-        Rows = Math.Clamp(rows, MinSize, MaxSize);
+        Columns = Math.Clamp(columns, MinSize, MaxColumns);
+        Rows = Math.Clamp(rows, MinSize, MaxRows);
         _scrollback = new Scrollback(scrollbackLines);
         _main = new ScreenBuffer(Columns, Rows);
         _alt = new ScreenBuffer(Columns, Rows);
@@ -93,6 +96,10 @@ public sealed partial class TerminalScreen
 
     internal Scrollback ScrollbackStore => _scrollback;
 
+    internal Cell CellAt(int row, int column) => _buffer.At(row, column);
+
+    internal bool IsRowWrapped(int row) => _buffer.IsWrapped(row);
+
     /// <summary>Returns the rendered visible screen.</summary>
     public ScreenSnapshot Snapshot()
     {
@@ -130,13 +137,13 @@ public sealed partial class TerminalScreen
     }
 
     /// <summary>
-    /// Changes the size. Content stays anchored top-left (no reflow); the cursor is clamped and the
-    /// scroll region reset.
+    /// Changes the size (clamped like the constructor's). Content stays anchored top-left (no reflow);
+    /// the cursor is clamped and the scroll region reset.
     /// </summary>
     public void Resize(int columns, int rows)
     {
-        columns = Math.Clamp(columns, MinSize, MaxSize);
-        rows = Math.Clamp(rows, MinSize, MaxSize);
+        columns = Math.Clamp(columns, MinSize, MaxColumns);
+        rows = Math.Clamp(rows, MinSize, MaxRows);
         if (columns == Columns && rows == Rows)
         {
             return;

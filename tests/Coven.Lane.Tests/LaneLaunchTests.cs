@@ -91,7 +91,7 @@ public sealed class LaneLaunchTests
 
         // The lane is started by an intermediate shell that exits right away, like a daemon that dies.
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-c", "\"$0\" --session \"$1\" --home \"$2\" & echo \"starter=$$\"", RepoPaths.Executable("coven-lane"), lane.Session.ToString(), lane.Home.Path })
+        foreach (var a in new[] { "-c", "\"$0\" --session \"$1\" --home \"$2\" & echo \"starter=$$\"", LaneRun.LaneExecutable, lane.Session.ToString(), lane.Home.Path })
         {
             psi.ArgumentList.Add(a);
         }

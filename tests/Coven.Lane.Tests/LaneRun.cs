@@ -28,6 +28,10 @@ internal sealed class LaneRun : IAsyncDisposable
         Session = SessionId.New();
     }
 
+    /// <summary>The lane under test: the build output, or COVEN_TEST_LANE (for example the NativeAOT publish).</summary>
+    public static string LaneExecutable =>
+        Environment.GetEnvironmentVariable("COVEN_TEST_LANE") is { Length: > 0 } path ? path : RepoPaths.Executable("coven-lane");
+
     public TempDir Home { get; }
 
     public CovenPaths Paths { get; }
@@ -84,7 +88,7 @@ internal sealed class LaneRun : IAsyncDisposable
     /// <summary>Starts the lane directly and reads its handshake line.</summary>
     public async Task<JsonObject> StartAsync()
     {
-        var psi = new ProcessStartInfo(RepoPaths.Executable("coven-lane"))
+        var psi = new ProcessStartInfo(LaneExecutable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

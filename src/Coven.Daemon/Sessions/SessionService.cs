@@ -278,10 +278,7 @@ internal sealed partial class SessionService(
             return LaneRefused(session, reply);
         }
 
-        var payload = request.Data is not null
-            ? JsonSerializer.Serialize(new OutputPayload { Data = request.Data }, CovenJsonContext.Default.OutputPayload)
-            : JsonSerializer.Serialize(new OutputPayload { DataBase64 = request.DataBase64 }, CovenJsonContext.Default.OutputPayload);
-        store.Events.Append(id, EventKinds.Input, StripNulls(payload));
+        store.Events.Append(id, EventKinds.Input, InputPayload(request));
         signals.Pulse(id);
         return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
     }
@@ -560,7 +557,25 @@ internal sealed partial class SessionService(
         return oneLine.Length <= 60 ? oneLine : oneLine[..57].TrimEnd() + "...";
     }
 
-    // OutputPayload serializes both properties; input events carry only the one that was sent.
-    private static string StripNulls(string json) =>
-        json.Replace(",\"dataBase64\":null", string.Empty, StringComparison.Ordinal).Replace("\"data\":null,", string.Empty, StringComparison.Ordinal);
+    /// <summary><c>{"data": ...}</c> or <c>{"dataBase64": ...}</c>: only the field that was sent.</summary>
+    private static string InputPayload(InputRequest request)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            if (request.Data is not null)
+            {
+                w.WriteString("data", request.Data);
+            }
+            else
+            {
+                w.WriteString("dataBase64", request.DataBase64);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

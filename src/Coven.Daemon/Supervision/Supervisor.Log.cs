@@ -41,6 +41,9 @@ internal sealed partial class Supervisor
     [LoggerMessage(EventId = EventIds.ReconcileDone, Level = LogLevel.Information, Message = "Reconciled {Live} live and {Pending} pending sessions; {Monitors} lanes attached")]
     private partial void LogReconciled(int live, int pending, int monitors);
 
+    [LoggerMessage(EventId = EventIds.ReconcileDone, Level = LogLevel.Information, Message = "Reconciling {Live} live sessions")]
+    private partial void LogReconciling(int live);
+
     [LoggerMessage(EventId = EventIds.StaleSocketRemoved, Level = LogLevel.Information, Message = "Removed stale lane socket {Path}")]
     private partial void LogStaleSocketRemoved(string path);
 

@@ -217,7 +217,8 @@ internal sealed partial class Supervisor(
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         var live = ListAll(SessionStatus.Live);
-        await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (session, ct) =>
+        LogReconciling(live.Count);
+        await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (session, ct) =>
         {
             await CheckLiveAsync(session, writeReattached: true, ct);
         });
@@ -256,9 +257,14 @@ internal sealed partial class Supervisor(
             }
         }
 
+        // Leftovers appear when a session is orphaned; a day of retries is plenty, and keeps the /proc scans bounded.
+        var recent = time.GetUtcNow() - TimeSpan.FromDays(1);
         foreach (var session in ListAll(SessionStatus.Orphaned))
         {
-            KillLeftovers(session);
+            if (session.UpdatedAt > recent)
+            {
+                KillLeftovers(session);
+            }
         }
 
         var cutoff = time.GetUtcNow() - options.PendingTimeout;
