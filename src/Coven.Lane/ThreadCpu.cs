@@ -6,6 +6,21 @@ namespace Coven.Lane;
 /// <summary>CPU time per thread of this process (from /proc/self/task), logged at exit to see where a lane spends its time.</summary>
 internal static class ThreadCpu
 {
+    /// <summary>CPU milliseconds used so far by the calling thread.</summary>
+    public static long CurrentThreadMs()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/thread-self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
     public static string Describe()
     {
         var text = new StringBuilder();

@@ -58,13 +58,14 @@ internal sealed class LaneClient : IAsyncDisposable
     /// <summary>Writes a frame header announcing <paramref name="length"/> bytes followed by <paramref name="payload"/>.</summary>
     public async Task SendFrameAsync(int length, byte[] payload)
     {
-        var header = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(header, length);
+        // One write: a lane that rejects the header and closes must not turn a second write into a broken pipe.
+        var frame = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, length);
+        payload.CopyTo(frame, 4);
         await _sendLock.WaitAsync();
         try
         {
-            await _stream.WriteAsync(header);
-            await _stream.WriteAsync(payload);
+            await _stream.WriteAsync(frame);
         }
         finally
         {

@@ -22,6 +22,7 @@ internal sealed class EventRecorder : IDisposable
     private readonly LaneState _state;
     private readonly NotificationHub _hub;
     private readonly LaneLog _log;
+    private long _transactions;
 
     public EventRecorder(CovenStore store, LaneState state, NotificationHub hub, LaneLog log)
     {
@@ -98,6 +99,7 @@ internal sealed class EventRecorder : IDisposable
 
             _encoder.Drain(events, final: true);
             Commit(events);
+            _log.Info($"recorder done: {_transactions} transactions, recorder cpu {ThreadCpu.CurrentThreadMs()} ms");
             _completion.TrySetResult();
         }
         catch (Exception ex)
@@ -115,6 +117,7 @@ internal sealed class EventRecorder : IDisposable
         }
 
         var seq = AppendDurably(events);
+        _transactions++;
         events.Clear();
         _state.Committed(seq);
         _hub.PublishAppended(seq);

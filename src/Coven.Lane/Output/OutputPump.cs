@@ -30,6 +30,8 @@ internal sealed class OutputPump
     /// <summary>Completes at end of output, after everything read was handed to the recorder.</summary>
     public Task Completion => _completion.Task;
 
+    private long _reads;
+
     public long BytesRead { get; private set; }
 
     public void Start()
@@ -52,6 +54,7 @@ internal sealed class OutputPump
                 }
 
                 BytesRead += n;
+                _reads++;
                 recorded.ResetWrittenCount();
                 var replies = _terminal.Process(buffer.AsSpan(0, n), recorded);
                 if (replies is not null)
@@ -79,6 +82,7 @@ internal sealed class OutputPump
             }
 
             _recorder.Complete();
+            _log.Info($"end of output: {BytesRead} bytes in {_reads} reads, reader cpu {ThreadCpu.CurrentThreadMs()} ms");
             _completion.TrySetResult();
         }
     }

@@ -68,6 +68,8 @@ internal static class Bench
             ["secondsFromHandshake"] = Math.Round(seconds, 3),
             ["secondsFromStart"] = Math.Round(total.TotalSeconds, 3),
             ["mbPerSecond"] = Math.Round(recorded / 1e6 / seconds, 1),
+            ["reader"] = home.LaneLogLine("end of output:"),
+            ["recorder"] = home.LaneLogLine("recorder done:"),
         }.ToJsonString());
         return 0;
     }
@@ -220,6 +222,14 @@ internal sealed class Home : IDisposable
         }
 
         return (process, text);
+    }
+
+    /// <summary>The part after <paramref name="marker"/> of the lane log line that contains it.</summary>
+    public string? LaneLogLine(string marker)
+    {
+        var log = System.IO.Path.Combine(Path, "logs", $"lane-{Session}.log");
+        var line = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.Contains(marker, StringComparison.Ordinal)) : null;
+        return line?[(line.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim();
     }
 
     public void Dispose()
