@@ -1,4 +1,7 @@
 using Coven.Core;
+using Coven.Daemon.Cast;
+using Coven.Daemon.Familiars;
+using Coven.Daemon.Handoff;
 using Coven.Daemon.Api;
 using Coven.Daemon.Hosting;
 using Coven.Daemon.Interop;
@@ -116,6 +119,10 @@ internal static partial class DaemonHost
         services.AddSingleton<SessionService>();
         services.AddSingleton<RitualScheduler>();
         services.AddSingleton<RitualService>();
+        services.AddSingleton<FamiliarService>();
+        services.AddSingleton<ResumeService>();
+        services.AddSingleton<HandoffService>();
+        services.AddSingleton<CastService>();
 
         // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
         services.AddHostedService<ReconcileService>();
@@ -137,6 +144,8 @@ internal static partial class DaemonHost
         StreamEndpoint.Map(app);
         ControlPlaneEndpoints.Map(app);
         RitualEndpoints.Map(app);
+        FamiliarEndpoints.Map(app);
+        CastEndpoints.Map(app);
         OpenApiEndpoint.Map(app);
         return app;
     }

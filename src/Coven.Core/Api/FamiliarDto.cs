@@ -11,4 +11,5 @@ public sealed record FamiliarDto
     public static FamiliarDto From(Familiar f) => new() { Name = f.Name, Harness = f.Harness, Model = f.Model, Args = f.Args, BuiltIn = f.BuiltIn };
 }
 
-public sealed record FamiliarsResponse(IReadOnlyList<FamiliarDto> Familiars);
+/// <summary><c>GET /api/v1/familiars[?projectRoot=]</c>; <c>active</c> is that root's active familiar (additive fields).</summary>
+public sealed record FamiliarsResponse(IReadOnlyList<FamiliarDto> Familiars, string? ProjectRoot = null, string? Active = null);

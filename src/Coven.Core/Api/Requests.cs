@@ -8,6 +8,10 @@ public sealed record LaunchRequest
     public string? Prompt { get; init; }
     public string? Title { get; init; }
     public string? Model { get; init; }
+
+    /// <summary>Launch as this familiar (additive): harness, model and extra arguments come from it.</summary>
+    public string? Familiar { get; init; }
+
     public int? Cols { get; init; }
     public int? Rows { get; init; }
 }

@@ -167,6 +167,15 @@ internal static class ControlPlaneEndpoints
             PolicyHint = "scheduled archive/summon/sacrifice through the lifecycle machine; never touches pending or live sessions.",
             ActionIds = s_ritualActions,
         });
+        list.Add(new CapabilityDto
+        {
+            Id = "cast",
+            Label = "Cast Codes",
+            OwningAdapter = "covend",
+            Status = "available",
+            PolicyHint = "POST /api/v1/cast parses a code and runs the operation it maps to through that operation's own validation; a cast is never authorization. Catalog: GET /api/v1/cast-codes.",
+            ActionIds = [SessionActions.Launch, SessionActions.Input],
+        });
         if (configError is not null)
         {
             list.Add(new CapabilityDto

@@ -31,7 +31,7 @@ internal static class HealthEndpoints
                         Rituals = true,
                         ControlPlane = true,
                         Screen = supervisor.ScreenSupported,
-                        CastCodes = false,
+                        CastCodes = true,
                     },
                 },
                 CovenJsonContext.Default.HealthResponse))

@@ -27,16 +27,19 @@ internal sealed partial class SessionService(
 {
     private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<ApiResult> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
+    public Task<ApiResult> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken) => LaunchAsync(request, null, cancellationToken);
+
+    /// <summary>A launch; with <paramref name="resume"/>, argv is the harness's resume arguments (see ResumeService).</summary>
+    public async Task<ApiResult> LaunchAsync(LaunchRequest request, LaunchOverrides? resume, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.ProjectRoot))
         {
             return ApiErrors.InvalidRequest("projectRoot is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Harness))
+        if (string.IsNullOrWhiteSpace(request.Harness) && string.IsNullOrWhiteSpace(request.Familiar))
         {
-            return ApiErrors.InvalidRequest("harness is required.");
+            return ApiErrors.InvalidRequest("harness (or familiar) is required.");
         }
 
         if (request.Cols is { } c && c is < 2 or > 1000 || request.Rows is { } r && r is < 2 or > 1000)
@@ -69,12 +72,40 @@ internal sealed partial class SessionService(
             return ApiResult.Error(400, ErrorCodes.UnknownHarness, "harnesses.json is invalid: " + e.Message);
         }
 
+        var familiarName = resume?.Familiar;
+        var extraArguments = resume?.ExtraArguments ?? [];
+        if (request.Familiar is { } familiarRequested)
+        {
+            if (Familiars.FamiliarResolver.Resolve(store, registry, familiarRequested) is not { } familiar)
+            {
+                return Familiars.FamiliarResolver.UnknownFamiliar(store, familiarRequested);
+            }
+
+            if (!string.IsNullOrWhiteSpace(request.Harness) && request.Harness != familiar.Harness)
+            {
+                return ApiErrors.InvalidRequest($"harness '{ApiErrors.Printable(request.Harness)}' does not match familiar '{familiar.Name}', which uses '{familiar.Harness}'; send one of them.");
+            }
+
+            request = request with { Harness = familiar.Harness, Model = string.IsNullOrEmpty(request.Model) ? familiar.Model : request.Model };
+            familiarName = familiar.Name;
+            extraArguments = familiar.Args;
+        }
+
         var lookup = registry.Find(request.Harness, Environment.GetEnvironmentVariable("PATH"));
         if (!lookup.Ok)
         {
             return lookup.Error == HarnessLookupError.Unknown
                 ? ApiResult.Error(400, ErrorCodes.UnknownHarness, lookup.Message!, new() { ["harness"] = ApiErrors.Printable(request.Harness) })
                 : ApiResult.Error(400, ErrorCodes.HarnessUnavailable, lookup.Message!, new() { ["harness"] = request.Harness });
+        }
+
+        if (resume is not null && lookup.Harness!.ResumeArguments is null)
+        {
+            return ApiResult.Error(
+                400,
+                CastErrorCodes.ResumeUnsupported,
+                $"harness '{lookup.Harness.Id}' has no resume mechanism; register one with \"resumeArgs\" in harnesses.json.",
+                new() { ["harness"] = lookup.Harness.Id, ["sessionId"] = resume.ResumedFrom.Value });
         }
 
         var paths = PathPolicy.Resolve(request.ProjectRoot, request.Cwd);
@@ -94,7 +125,9 @@ internal sealed partial class SessionService(
         var spec = new LaunchSpec
         {
             Executable = lookup.ExecutablePath!,
-            Arguments = harness.BuildArguments(request.Prompt, request.Model),
+            Arguments = resume is null
+                ? harness.BuildArguments(request.Prompt, request.Model, extraArguments)
+                : [.. harness.BaseArguments, .. harness.ResumeArguments!, .. extraArguments],
             WorkingDirectory = paths.WorkingDirectory!,
             Environment = LaunchSpec.DefaultEnvironment,
             UnsetEnvironment = LaunchSpec.DefaultUnset,
@@ -112,6 +145,8 @@ internal sealed partial class SessionService(
                 Title = TitleFor(request, harness),
                 Prompt = request.Prompt,
                 Model = request.Model,
+                Familiar = familiarName,
+                ResumedFrom = resume?.ResumedFrom,
                 Status = SessionStatus.Pending,
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -1,0 +1,3 @@
+namespace Coven.Core.Api;
+
+public sealed record CastCatalogResponse(IReadOnlyList<CastCodeInfoDto> Codes, string Grammar);
