@@ -44,6 +44,10 @@ internal sealed class CliApp
         DaemonCommand.Add(this);
         DoctorCommand.Add(this);
         ControlPlaneCommands.Add(this);
+        FamiliarsCommand.Add(this);
+        CastCommand.Add(this);
+        HandoffCommand.Add(this);
+        ResumeCommand.Add(this);
         CompletionCommand.Add(this);
         ShortenSubcommandHelp();
     }

@@ -26,10 +26,10 @@ internal static class ExitCodes
     /// <summary>Maps a stable API error code to an exit code.</summary>
     public static int ForApiError(string code) => code switch
     {
-        "session_not_found" or "schedule_not_found" => NotFound,
+        "session_not_found" or "schedule_not_found" or "familiar_not_found" => NotFound,
         "invalid_transition" or "session_not_live" => InvalidState,
         "daemon_unreachable" => DaemonUnreachable,
-        "ambiguous_session" or "usage" => Usage,
+        "ambiguous_session" or "usage" or "invalid_cast" or "no_active_familiar" => Usage,
         _ => Failed,
     };
 }

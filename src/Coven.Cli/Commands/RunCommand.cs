@@ -12,8 +12,9 @@ internal static class RunCommand
 {
     public static void Add(CliApp app)
     {
-        var harness = new Argument<string>("harness") { Description = "Harness id: codex, claude, or one registered in harnesses.json" };
+        var harness = new Argument<string?>("harness") { Description = "Familiar or harness id: codex, claude, a familiar (coven familiars), or a harness registered in harnesses.json; default: the project's active familiar", Arity = ArgumentArity.ZeroOrOne, HelpName = "familiar" };
         var prompt = new Argument<string?>("prompt") { Description = "The prompt (passed as one argument, never through a shell)", Arity = ArgumentArity.ZeroOrOne };
+        var promptOption = new Option<string?>("--prompt", "-p") { Description = "The prompt, when the familiar is omitted (coven run -p \"fix tests\")" };
         var cwd = new Option<string?>("--cwd") { Description = "Working directory: relative to the project root, or absolute (must be inside it)", HelpName = "dir" };
         var root = new Option<string?>("--root") { Description = "Project root (default: the enclosing git work tree, else the current directory)", HelpName = "dir" };
         var title = new Option<string?>("--title") { Description = "Session title (default: a short form of the prompt)" };
@@ -27,9 +28,11 @@ internal static class RunCommand
             + "Attached, coven exits with the harness's exit code when the session ends; the detach key (Ctrl-] by default) leaves it running.\n\n"
             + "Examples:\n"
             + "  coven run codex \"fix the failing tests\"\n"
-            + "  coven run claude --cwd packages/api --title api-review -d")
+            + "  coven run claude --cwd packages/api --title api-review -d\n"
+            + "  coven run scout \"find why CI is red\"        a familiar (coven familiars add scout --harness claude)\n"
+            + "  coven run -p \"fix the tests\"                 the project's active familiar (coven cast '~>scout')")
         {
-            harness, prompt, cwd, root, title, model, detach, json, detachKey,
+            harness, prompt, promptOption, cwd, root, title, model, detach, json, detachKey,
         };
         app.Bind(command, async (context, parse, ct) =>
         {
@@ -42,10 +45,17 @@ internal static class RunCommand
                 rows = rw;
             }
 
+            if (parse.GetValue(prompt) is not null && parse.GetValue(promptOption) is not null)
+            {
+                throw CliException.Usage("give the prompt either as an argument or with --prompt, not both");
+            }
+
+            var client = await context.ConnectAsync(ct);
+            var familiar = parse.GetValue(harness) is { Length: > 0 } named ? named : await ActiveFamiliarAsync(client, projectRoot, ct);
             var request = new LaunchRequest
             {
-                Harness = parse.GetValue(harness),
-                Prompt = parse.GetValue(prompt),
+                Familiar = familiar,
+                Prompt = parse.GetValue(prompt) ?? parse.GetValue(promptOption),
                 ProjectRoot = projectRoot,
                 Cwd = parse.GetValue(cwd),
                 Title = parse.GetValue(title),
@@ -53,7 +63,6 @@ internal static class RunCommand
                 Cols = cols,
                 Rows = rows,
             };
-            var client = await context.ConnectAsync(ct);
             var body = await client.SendAsync(HttpMethod.Post, "api/v1/sessions", JsonSerializer.Serialize(request, CovenJsonContext.Default.LaunchRequest), ct);
             var session = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.SessionDto);
             if (parse.GetValue(detach))
@@ -78,5 +87,15 @@ internal static class RunCommand
             return await Attacher.RunAsync(context, client, session, key, ct);
         }, longRunning: true);
         app.Root.Add(command);
+    }
+
+    /// <summary>The project's active familiar (set with <c>coven cast '~&gt;NAME'</c>); none is an error, never a guess.</summary>
+    private static async Task<string> ActiveFamiliarAsync(Api.CovenClient client, string projectRoot, CancellationToken ct)
+    {
+        var familiars = await client.GetAsync("api/v1/familiars?projectRoot=" + Uri.EscapeDataString(projectRoot), CovenJsonContext.Default.FamiliarsResponse, ct);
+        return familiars.Active ?? throw new CliException(
+            CastErrorCodes.NoActiveFamiliar,
+            $"no harness given and {familiars.ProjectRoot ?? projectRoot} has no active familiar; name one (coven run codex) or set one (coven cast '~>NAME')",
+            ExitCodes.Usage);
     }
 }

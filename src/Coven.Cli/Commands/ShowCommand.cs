@@ -38,6 +38,7 @@ internal static class ShowCommand
 
             Row("id", s.Id);
             Row("title", s.Title);
+            Row("familiar", s.Familiar);
             Row("harness", s.Harness + (s.Model is { Length: > 0 } m ? $" (model {m})" : string.Empty));
             Row("status", s.Status + (s.ArchivedFrom is { Length: > 0 } from ? $" (from {from})" : string.Empty), Ansi.StatusStyle(s.Status));
             Row("project", Format.TildePath(s.ProjectRoot, context.UserHome));
