@@ -17,6 +17,13 @@ public sealed partial class TerminalScreen
                 {
                     _column--;
                 }
+                else if (_row > 0 && _buffer.IsWrapped(_row - 1))
+                {
+                    // Backspace at the start of a soft-wrapped continuation goes back to the end of the
+                    // previous row, as tmux does (xterm only with reverse-wraparound mode 45).
+                    _row--;
+                    _column = Columns - 1;
+                }
 
                 break;
             case 0x09:
@@ -76,6 +83,12 @@ public sealed partial class TerminalScreen
 
     private void TabForward(int count)
     {
+        // At the last column a tab cannot move, and a pending wrap stays pending (as in tmux).
+        if (_column >= Columns - 1)
+        {
+            return;
+        }
+
         _pendingWrap = false;
         for (int n = 0; n < count && _column < Columns - 1; n++)
         {
@@ -391,7 +404,8 @@ public sealed partial class TerminalScreen
                 break;
         }
 
-        _pendingWrap = false;
+        // A pending wrap survives erasing (tmux, st and alacritty agree): the next character still
+        // goes to the next line.
     }
 
     private void EraseChars(int n)

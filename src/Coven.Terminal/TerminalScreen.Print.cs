@@ -99,10 +99,8 @@ public sealed partial class TerminalScreen
                 return;
             }
 
-            // A wide character never straddles the margin: the last cell stays blank and the character wraps.
-            ref var last = ref _buffer.At(_row, _column);
-            FixWideBoundary(_buffer.Row(_row), _column, 1);
-            last = Cell.Blank(last.Style);
+            // A wide character never straddles the margin: it wraps and the last cell keeps whatever it
+            // showed (as in tmux and xterm).
             WrapLine();
         }
 

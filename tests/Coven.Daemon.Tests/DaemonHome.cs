@@ -101,7 +101,7 @@ public sealed class DaemonHome : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException or FormatException or CovenException)
         {
         }
 

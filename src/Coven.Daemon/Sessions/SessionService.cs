@@ -402,6 +402,8 @@ internal sealed partial class SessionService(
             cancellationToken);
         if (!reply.Ok)
         {
+            // Nothing was signalled: a later kill may try again.
+            monitor.ClearKillRequested();
             return LaneRefused(session, reply);
         }
 

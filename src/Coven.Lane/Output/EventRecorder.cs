@@ -12,7 +12,8 @@ namespace Coven.Lane.Output;
 /// </summary>
 internal sealed class EventRecorder : IDisposable
 {
-    private const int QueueCapacity = 1024;
+    // Chunks are at most 64 KiB (one PTY read), so the queue holds at most 8 MiB of output.
+    private const int QueueCapacity = 128;
     private const int MaxBatchBytes = 2 * 1024 * 1024;
 
     private readonly BlockingCollection<byte[]> _queue = new(QueueCapacity);

@@ -20,7 +20,9 @@ shift 4
 base="$dir/$name.${cols}x${rows}"
 sock="cvn-rec-$$"
 conf=$(mktemp)
-trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -f "$conf"' EXIT
+# kill-server leaves the socket file behind: remove it too.
+sockpath="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
+trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -f "$conf" "$sockpath"' EXIT
 cat > "$conf" <<CONF
 set -g status off
 set -g default-terminal xterm-256color

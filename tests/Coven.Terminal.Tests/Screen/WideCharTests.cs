@@ -76,4 +76,11 @@ public sealed class WideCharTests
         var s = Vt.Screen("a中b\e[3G\e[@", columns: 6, rows: 1);
         Assert.Equal("a   b", s.Line(0));
     }
+
+    [Fact]
+    public void Print_WideAtLastColumnOverText_WrapsAndKeepsLastCell()
+    {
+        var s = Vt.Screen("abcde\r\e[4C中", columns: 5, rows: 2);
+        Assert.Equal(["abcde", "中"], s.Snapshot().Lines);
+    }
 }

@@ -64,4 +64,32 @@ public sealed class WrappingTests
         var s = Vt.Screen(new string('x', 23), columns: 5, rows: 6);
         Assert.Equal(["xxxxx", "xxxxx", "xxxxx", "xxxxx", "xxx", ""], s.Snapshot().Lines);
     }
+
+    [Fact]
+    public void EraseInLine_DuringPendingWrap_KeepsWrapPending()
+    {
+        var s = Vt.Screen("abcde\e[2Kx", columns: 5, rows: 3);
+        Assert.Equal(["", "x", ""], s.Snapshot().Lines);
+    }
+
+    [Fact]
+    public void Tab_DuringPendingWrap_KeepsWrapPending()
+    {
+        var s = Vt.Screen("abcde\tx", columns: 5, rows: 3);
+        Assert.Equal(["abcde", "x", ""], s.Snapshot().Lines);
+    }
+
+    [Fact]
+    public void Backspace_AtStartOfWrappedContinuation_GoesToEndOfPreviousRow()
+    {
+        var s = Vt.Screen("abcdef\b\bX", columns: 5, rows: 3);
+        Assert.Equal(["abcdX", "f", ""], s.Snapshot().Lines);
+    }
+
+    [Fact]
+    public void Backspace_AtStartOfHardLine_StaysAtColumnZero()
+    {
+        var s = Vt.Screen("abcde\r\nf\b\bX", columns: 5, rows: 3);
+        Assert.Equal(["abcde", "X", ""], s.Snapshot().Lines);
+    }
 }
