@@ -16,13 +16,14 @@ namespace Coven.Daemon.Cast;
 /// method as the direct route, so validation, status codes and error bodies are identical. A Cast Code is never
 /// authorization: nothing here skips a check the direct route makes.
 /// </summary>
-internal sealed class CastService(
+internal sealed partial class CastService(
     CovenStore store,
     DaemonOptions options,
     SessionService sessions,
     ResumeService resumes,
     HandoffService handoffs,
-    FamiliarService familiars)
+    FamiliarService familiars,
+    ILogger<CastService> logger)
 {
     private static readonly SessionStatus[] s_running = [SessionStatus.Pending, SessionStatus.Live];
 
@@ -80,10 +81,14 @@ internal sealed class CastService(
             _ => (string.Empty, ApiErrors.InvalidRequest("unsupported cast code.")),
         };
 
+        var kind = CastIntentDto.KindName(code.Kind);
         if (!result.IsSuccess)
         {
+            LogCastRefused(kind, action, result.StatusCode, result.ErrorCode ?? "?");
             return result;
         }
+
+        LogCastRan(kind, action, result.StatusCode);
 
         return ApiResult.Json(
             result.StatusCode,

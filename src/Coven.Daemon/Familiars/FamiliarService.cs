@@ -11,7 +11,7 @@ namespace Coven.Daemon.Familiars;
 /// Familiars (<c>/api/v1/familiars</c>) and each project's active familiar (what <c>~&gt;NAME</c> sets and
 /// <c>coven run</c> without a harness uses). Names follow the Cast Code name rule; harnesses must be known.
 /// </summary>
-internal sealed class FamiliarService(CovenStore store, DaemonOptions options)
+internal sealed partial class FamiliarService(CovenStore store, DaemonOptions options, ILogger<FamiliarService> logger)
 {
     private const int MaxArgs = 64;
     private const int MaxArgLength = 4096;
@@ -83,6 +83,7 @@ internal sealed class FamiliarService(CovenStore store, DaemonOptions options)
 
         var existed = store.Familiars.Get(name) is not null;
         var saved = store.Familiars.Upsert(new Familiar { Name = name, Harness = request.Harness!, Model = model, Args = args.ToArray() });
+        LogFamiliarDefined(name, saved.Harness);
         return ApiResult.Json(existed ? 200 : 201, FamiliarDto.From(saved), CovenJsonContext.Default.FamiliarDto);
     }
 
@@ -98,6 +99,7 @@ internal sealed class FamiliarService(CovenStore store, DaemonOptions options)
             return ApiResult.Error(404, CastErrorCodes.FamiliarNotFound, $"no familiar named '{ApiErrors.Printable(name)}'.", new() { ["familiar"] = ApiErrors.Printable(name) });
         }
 
+        LogFamiliarRemoved(name!);
         return ApiResult.Ok(new FamiliarRemovedResponse(name!), CovenJsonContext.Default.FamiliarRemovedResponse);
     }
 
@@ -127,6 +129,7 @@ internal sealed class FamiliarService(CovenStore store, DaemonOptions options)
         }
 
         store.Familiars.SetActive(paths.ProjectRoot!, familiar.Name);
+        LogActiveFamiliarSet(paths.ProjectRoot!, familiar.Name);
         return ApiResult.Ok(
             new ActiveFamiliarResponse { ProjectRoot = paths.ProjectRoot!, Active = familiar.Name, Familiar = FamiliarDto.From(familiar) },
             CovenJsonContext.Default.ActiveFamiliarResponse);

@@ -37,4 +37,11 @@ internal static class EventIds
     public const int RitualRan = 500;
     public const int RitualFailed = 501;
     public const int ScheduleLoaded = 502;
+
+    // 6xx cast codes, familiars, resume and handoff
+    public const int CastRan = 600;
+    public const int CastRefused = 601;
+    public const int FamiliarDefined = 602;
+    public const int FamiliarRemoved = 603;
+    public const int ActiveFamiliarSet = 604;
 }
