@@ -12,6 +12,7 @@ namespace Coven.Core;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(StoreHealth))]
 [JsonSerializable(typeof(SessionDto))]
 [JsonSerializable(typeof(SessionListResponse))]
 [JsonSerializable(typeof(LaunchRequest))]

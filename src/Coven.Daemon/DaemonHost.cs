@@ -59,6 +59,9 @@ internal static partial class DaemonHost
                 _ = supervisor.StopAsync();
             });
 
+            // quick_check before listening: cheap for the stores Coven writes, and doctor then gets a final answer.
+            await app.Services.GetRequiredService<StoreIntegrity>().Completion;
+
             // No window in which the socket exists with a wider mode: bind under umask 0177, then chmod anyway.
             var previous = Libc.Umask(0x7F);
             _ = previous;
@@ -112,6 +115,7 @@ internal static partial class DaemonHost
         services.AddSingleton(instance);
         services.AddSingleton(time);
         services.AddSingleton<DaemonClock>();
+        services.AddSingleton<StoreIntegrity>();
         services.AddSingleton<SessionSignals>();
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<Supervisor>();

@@ -106,6 +106,25 @@ public sealed class RitualCommandTests(DaemonFixture daemon) : IClassFixture<Dae
         Assert.Matches(@"^coven: .*\((invalid_request|usage)\)\n", r.Stderr);
     }
 
+    [Fact]
+    public async Task AddDefaults_InstallsShippedSchedulesOnce()
+    {
+        var first = await Cli.RunAsync("rituals", "add", "--defaults");
+        var second = await Cli.RunAsync("rituals", "add", "--defaults", "--json");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("default-archive-ended", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("default-sacrifice-archived", first.Stdout, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(second.Stdout);
+        var ids = doc.RootElement.GetProperty("schedules").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+        Assert.Equal(1, ids.Count(i => i == "default-archive-ended"));
+        Assert.Equal(1, ids.Count(i => i == "default-sacrifice-archived"));
+        var removed = await Cli.RunAsync("rituals", "remove", "default-archive-ended");
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.Equal(0, (await Cli.RunAsync("rituals", "remove", "default-sacrifice-archived")).ExitCode);
+    }
+
     private async Task<string> FinishedSessionAsync()
     {
         var id = (await Cli.RunAsync(["run", "quick", "--detach", "--root", daemon.ProjectDir], stdin: null)).Stdout.Trim();

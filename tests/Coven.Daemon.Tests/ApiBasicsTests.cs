@@ -32,6 +32,11 @@ public sealed class ApiBasicsTests : IAsyncLifetime
 
         Assert.True(caps.GetProperty("castCodes").GetBoolean());
         Assert.True(caps.GetProperty("screen").ValueKind is JsonValueKind.True or JsonValueKind.False);
+
+        var store = r.Json.GetProperty("store");
+        Assert.True(store.GetProperty("ok").GetBoolean());
+        Assert.Equal("ok", store.GetProperty("integrity").GetString());
+        Assert.True(store.GetProperty("schemaVersion").GetInt32() >= 2);
     }
 
     [Fact]

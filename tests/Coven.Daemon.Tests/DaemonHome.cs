@@ -30,10 +30,8 @@ public sealed class DaemonHome : IAsyncDisposable
     /// <summary>A project root for launches.</summary>
     public string Project { get; }
 
-    /// <summary>The lane the daemon starts: COVEN_TEST_LANE, else the real coven-lane once it is built, else the fake.</summary>
+    /// <summary>The lane the daemon starts: the built coven-lane, or COVEN_TEST_LANE (e.g. a NativeAOT publish).</summary>
     public static string LanePath { get; } = ResolveLane();
-
-    public static bool UsingFakeLane => LanePath.EndsWith(".py", StringComparison.Ordinal);
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal)
     {
@@ -108,20 +106,8 @@ public sealed class DaemonHome : IAsyncDisposable
         Dir.Dispose();
     }
 
-    private static string ResolveLane()
-    {
-        if (System.Environment.GetEnvironmentVariable("COVEN_TEST_LANE") is { Length: > 0 } chosen)
-        {
-            return chosen == "real" ? Path.Combine(RepoPaths.BinDir, "coven-lane") : chosen;
-        }
-
-        var real = Path.Combine(RepoPaths.BinDir, "coven-lane");
-        var laneSources = Path.Combine(RepoPaths.Root, "src", "Coven.Lane");
-        if (File.Exists(real) && Directory.Exists(laneSources) && Directory.GetFiles(laneSources, "*.cs", SearchOption.AllDirectories).Length > 1)
-        {
-            return real;
-        }
-
-        return Path.Combine(RepoPaths.Root, "tests", "Coven.Daemon.Tests", "FakeLane", "fake-lane.py");
-    }
+    private static string ResolveLane() =>
+        System.Environment.GetEnvironmentVariable("COVEN_TEST_LANE") is { Length: > 0 } chosen
+            ? chosen
+            : RepoPaths.Executable("coven-lane");
 }

@@ -72,8 +72,8 @@ internal static class RitualsCommand
 
     private static Command AddSchedule(CliApp app)
     {
-        var ritual = new Argument<string>("ritual") { Description = "archive or sacrifice" };
-        ritual.AcceptOnlyFromAmong(s_rituals);
+        var ritual = new Argument<string?>("ritual") { Description = "archive or sacrifice", Arity = ArgumentArity.ZeroOrOne };
+        var defaults = new Option<bool>("--defaults") { Description = "Install the shipped default schedules (workflows/rituals.default.json); idempotent" };
         var status = new Option<string?>("--status") { Description = "Statuses to select (comma list), e.g. finished,failed", HelpName = "list" };
         var olderThan = new Option<string?>("--older-than") { Description = "Only sessions last updated longer ago than this, e.g. 7d", HelpName = "duration" };
         var every = new Option<string?>("--every") { Description = "Run period, e.g. 1h", HelpName = "duration" };
@@ -87,9 +87,10 @@ internal static class RitualsCommand
             "Schedule a ritual. Rituals never touch live sessions.\n\n"
             + "Examples:\n"
             + "  coven rituals add archive --status finished,failed --older-than 7d --every 1h\n"
-            + "  coven rituals add sacrifice --status archived --older-than 90d --every 1d")
+            + "  coven rituals add sacrifice --status archived --older-than 90d --every 1d\n"
+            + "  coven rituals add --defaults")
         {
-            ritual, status, olderThan, every, cron, harness, root, disabled, json,
+            ritual, defaults, status, olderThan, every, cron, harness, root, disabled, json,
         };
         foreach (var o in new[] { olderThan, every })
         {
@@ -114,6 +115,25 @@ internal static class RitualsCommand
         });
         command.Validators.Add(r =>
         {
+            if (r.GetValue(defaults))
+            {
+                if (r.GetValue(ritual) is not null || r.Children.OfType<System.CommandLine.Parsing.OptionResult>().Any(o => o.Option != defaults && o.Option != json && !o.Implicit))
+                {
+                    r.AddError("--defaults takes no ritual and no other options");
+                }
+
+                return;
+            }
+
+            if (r.GetValue(ritual) is not { } name)
+            {
+                r.AddError("give a ritual (archive, sacrifice) or --defaults");
+            }
+            else if (!s_rituals.Contains(name))
+            {
+                r.AddError($"unknown ritual '{name}' (archive, sacrifice)");
+            }
+
             var hasEvery = r.GetResult(every) is { Implicit: false };
             var hasCron = r.GetResult(cron) is { Implicit: false };
             if (hasEvery == hasCron)
@@ -123,6 +143,26 @@ internal static class RitualsCommand
         });
         app.Bind(command, async (context, parse, ct) =>
         {
+            if (parse.GetValue(defaults))
+            {
+                var installed = await context.ConnectAsync(ct);
+                var listBody = await installed.SendAsync(HttpMethod.Post, "api/v1/rituals/schedules/defaults", "{}", ct);
+                var all = Api.CovenClient.Deserialize(listBody, CovenJsonContext.Default.RitualSchedulesResponse);
+                if (parse.GetValue(json))
+                {
+                    JsonOutput.Write(context.Out, all, CovenJsonContext.Default.RitualSchedulesResponse);
+                }
+                else
+                {
+                    foreach (var schedule in all.Schedules)
+                    {
+                        context.Out.WriteLine(schedule.Id);
+                    }
+                }
+
+                return ExitCodes.Ok;
+            }
+
             var statuses = Split(parse.GetValue(status));
             var request = new RitualScheduleRequest
             {

@@ -7,6 +7,9 @@ public sealed record HealthResponse
     public required string CovenVersion { get; init; }
     public required DaemonInfo Daemon { get; init; }
     public required HealthCapabilities Capabilities { get; init; }
+
+    /// <summary>Additive: schema version and integrity of the store.</summary>
+    public StoreHealth? Store { get; init; }
 }
 
 public sealed record DaemonInfo
