@@ -49,10 +49,7 @@ public sealed class HandoffApiTests : IAsyncLifetime
         Assert.Equal("codex", session.GetProperty("harness").GetString());
         Assert.Equal("live", session.GetProperty("status").GetString());
         var screen = doc.GetProperty("screen");
-        if (!DaemonHome.UsingFakeLane)
-        {
-            Assert.Equal("lane", screen.GetProperty("source").GetString());
-        }
+        Assert.Equal("lane", screen.GetProperty("source").GetString());
 
         Assert.Contains(screen.GetProperty("lines").EnumerateArray(), l => l.GetString() == "got: some progress");
         Assert.Contains("arg: investigate the flaky test", doc.GetProperty("recentOutput").EnumerateArray().Select(l => l.GetString()));
