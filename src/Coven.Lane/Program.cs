@@ -1,1 +1,3 @@
-return 0;
+using Coven.Lane;
+
+return await LaneHost.RunAsync(args, CancellationToken.None);

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+
+namespace Coven.Lane;
+
+/// <summary>
+/// A tiny line logger to <c>logs/lane-&lt;id&gt;.log</c>. The lane has no terminal and no stdout after the
+/// handshake, so this file is the only place its story is told. Never logs harness output.
+/// </summary>
+internal sealed class LaneLog : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly StreamWriter? _writer;
+
+    private LaneLog(StreamWriter? writer) => _writer = writer;
+
+    public static LaneLog Open(string path)
+    {
+        try
+        {
+            var dir = Path.GetDirectoryName(path)!;
+            Core.CovenPaths.EnsurePrivateDirectory(dir);
+            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            return new LaneLog(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true });
+        }
+        catch (IOException)
+        {
+            return new LaneLog(null);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return new LaneLog(null);
+        }
+    }
+
+    public void Info(string message) => Write("INF", message);
+
+    public void Warn(string message) => Write("WRN", message);
+
+    public void Error(string message, Exception? exception = null) =>
+        Write("ERR", exception is null ? message : message + ": " + exception);
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _writer?.Dispose();
+        }
+    }
+
+    private void Write(string level, string message)
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [{level}] {message}");
+        lock (_lock)
+        {
+            try
+            {
+                _writer.WriteLine(line);
+            }
+            catch (IOException)
+            {
+                // A full disk must not take the lane (and with it the harness) down.
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using Coven.Lane.Control;
+using Coven.Store;
+
+namespace Coven.Lane.Output;
+
+/// <summary>
+/// Appends recorded output to the store on a dedicated thread. The first chunk after an idle period is committed at
+/// once; chunks that arrive while a commit is in flight are coalesced into the next transaction. The queue is
+/// bounded: when the store falls behind, <see cref="Add"/> blocks the PTY reader, so the harness is slowed down
+/// by the kernel instead of output being dropped.
+/// </summary>
+internal sealed class EventRecorder : IDisposable
+{
+    // Chunks are at most 64 KiB (one PTY read), so the queue holds at most 8 MiB of output.
+    private const int QueueCapacity = 128;
+    private const int MaxBatchBytes = 2 * 1024 * 1024;
+
+    private readonly BlockingCollection<byte[]> _queue = new(QueueCapacity);
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly OutputEncoder _encoder = new();
+    private readonly CovenStore _store;
+    private readonly LaneState _state;
+    private readonly NotificationHub _hub;
+    private readonly LaneLog _log;
+    private long _transactions;
+
+    public EventRecorder(CovenStore store, LaneState state, NotificationHub hub, LaneLog log)
+    {
+        _store = store;
+        _state = state;
+        _hub = hub;
+        _log = log;
+    }
+
+    /// <summary>Completes when every added byte is committed (after <see cref="Complete"/>).</summary>
+    public Task Completion => _completion.Task;
+
+    public void Start()
+    {
+        new Thread(Run) { IsBackground = true, Name = "lane-recorder" }.Start();
+    }
+
+    /// <summary>Queues a chunk; blocks while the queue is full.</summary>
+    public void Add(byte[] chunk) => _queue.Add(chunk);
+
+    /// <summary>No more chunks will come; the remaining ones are drained.</summary>
+    public void Complete() => _queue.CompleteAdding();
+
+    /// <summary>Releases the queue once the recorder thread is done; a recorder still running is left alone.</summary>
+    public void Dispose()
+    {
+        if (_completion.Task.IsCompleted)
+        {
+            _queue.Dispose();
+            _encoder.Dispose();
+        }
+    }
+
+    /// <summary>Appends events in one transaction, retrying until the store accepts them; returns the last seq.</summary>
+    public long AppendDurably(IReadOnlyList<NewEvent> events)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return _store.Events.AppendBatch(_state.Session, events);
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+            {
+                // Dropping output is not an option: keep the batch and retry; backpressure holds the harness meanwhile.
+                if (attempt == 1 || attempt % 20 == 0)
+                {
+                    _log.Error($"appending {events.Count} events failed (attempt {attempt}); retrying", ex);
+                }
+
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            }
+        }
+    }
+
+    private void Run()
+    {
+        try
+        {
+            var events = new List<NewEvent>();
+            while (_queue.TryTake(out var first, Timeout.Infinite))
+            {
+                _encoder.Append(first);
+                while (_encoder.PendingBytes < MaxBatchBytes && _queue.TryTake(out var next))
+                {
+                    _encoder.Append(next);
+                }
+
+                _encoder.Drain(events, final: false);
+                Commit(events);
+            }
+
+            _encoder.Drain(events, final: true);
+            Commit(events);
+            _log.Info($"recorder done: {_transactions} transactions, recorder cpu {ThreadCpu.CurrentThreadMs()} ms");
+            _completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _log.Error("the recorder stopped", ex);
+            _completion.TrySetException(ex);
+        }
+    }
+
+    private void Commit(List<NewEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var seq = AppendDurably(events);
+        _transactions++;
+        events.Clear();
+        _state.Committed(seq);
+        _hub.PublishAppended(seq);
+    }
+}

@@ -1,0 +1,50 @@
+namespace Coven.Pty.Interop;
+
+/// <summary>
+/// Constants of the Linux/glibc ABI (x86_64 and arm64 share these values), grouped by the header that defines them.
+/// </summary>
+internal static partial class Libc
+{
+    // glibc ships libc.so as a linker script, so dlopen("libc.so") fails: name the real soname.
+    internal const string LibraryName = "libc.so.6";
+
+    // <fcntl.h> / <asm-generic/fcntl.h>
+    internal const int O_RDWR = 0x2;
+    internal const int O_NOCTTY = 0x100;
+    internal const int O_NONBLOCK = 0x800;
+    internal const int O_CLOEXEC = 0x80000;
+
+    // <unistd.h>
+    internal const int X_OK = 1;
+
+    // <asm-generic/ioctls.h>
+    internal const ulong TIOCSWINSZ = 0x5414;
+    internal const ulong TIOCGWINSZ = 0x5413;
+
+    // <spawn.h>
+    internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
+    internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    internal const short POSIX_SPAWN_SETSID = 0x80;
+
+    // <poll.h>
+    internal const short POLLIN = 0x001;
+    internal const short POLLOUT = 0x004;
+    internal const short POLLERR = 0x008;
+    internal const short POLLHUP = 0x010;
+    internal const short POLLNVAL = 0x020;
+
+    // <asm-generic/errno-base.h>
+    internal const int ENOENT = 2;
+    internal const int ESRCH = 3;
+    internal const int EINTR = 4;
+    internal const int EIO = 5;
+    internal const int EBADF = 9;
+    internal const int ECHILD = 10;
+    internal const int EAGAIN = 11;
+    internal const int EACCES = 13;
+    internal const int ENOTDIR = 20;
+
+    // glibc opaque type sizes on 64-bit Linux are 80 (file actions), 336 (spawn attributes) and 128 (sigset_t).
+    // We allocate generously so a future layout growth cannot overrun our buffers.
+    internal const int OpaqueBufferSize = 1024;
+}

@@ -1,0 +1,20 @@
+namespace Coven.Pty;
+
+/// <summary>
+/// What to run in a new pseudo-terminal. Nothing is inherited implicitly: the environment is exactly
+/// <see cref="Environment"/>, and <see cref="Executable"/> must be an absolute path
+/// (use <see cref="PtyProcess.ResolveExecutable"/> to search a PATH).
+/// </summary>
+/// <param name="Executable">Absolute path of the program; also passed as argv[0].</param>
+/// <param name="Arguments">argv[1..], passed as given (never through a shell).</param>
+/// <param name="WorkingDirectory">Directory the child starts in.</param>
+/// <param name="Environment">The complete environment of the child.</param>
+/// <param name="Columns">Initial terminal width, set before the child starts.</param>
+/// <param name="Rows">Initial terminal height, set before the child starts.</param>
+public sealed record PtyStartOptions(
+    string Executable,
+    IReadOnlyList<string> Arguments,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment,
+    int Columns,
+    int Rows);

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Coven.TestSupport;
+
+namespace Coven.Lane.Tests;
+
+public sealed class LaneProcessTests
+{
+    [Theory]
+    [InlineData("exit 0", 0, null, "finished")]
+    [InlineData("exit 3", 3, null, "failed")]
+    [InlineData("kill -TERM $$", null, "SIGTERM", "failed")]
+    public async Task Exit_CodeAndSignal_Recorded(string body, int? code, string? signal, string status)
+    {
+        await using var lane = new LaneRun();
+        lane.CreateSession(body);
+        await lane.StartOkAsync();
+        var exit = await lane.WaitForExitEventAsync();
+        Assert.Equal(code, exit["exitCode"]?.GetValue<int>());
+        Assert.Equal(signal, (string?)exit["signal"]);
+        Assert.Equal(status, (string?)exit["status"]);
+        await lane.WaitForLaneExitAsync();
+        Assert.Equal(0, lane.LaneProcess.ExitCode);
+    }
+
+    [Fact]
+    public async Task Kill_TermIgnoringHarnessWithGrandchild_WholeGroupKilled()
+    {
+        await using var lane = new LaneRun();
+        lane.CreateSession("""trap '' TERM; sleep 1000 & echo "BG=$!"; while :; do sleep 0.05; done""");
+        await lane.StartOkAsync();
+        await lane.WaitForOutputAsync("\r\n");
+        var grandchild = int.Parse(lane.OutputText().Split("BG=")[1].Split('\r')[0], CultureInfo.InvariantCulture);
+        Assert.False(ProcFs.IsGone(grandchild));
+
+        await using var client = await lane.ConnectAsync();
+        var reply = await client.RequestAsync("kill", new JsonObject { ["signal"] = "TERM", ["graceMs"] = 300 });
+        Assert.True(reply["ok"]!.GetValue<bool>(), reply.ToJsonString());
+
+        var exit = await lane.WaitForExitEventAsync();
+        Assert.Equal("SIGKILL", (string?)exit["signal"]);
+        Assert.Null(exit["exitCode"]);
+        Assert.Equal("failed", (string?)exit["status"]);
+        Assert.True(await Eventually.TrueAsync(() => ProcFs.IsGone(grandchild) && ProcFs.IsGone(lane.HarnessPid), LaneRun.Timeout));
+        var survivors = Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
+            .Where(p => p > 0 && !ProcFs.IsGone(p) && SafeField(p, 5) == lane.HarnessPid.ToString(CultureInfo.InvariantCulture));
+        Assert.Empty(survivors);
+    }
+
+    [Fact]
+    public async Task Resize_SeenBySttyAndScreen()
+    {
+        await using var lane = new LaneRun();
+        lane.CreateSession("""trap 'echo "SIZE $(stty size)"' WINCH; echo READY; i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done""");
+        await lane.StartOkAsync();
+        await lane.WaitForOutputAsync("READY");
+        await using var client = await lane.ConnectAsync();
+
+        var reply = await client.RequestAsync("resize", new JsonObject { ["cols"] = 100, ["rows"] = 30 });
+        Assert.True(reply["ok"]!.GetValue<bool>(), reply.ToJsonString());
+        await lane.WaitForOutputAsync("SIZE 30 100");
+
+        var screen = (await client.RequestAsync("screen"))["screen"]!;
+        Assert.Equal(100, screen["cols"]!.GetValue<int>());
+        Assert.Equal(30, screen["rows"]!.GetValue<int>());
+        var status = await client.RequestAsync("status");
+        Assert.Equal(100, status["cols"]!.GetValue<int>());
+        Assert.Equal(30, status["rows"]!.GetValue<int>());
+        await client.RequestAsync("kill", new JsonObject { ["graceMs"] = 500 });
+        await lane.WaitForExitEventAsync();
+    }
+
+    [Fact]
+    public async Task Signal_Int_DeliveredToHarnessGroup()
+    {
+        await using var lane = new LaneRun();
+        lane.CreateSession("""trap 'echo GOT-INT; exit 5' INT; echo READY; while :; do sleep 0.05; done""");
+        await lane.StartOkAsync();
+        await lane.WaitForOutputAsync("READY");
+        await using var client = await lane.ConnectAsync();
+        var reply = await client.RequestAsync("signal", new JsonObject { ["signal"] = "INT" });
+        Assert.True(reply["ok"]!.GetValue<bool>(), reply.ToJsonString());
+        var exit = await lane.WaitForExitEventAsync();
+        Assert.Equal(5, exit["exitCode"]!.GetValue<int>());
+        Assert.Contains("GOT-INT", lane.OutputText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LaneSigterm_StopsHarnessAndRecordsExit()
+    {
+        await using var lane = new LaneRun();
+        lane.CreateSession("echo READY; exec sleep 1000");
+        await lane.StartOkAsync();
+        await lane.WaitForOutputAsync("READY");
+        LaneRunSignal(lane.LanePid, "TERM");
+        var exit = await lane.WaitForExitEventAsync();
+        Assert.Equal("SIGTERM", (string?)exit["signal"]);
+        await lane.WaitForLaneExitAsync();
+    }
+
+    private static void LaneRunSignal(int pid, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("/bin/kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    private static string? SafeField(int pid, int field)
+    {
+        try
+        {
+            return ProcFs.Field(pid, field);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
