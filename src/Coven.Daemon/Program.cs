@@ -1,1 +1,3 @@
-return 0;
+using Coven.Daemon;
+
+return await DaemonHost.RunAsync(args);

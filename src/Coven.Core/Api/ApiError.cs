@@ -7,5 +7,7 @@ public sealed record ApiError
 {
     public required string Code { get; init; }
     public required string Message { get; init; }
+    /// <summary>Omitted from the wire when there are none (api.md).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, object?>? Details { get; init; }
 }

@@ -45,8 +45,13 @@ public static class SessionLifecycle
         };
     }
 
+    // Building a machine and walking its info per session record dominated list requests; the answer depends on the status only.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SessionStatus, IReadOnlyList<string>> s_allowedActions = new();
+
     /// <summary>The user-facing actions whose triggers the machine permits in <paramref name="status"/>.</summary>
-    public static IReadOnlyList<string> AllowedActions(SessionStatus status)
+    public static IReadOnlyList<string> AllowedActions(SessionStatus status) => s_allowedActions.GetOrAdd(status, ComputeAllowedActions);
+
+    private static IReadOnlyList<string> ComputeAllowedActions(SessionStatus status)
     {
         var state = status;
         var machine = Build(() => state, s => state = s, SessionStatus.Finished, out _);
@@ -65,7 +70,7 @@ public static class SessionLifecycle
             }
         }
 
-        return actions;
+        return actions.AsReadOnly();
     }
 
     /// <summary>The machine rendered as a Mermaid state diagram (docs/session-lifecycle.md embeds it).</summary>

@@ -1,0 +1,40 @@
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Daemon.Hosting;
+using Coven.Daemon.Supervision;
+
+namespace Coven.Daemon.Api;
+
+internal static class HealthEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/health", (DaemonOptions options, DaemonClock clock, Supervisor supervisor) =>
+            ApiResult.Ok(
+                new HealthResponse
+                {
+                    CovenVersion = DaemonOptions.Version,
+                    Daemon = new DaemonInfo
+                    {
+                        Pid = Environment.ProcessId,
+                        StartedAt = Timestamps.Of(clock.StartedAt),
+                        Socket = options.Paths.Socket,
+                        Version = DaemonOptions.Version,
+                    },
+                    Capabilities = new HealthCapabilities
+                    {
+                        Sessions = true,
+                        Events = true,
+                        EventCursor = true,
+                        StructuredErrors = true,
+                        Streaming = true,
+                        Rituals = true,
+                        ControlPlane = true,
+                        Screen = supervisor.ScreenSupported,
+                        CastCodes = false,
+                    },
+                },
+                CovenJsonContext.Default.HealthResponse))
+            .WithName("health").WithSummary("Handshake: API version and capability flags.");
+    }
+}

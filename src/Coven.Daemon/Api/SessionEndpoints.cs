@@ -1,0 +1,113 @@
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Daemon.Sessions;
+using Coven.Store;
+
+namespace Coven.Daemon.Api;
+
+internal static class SessionEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/sessions", async (HttpContext ctx, SessionService sessions, CancellationToken ct) =>
+        {
+            var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.LaunchRequest, null, ct);
+            return error ?? await sessions.LaunchAsync(request!, ct);
+        }).WithName("session.launch").WithSummary("Launch a harness in a new session (201 once live).");
+
+        app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store) => List(ctx.Request.Query, store))
+            .WithName("sessions.list").WithSummary("List sessions, newest first.");
+
+        app.MapGet("/api/v1/sessions/{id}", (string id, SessionService sessions) => sessions.Get(id))
+            .WithName("sessions.get").WithSummary("One session record.");
+
+        app.MapPost("/api/v1/sessions/{id}/input", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
+        {
+            var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.InputRequest, null, ct);
+            return error ?? await sessions.InputAsync(id, request!, ct);
+        }).WithName("session.input").WithSummary("Send input to a live session.");
+
+        app.MapPost("/api/v1/sessions/{id}/resize", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
+        {
+            var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.ResizeRequest, null, ct);
+            return error ?? await sessions.ResizeAsync(id, request!, ct);
+        }).WithName("session.resize").WithSummary("Resize a live session's terminal.");
+
+        app.MapPost("/api/v1/sessions/{id}/kill", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
+        {
+            var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.KillRequest, new KillRequest(), ct);
+            return error ?? await sessions.KillAsync(id, request!, ct);
+        }).WithName("session.kill").WithSummary("Kill a session (TERM to the group, KILL after the grace period).");
+
+        app.MapPost("/api/v1/sessions/{id}/archive", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
+        {
+            await Drain(ctx, ct);
+            return await sessions.ArchiveAsync(id, ct);
+        }).WithName("session.archive").WithSummary("Archive an ended session.");
+
+        app.MapPost("/api/v1/sessions/{id}/summon", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
+        {
+            await Drain(ctx, ct);
+            return await sessions.SummonAsync(id, ct);
+        }).WithName("session.summon").WithSummary("Restore an archived session.");
+
+        app.MapPost("/api/v1/sessions/{id}/sacrifice", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
+        {
+            var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.SacrificeRequest, new SacrificeRequest(), ct);
+            return error ?? await sessions.SacrificeAsync(id, request!, ct);
+        }).WithName("session.sacrifice").WithSummary("Delete an ended session and its events permanently (confirm required).");
+
+        app.MapGet("/api/v1/sessions/{id}/screen", (string id, SessionService sessions, CancellationToken ct) => sessions.ScreenAsync(id, ct))
+            .WithName("session.screen").WithSummary("The rendered terminal screen of a live session.");
+    }
+
+    private static ApiResult List(IQueryCollection query, CovenStore store)
+    {
+        List<SessionStatus>? statuses = null;
+        if (QueryValues.GetString(query, "status") is { } statusText)
+        {
+            statuses = [];
+            foreach (var part in statusText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!WireNames.TryParseStatus(part, out var s))
+                {
+                    return ApiErrors.InvalidRequest($"status '{ApiErrors.Printable(part)}' is not one of pending, live, finished, failed, orphaned, archived.");
+                }
+
+                statuses.Add(s);
+            }
+        }
+
+        if (!QueryValues.TryGetBool(query, "includeArchived", out var includeArchived, out var error)
+            || !QueryValues.TryGetLong(query, "limit", 100, 1, 1000, out var limit, out error))
+        {
+            return error!;
+        }
+
+        var cursor = QueryValues.GetString(query, "cursor");
+        if (!SessionRepository.IsValidCursor(cursor))
+        {
+            return ApiErrors.InvalidRequest("cursor is not a cursor this daemon issued.");
+        }
+
+        var root = QueryValues.GetString(query, "projectRoot");
+        if (root is not null && PathPolicy.TryCanonicalize(root, out var canonical))
+        {
+            root = canonical;
+        }
+
+        var page = store.Sessions.List(new SessionQuery
+        {
+            Statuses = statuses,
+            Harness = QueryValues.GetString(query, "harness"),
+            ProjectRoot = root,
+            IncludeArchived = includeArchived,
+            Limit = (int)limit,
+            Cursor = cursor,
+        });
+        return ApiResult.Ok(new SessionListResponse(page.Sessions.Select(SessionDto.From).ToList(), page.NextCursor), CovenJsonContext.Default.SessionListResponse);
+    }
+
+    /// <summary>Bodies are optional on archive/summon; still read them so the size limit applies uniformly.</summary>
+    private static async Task Drain(HttpContext ctx, CancellationToken ct) => await ctx.Request.Body.CopyToAsync(Stream.Null, ct);
+}

@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json;
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Daemon.Hosting;
+using Coven.Daemon.Supervision;
+using Coven.Store;
+
+namespace Coven.Daemon.Api;
+
+/// <summary>
+/// Server-sent events of one session: stored events after <c>afterSeq</c>, then new ones as they are committed,
+/// until the session's final event. Followers wait on the session's <see cref="SessionSignal"/> (pulsed by lane
+/// notifications and by every event the daemon writes) and re-read the store; a slow poll covers a missed pulse.
+/// </summary>
+internal static class StreamEndpoint
+{
+    private static readonly TimeSpan s_fallbackPoll = TimeSpan.FromSeconds(1);
+
+    // Same contracts, without HTML-safe escaping: SSE data is not embedded in HTML.
+    private static readonly CovenJsonContext s_relaxed = new(new JsonSerializerOptions(CovenJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/sessions/{id}/stream", StreamAsync)
+            .WithName("events.stream").WithSummary("Server-sent events: replay after afterSeq, then live until the session ends.");
+    }
+
+    private static async Task<IResult> StreamAsync(
+        string id,
+        HttpContext ctx,
+        CovenStore store,
+        SessionSignals signals,
+        Supervisor supervisor,
+        DaemonOptions options,
+        TimeProvider time,
+        CancellationToken requestAborted)
+    {
+        if (!SessionId.TryParse(id, out var sessionId) || store.Sessions.Get(sessionId) is null)
+        {
+            return ApiErrors.SessionNotFound(id);
+        }
+
+        var afterSeq = 0L;
+        if (!QueryValues.TryGetLong(ctx.Request.Query, "afterSeq", 0, 0, long.MaxValue, out afterSeq, out var error))
+        {
+            return error!;
+        }
+
+        // Last-Event-ID lets a browser-style client resume without knowing the query parameter.
+        if (ctx.Request.Headers.TryGetValue("Last-Event-ID", out var lastId) && long.TryParse(lastId.ToString(), out var resumed) && resumed > afterSeq)
+        {
+            afterSeq = resumed;
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, supervisor.StoppingToken);
+        var ct = cts.Token;
+        var response = ctx.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.Body.FlushAsync(ct);
+
+        var signal = signals.For(sessionId);
+        var lastWrite = time.GetTimestamp();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var version = signal.Version;
+                var wrote = false;
+                while (true)
+                {
+                    var page = store.Events.Page(sessionId, afterSeq, 500);
+                    foreach (var e in page)
+                    {
+                        await WriteEventAsync(response, e, ct);
+                        afterSeq = e.Seq;
+                        wrote = true;
+                    }
+
+                    if (page.Count < 500)
+                    {
+                        break;
+                    }
+                }
+
+                if (wrote)
+                {
+                    await response.Body.FlushAsync(ct);
+                    lastWrite = time.GetTimestamp();
+                }
+
+                var session = store.Sessions.Get(sessionId);
+                if (session is null || IsFinal(session.Status))
+                {
+                    // The final lifecycle event is committed with the status change: drain once more and end.
+                    foreach (var e in store.Events.Page(sessionId, afterSeq, 1000))
+                    {
+                        await WriteEventAsync(response, e, ct);
+                        afterSeq = e.Seq;
+                    }
+
+                    await response.Body.FlushAsync(ct);
+                    break;
+                }
+
+                var idle = time.GetElapsedTime(lastWrite);
+                var wait = options.HeartbeatInterval - idle;
+                if (wait <= TimeSpan.Zero)
+                {
+                    await response.WriteAsync(": heartbeat\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                    lastWrite = time.GetTimestamp();
+                    continue;
+                }
+
+                await signal.WaitAsync(version, wait < s_fallbackPoll ? wait : s_fallbackPoll, time, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+
+        return Results.Empty;
+    }
+
+    private static bool IsFinal(SessionStatus status) => status is not (SessionStatus.Pending or SessionStatus.Live);
+
+    private static async Task WriteEventAsync(HttpResponse response, EventRecord e, CancellationToken ct)
+    {
+        var json = JsonSerializer.Serialize(EventEndpoints.ToDto(e), s_relaxed.EventDto);
+        var text = new StringBuilder(json.Length + 64)
+            .Append("id: ").Append(e.Seq).Append('\n')
+            .Append("event: ").Append(e.Kind).Append('\n')
+            .Append("data: ").Append(json).Append("\n\n")
+            .ToString();
+        await response.WriteAsync(text, Encoding.UTF8, ct);
+    }
+}

@@ -1,0 +1,256 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Coven.Daemon.Lanes;
+
+/// <summary>
+/// One connection to a lane's control socket (protocol v1): length-prefixed JSON frames, requests matched to
+/// replies by id, notifications delivered through <see cref="Notifications"/>. Thread-safe for concurrent
+/// requests. <see cref="Closed"/> fires when the connection dies; pending requests then answer "unavailable".
+/// </summary>
+internal sealed class LaneClient : IAsyncDisposable
+{
+    public const int MaxFrameBytes = 1024 * 1024;
+
+    private readonly Socket _socket;
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<LaneReply>> _pending = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Channel<LaneNotification> _notifications = Channel.CreateUnbounded<LaneNotification>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _readLoop;
+    private int _nextId;
+
+    private LaneClient(Socket socket)
+    {
+        _socket = socket;
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    public CancellationToken Closed => _closed.Token;
+
+    public ChannelReader<LaneNotification> Notifications => _notifications.Reader;
+
+    /// <summary>Connects to a lane socket; null when nobody answers within <paramref name="timeout"/>.</summary>
+    public static async Task<LaneClient?> ConnectAsync(string socketPath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!Path.Exists(socketPath))
+        {
+            return null;
+        }
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cts.Token);
+            return new LaneClient(socket);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        {
+            socket.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            return null;
+        }
+    }
+
+    /// <summary>Sends one request and awaits its reply; never throws for lane or connection failures.</summary>
+    public async Task<LaneReply> RequestAsync(string op, Action<Utf8JsonWriter>? writeArguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_closed.IsCancellationRequested)
+        {
+            return LaneReply.NoAnswer("the lane connection is closed");
+        }
+
+        var id = Interlocked.Increment(ref _nextId);
+        var tcs = new TaskCompletionSource<LaneReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = tcs;
+        try
+        {
+            var buffer = new ArrayBufferWriter<byte>(256);
+            buffer.Advance(4);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("v", 1);
+                writer.WriteNumber("id", id);
+                writer.WriteString("op", op);
+                writeArguments?.Invoke(writer);
+                writer.WriteEndObject();
+            }
+
+            var frame = buffer.WrittenMemory;
+            BinaryPrimitives.WriteInt32BigEndian(MemoryMarshal.AsMemory(frame).Span, frame.Length - 4);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+            cts.CancelAfter(timeout);
+            try
+            {
+                await _writeLock.WaitAsync(cts.Token);
+                try
+                {
+                    await _socket.SendAsync(frame, SocketFlags.None, cts.Token);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+
+                return await tcs.Task.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return LaneReply.NoAnswer(_closed.IsCancellationRequested ? "the lane connection closed" : $"the lane did not answer '{op}' in time");
+            }
+            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+            {
+                Close();
+                return LaneReply.NoAnswer("the lane connection failed: " + e.Message);
+            }
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Close();
+        try
+        {
+            await _readLoop;
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+
+        _closed.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private void Close()
+    {
+        if (!_closed.IsCancellationRequested)
+        {
+            try
+            {
+                _closed.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var header = new byte[4];
+        try
+        {
+            while (true)
+            {
+                if (!await ReadExactlyAsync(header))
+                {
+                    break;
+                }
+
+                var length = BinaryPrimitives.ReadInt32BigEndian(header);
+                if (length is < 1 or > MaxFrameBytes)
+                {
+                    break;
+                }
+
+                var body = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    if (!await ReadExactlyAsync(body.AsMemory(0, length)))
+                    {
+                        break;
+                    }
+
+                    Dispatch(body.AsMemory(0, length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(body);
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException or JsonException)
+        {
+            // A broken or garbled connection is the same as a closed one: the monitor decides what it means.
+        }
+        finally
+        {
+            Close();
+            _notifications.Writer.TryComplete();
+            foreach (var (_, tcs) in _pending)
+            {
+                tcs.TrySetResult(LaneReply.NoAnswer("the lane connection closed"));
+            }
+        }
+    }
+
+    private void Dispatch(ReadOnlyMemory<byte> frame)
+    {
+        using var doc = JsonDocument.Parse(frame);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        if (root.TryGetProperty("event", out var ev) && ev.ValueKind == JsonValueKind.String)
+        {
+            var seq = root.TryGetProperty("seq", out var s) && s.TryGetInt64(out var n) ? n : 0;
+            _notifications.Writer.TryWrite(new LaneNotification(ev.GetString()!, seq));
+            return;
+        }
+
+        if (!root.TryGetProperty("id", out var idElement) || !idElement.TryGetInt32(out var id) || !_pending.TryGetValue(id, out var tcs))
+        {
+            return;
+        }
+
+        var ok = root.TryGetProperty("ok", out var okElement) && okElement.ValueKind == JsonValueKind.True;
+        if (ok)
+        {
+            tcs.TrySetResult(new LaneReply(true, root.Clone(), null, null));
+            return;
+        }
+
+        string? code = null;
+        string? message = null;
+        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        {
+            code = error.TryGetProperty("code", out var c) ? c.ToString() : null;
+            message = error.TryGetProperty("message", out var m) ? m.ToString() : null;
+        }
+
+        tcs.TrySetResult(new LaneReply(false, root.Clone(), code ?? "error", message ?? "the lane refused the request"));
+    }
+
+    private async Task<bool> ReadExactlyAsync(Memory<byte> buffer)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await _socket.ReceiveAsync(buffer[read..], SocketFlags.None, _closed.Token);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Coven.Daemon.Logging;
+
+/// <summary>Log event ids, one range per area.</summary>
+internal static class EventIds
+{
+    // 1xx hosting
+    public const int DaemonStarted = 100;
+    public const int DaemonStopping = 101;
+    public const int PeerRefused = 102;
+    public const int DaemonStopped = 103;
+
+    // 2xx HTTP edge
+    public const int UnhandledException = 200;
+    public const int BadRequest = 201;
+
+    // 3xx sessions
+    public const int SessionLaunched = 300;
+    public const int LaunchFailed = 301;
+    public const int LaunchLost = 302;
+    public const int KillRequested = 303;
+    public const int TransitionConflict = 304;
+    public const int LateStartKilled = 305;
+
+    // 4xx supervision
+    public const int MonitorAttached = 400;
+    public const int MonitorLost = 401;
+    public const int SessionExited = 402;
+    public const int SessionOrphaned = 403;
+    public const int Reattached = 404;
+    public const int ReconcileDone = 405;
+    public const int LeftoverKilled = 406;
+    public const int MonitorFailed = 407;
+    public const int StaleSocketRemoved = 408;
+    public const int SweepFailed = 409;
+
+    // 5xx rituals and scheduler
+    public const int RitualRan = 500;
+    public const int RitualFailed = 501;
+    public const int ScheduleLoaded = 502;
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Coven.Core;
+
+namespace Coven.Daemon.Logging;
+
+/// <summary>
+/// Appends log lines to one file and rotates it by size (covend.log → covend.1.log → ...). Writes are serialized
+/// under a lock; the daemon logs little, so a background queue would buy nothing but lost lines on a crash.
+/// </summary>
+internal sealed class FileLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentDictionary<string, FileLogger> _loggers = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly string _path;
+    private readonly long _maxBytes;
+    private readonly int _kept;
+    private readonly LogLevel _minimum;
+    private readonly TimeProvider _time;
+    private StreamWriter? _writer;
+
+    public FileLoggerProvider(string path, long maxBytes, int kept, LogLevel minimum, TimeProvider time)
+    {
+        _path = path;
+        _maxBytes = maxBytes;
+        _kept = Math.Max(1, kept);
+        _minimum = minimum;
+        _time = time;
+    }
+
+    public ILogger CreateLogger(string categoryName) => _loggers.GetOrAdd(categoryName, name => new FileLogger(name, this));
+
+    internal bool IsEnabled(LogLevel level) => level >= _minimum && level != LogLevel.None;
+
+    internal void Write(string category, LogLevel level, EventId eventId, string message, Exception? exception)
+    {
+        var line = new StringBuilder(128)
+            .Append(Timestamps.Of(_time.GetUtcNow())).Append(' ')
+            .Append(Level(level)).Append(' ')
+            .Append(category).Append('[').Append(eventId.Id).Append("] ")
+            .Append(message);
+        if (exception is not null)
+        {
+            line.Append('\n').Append(exception);
+        }
+
+        lock (_gate)
+        {
+            try
+            {
+                _writer ??= Open();
+                _writer.WriteLine(line);
+                _writer.Flush();
+                if (_writer.BaseStream.Length > _maxBytes)
+                {
+                    Rotate();
+                }
+            }
+            catch (IOException)
+            {
+                // Logging must never take the daemon down (disk full, home removed); drop the line.
+                _writer?.Dispose();
+                _writer = null;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
+
+    private StreamWriter Open()
+    {
+        var stream = new FileStream(_path, new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        return new StreamWriter(stream, new UTF8Encoding(false));
+    }
+
+    private void Rotate()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        for (var i = _kept - 1; i >= 1; i--)
+        {
+            var from = i == 1 ? _path : Numbered(i - 1);
+            if (File.Exists(from))
+            {
+                File.Move(from, Numbered(i), overwrite: true);
+            }
+        }
+
+        if (_kept == 1)
+        {
+            File.Delete(_path);
+        }
+    }
+
+    private string Numbered(int n) => Path.Combine(
+        Path.GetDirectoryName(_path)!,
+        Path.GetFileNameWithoutExtension(_path) + "." + n + Path.GetExtension(_path));
+
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trce",
+        LogLevel.Debug => "dbug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "fail",
+        LogLevel.Critical => "crit",
+        _ => "none",
+    };
+}

@@ -1,0 +1,583 @@
+using System.Text;
+using System.Text.Json;
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Daemon.Api;
+using Coven.Daemon.Hosting;
+using Coven.Daemon.Lanes;
+using Coven.Daemon.Supervision;
+using Coven.Store;
+
+namespace Coven.Daemon.Sessions;
+
+/// <summary>
+/// Every session operation of the API, validated against the authority table of lifecycle.md before anything is
+/// spawned or signalled. Handlers return an <see cref="ApiResult"/> so the direct routes and the control plane share
+/// status codes and bodies.
+/// </summary>
+internal sealed partial class SessionService(
+    CovenStore store,
+    DaemonOptions options,
+    Supervisor supervisor,
+    LaneLauncher launcher,
+    SessionLocks locks,
+    SessionSignals signals,
+    TimeProvider time,
+    ILogger<SessionService> logger)
+{
+    private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<ApiResult> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.ProjectRoot))
+        {
+            return ApiErrors.InvalidRequest("projectRoot is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Harness))
+        {
+            return ApiErrors.InvalidRequest("harness is required.");
+        }
+
+        if (request.Cols is { } c && c is < 2 or > 1000 || request.Rows is { } r && r is < 2 or > 1000)
+        {
+            return ApiErrors.InvalidRequest("cols and rows must be between 2 and 1000.");
+        }
+
+        if (request.Prompt is { Length: > 256 * 1024 } || request.Prompt?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return ApiErrors.InvalidRequest("prompt must be at most 256 KiB of text without NUL characters.");
+        }
+
+        if (request.Model?.Contains('\0', StringComparison.Ordinal) == true || request.Title?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return ApiErrors.InvalidRequest("model and title must not contain NUL characters.");
+        }
+
+        if (supervisor.Stopping)
+        {
+            return ApiErrors.Unavailable("covend is shutting down; no new sessions.");
+        }
+
+        HarnessRegistry registry;
+        try
+        {
+            registry = HarnessRegistry.Load(options.Paths.HarnessConfig);
+        }
+        catch (HarnessConfigException e)
+        {
+            return ApiResult.Error(400, ErrorCodes.UnknownHarness, "harnesses.json is invalid: " + e.Message);
+        }
+
+        var lookup = registry.Find(request.Harness, Environment.GetEnvironmentVariable("PATH"));
+        if (!lookup.Ok)
+        {
+            return lookup.Error == HarnessLookupError.Unknown
+                ? ApiResult.Error(400, ErrorCodes.UnknownHarness, lookup.Message!, new() { ["harness"] = ApiErrors.Printable(request.Harness) })
+                : ApiResult.Error(400, ErrorCodes.HarnessUnavailable, lookup.Message!, new() { ["harness"] = request.Harness });
+        }
+
+        var paths = PathPolicy.Resolve(request.ProjectRoot, request.Cwd);
+        if (!paths.Ok)
+        {
+            return paths.Error switch
+            {
+                PathErrorKind.ProjectRootInvalid => ApiResult.Error(400, ErrorCodes.ProjectRootInvalid, paths.Message!),
+                PathErrorKind.OutsideRoot => ApiResult.Error(400, ErrorCodes.PathOutsideRoot, paths.Message!),
+                _ => ApiErrors.InvalidRequest(paths.Message!),
+            };
+        }
+
+        var harness = lookup.Harness!;
+        var cols = request.Cols ?? 120;
+        var rows = request.Rows ?? 40;
+        var spec = new LaunchSpec
+        {
+            Executable = lookup.ExecutablePath!,
+            Arguments = harness.BuildArguments(request.Prompt, request.Model),
+            WorkingDirectory = paths.WorkingDirectory!,
+            Environment = LaunchSpec.DefaultEnvironment,
+            UnsetEnvironment = LaunchSpec.DefaultUnset,
+            Columns = cols,
+            Rows = rows,
+        };
+        var now = time.GetUtcNow();
+        var created = store.Sessions.Create(
+            new SessionRecord
+            {
+                Id = SessionId.New(),
+                ProjectRoot = paths.ProjectRoot!,
+                Cwd = paths.WorkingDirectory!,
+                Harness = harness.Id,
+                Title = TitleFor(request, harness),
+                Prompt = request.Prompt,
+                Model = request.Model,
+                Status = SessionStatus.Pending,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Columns = cols,
+                Rows = rows,
+            },
+            spec);
+        var id = created.Id;
+        signals.Pulse(id);
+
+        LaneStartResult started;
+        supervisor.BeginLaunch(id);
+        try
+        {
+            // Not the request's token: a client that hangs up must not leave a half-started lane behind.
+            started = await launcher.StartAsync(id, CancellationToken.None);
+        }
+        finally
+        {
+            supervisor.EndLaunch(id);
+        }
+
+        if (started.Outcome != LaneStartOutcome.Started)
+        {
+            var trigger = started.Outcome == LaneStartOutcome.SpawnFailed ? SessionTrigger.SpawnFailed : SessionTrigger.LaunchLost;
+            using (await locks.AcquireAsync(id, CancellationToken.None))
+            {
+                store.Sessions.TryTransition(id, trigger, new TransitionChanges
+                {
+                    EndReason = trigger == SessionTrigger.SpawnFailed ? EndReason.SpawnFailed : EndReason.LaunchLost,
+                    Message = started.Reason,
+                    Reason = started.Reason,
+                });
+            }
+
+            signals.Pulse(id);
+            if (store.Sessions.Get(id) is { } failed)
+            {
+                supervisor.KillLeftovers(failed);
+            }
+
+            LogLaunchFailed(id, started.Reason ?? "unknown");
+            var details = new Dictionary<string, object?> { ["sessionId"] = id.Value, ["reason"] = started.Reason };
+            if (started.Errno is { } errno)
+            {
+                details["errno"] = errno;
+            }
+
+            return ApiResult.Error(500, ErrorCodes.LaunchFailed, "the harness could not be started: " + started.Reason, details);
+        }
+
+        TransitionResult result;
+        using (await locks.AcquireAsync(id, CancellationToken.None))
+        {
+            result = store.Sessions.TryTransition(id, SessionTrigger.Started, new TransitionChanges { Reason = $"lane {started.LanePid} started harness {started.HarnessPid}" });
+        }
+
+        signals.Pulse(id);
+        if (!result.Applied)
+        {
+            // Killed while the lane was starting: the kill already ended the session, so stop what the lane started.
+            if (store.Sessions.Get(id) is { } ended)
+            {
+                supervisor.KillLeftovers(ended);
+                LogLateStartKilled(id);
+                return ApiResult.Json(201, SessionDto.From(ended), CovenJsonContext.Default.SessionDto);
+            }
+
+            return ApiErrors.SessionNotFound(id.Value);
+        }
+
+        LogLaunched(id, harness.Id, started.LanePid, started.HarnessPid);
+        var live = result.Session!;
+        if (!await supervisor.AttachAsync(live, writeReattached: false, CancellationToken.None))
+        {
+            // The harness may already be done and its lane gone; otherwise the lane is lost.
+            if (!await supervisor.ApplyExitAsync(id, CancellationToken.None))
+            {
+                await supervisor.OrphanAsync(id, "the lane stopped answering right after it started", CancellationToken.None);
+            }
+        }
+
+        var record = store.Sessions.Get(id) ?? live;
+        return ApiResult.Json(201, SessionDto.From(record), CovenJsonContext.Default.SessionDto);
+    }
+
+    public ApiResult Get(string? rawId)
+    {
+        if (!SessionId.TryParse(rawId, out var id) || store.Sessions.Get(id) is not { } session)
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        return ApiResult.Ok(SessionDto.From(session), CovenJsonContext.Default.SessionDto);
+    }
+
+    public async Task<ApiResult> InputAsync(string? rawId, InputRequest request, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(rawId, out var id) || store.Sessions.Get(id) is not { } session)
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        byte[] bytes;
+        if (request.Data is not null && request.DataBase64 is not null)
+        {
+            return ApiErrors.InvalidRequest("send either data or dataBase64, not both.");
+        }
+
+        if (request.Data is { } text)
+        {
+            bytes = Encoding.UTF8.GetBytes(text);
+        }
+        else if (request.DataBase64 is { } b64)
+        {
+            try
+            {
+                bytes = Convert.FromBase64String(b64);
+            }
+            catch (FormatException)
+            {
+                return ApiErrors.InvalidRequest("dataBase64 is not valid base64.");
+            }
+        }
+        else
+        {
+            return ApiErrors.InvalidRequest("data (or dataBase64) is required.");
+        }
+
+        if (bytes.Length == 0)
+        {
+            return ApiErrors.InvalidRequest("data must not be empty.");
+        }
+
+        if (bytes.Length > options.MaxInputBytes)
+        {
+            return ApiErrors.PayloadTooLarge($"input is {bytes.Length} bytes; at most {options.MaxInputBytes} bytes per request.");
+        }
+
+        // Under the session lock, so the input event is committed before an exit it causes is applied.
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
+        if (VerifyLive(store.Sessions.Get(id) ?? session, SessionTrigger.Input, out var monitor) is { } refused)
+        {
+            return refused;
+        }
+
+        var reply = await monitor!.Client.RequestAsync(
+            "input",
+            w =>
+            {
+                if (request.Data is not null)
+                {
+                    w.WriteString("data", request.Data);
+                }
+                else
+                {
+                    w.WriteString("dataBase64", request.DataBase64);
+                }
+            },
+            s_laneRequestTimeout,
+            cancellationToken);
+        if (!reply.Ok)
+        {
+            return LaneRefused(session, reply);
+        }
+
+        store.Events.Append(id, EventKinds.Input, InputPayload(request));
+        signals.Pulse(id);
+        return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
+    }
+
+    public async Task<ApiResult> ResizeAsync(string? rawId, ResizeRequest request, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(rawId, out var id) || store.Sessions.Get(id) is not { } session)
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        if (request.Cols is not { } cols || request.Rows is not { } rows)
+        {
+            return ApiErrors.InvalidRequest("cols and rows are required.");
+        }
+
+        if (cols is < 2 or > 1000 || rows is < 2 or > 1000)
+        {
+            return ApiErrors.InvalidRequest("cols and rows must be between 2 and 1000.");
+        }
+
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
+        if (VerifyLive(store.Sessions.Get(id) ?? session, SessionTrigger.Resize, out var monitor) is { } refused)
+        {
+            return refused;
+        }
+
+        var reply = await monitor!.Client.RequestAsync(
+            "resize",
+            w =>
+            {
+                w.WriteNumber("cols", cols);
+                w.WriteNumber("rows", rows);
+            },
+            s_laneRequestTimeout,
+            cancellationToken);
+        if (!reply.Ok)
+        {
+            return LaneRefused(session, reply);
+        }
+
+        store.Sessions.RecordSize(id, cols, rows);
+        store.Events.Append(id, EventKinds.Resize, JsonSerializer.Serialize(new ResizePayload(cols, rows), CovenJsonContext.Default.ResizePayload));
+        signals.Pulse(id);
+        return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
+    }
+
+    public async Task<ApiResult> KillAsync(string? rawId, KillRequest request, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(rawId, out var id))
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        var signal = Signals.SIGTERM;
+        if (request.Signal is { } name && (!Signals.TryParse(name, out signal) || signal is Signals.SIGSTOP or Signals.SIGCONT))
+        {
+            return ApiErrors.InvalidRequest($"signal '{ApiErrors.Printable(name)}' is not a signal that can end a session (use TERM, INT, HUP, KILL, ...).");
+        }
+
+        var signalName = Signals.Name(signal);
+        var grace = request.GraceMs ?? 3000;
+        if (grace is < 0 or > 600_000)
+        {
+            return ApiErrors.InvalidRequest("graceMs must be between 0 and 600000.");
+        }
+
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
+        if (store.Sessions.Get(id) is not { } session)
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        if (session.Status == SessionStatus.Pending)
+        {
+            var cancelled = store.Sessions.TryTransition(id, SessionTrigger.Kill, new TransitionChanges
+            {
+                EndReason = EndReason.Killed,
+                Message = "killed before the harness started",
+                Reason = "kill requested",
+            });
+            signals.Pulse(id);
+            if (!cancelled.Applied)
+            {
+                return cancelled.Session is { } s ? ApiErrors.InvalidTransition(s, SessionActions.Kill) : ApiErrors.SessionNotFound(rawId);
+            }
+
+            supervisor.KillLeftovers(cancelled.Session!);
+            LogKillRequested(id, signalName);
+            return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
+        }
+
+        var decision = SessionLifecycle.Decide(session.Status, SessionTrigger.Kill, session.ArchivedFrom);
+        if (!decision.Permitted)
+        {
+            return ApiErrors.InvalidTransition(session, SessionActions.Kill);
+        }
+
+        var monitor = supervisor.FindLive(id);
+        if (monitor is null)
+        {
+            return ApiErrors.NotLive(session, "the session's lane is not verified live; nothing was signalled.");
+        }
+
+        if (!monitor.TryMarkKillRequested())
+        {
+            return ApiErrors.InvalidTransition(session, SessionActions.Kill, "a kill is already in progress for this session.");
+        }
+
+        var payload = JsonSerializer.Serialize(new KillPayload(Signals.Name(signal), grace), CovenJsonContext.Default.KillPayload);
+        store.Events.Append(id, EventKinds.Kill, payload);
+        signals.Pulse(id);
+        var reply = await monitor.Client.RequestAsync(
+            "kill",
+            w =>
+            {
+                w.WriteString("signal", Signals.Name(signal)[3..]);
+                w.WriteNumber("graceMs", grace);
+            },
+            s_laneRequestTimeout,
+            cancellationToken);
+        if (!reply.Ok)
+        {
+            // Nothing was signalled: a later kill may try again.
+            monitor.ClearKillRequested();
+            return LaneRefused(session, reply);
+        }
+
+        LogKillRequested(id, signalName);
+        return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
+    }
+
+    public Task<ApiResult> ArchiveAsync(string? rawId, CancellationToken cancellationToken) =>
+        TransitionAsync(rawId, SessionTrigger.Archive, SessionActions.Archive, cancellationToken);
+
+    public Task<ApiResult> SummonAsync(string? rawId, CancellationToken cancellationToken) =>
+        TransitionAsync(rawId, SessionTrigger.Summon, SessionActions.Summon, cancellationToken);
+
+    public async Task<ApiResult> SacrificeAsync(string? rawId, SacrificeRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Confirm != true)
+        {
+            return ApiErrors.InvalidRequest("sacrifice deletes the session and its events permanently; send {\"confirm\": true}.");
+        }
+
+        if (!SessionId.TryParse(rawId, out var id))
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        var (result, _) = await FireAsync(id, SessionTrigger.Sacrifice, "sacrificed", cancellationToken);
+        return result.Outcome switch
+        {
+            TransitionOutcome.Applied => ApiResult.Ok(new SacrificeResponse(id.Value, result.EventsDeleted), CovenJsonContext.Default.SacrificeResponse),
+            TransitionOutcome.NotFound => ApiErrors.SessionNotFound(rawId),
+            _ => result.Session is { } s ? ApiErrors.InvalidTransition(s, SessionActions.Sacrifice) : ApiErrors.SessionNotFound(rawId),
+        };
+    }
+
+    public async Task<ApiResult> ScreenAsync(string? rawId, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(rawId, out var id) || store.Sessions.Get(id) is not { } session)
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        if (session.Status != SessionStatus.Live || supervisor.FindLive(id) is not { } monitor)
+        {
+            return ApiErrors.NotLive(session, "the screen is only available while the session is live.");
+        }
+
+        var reply = await monitor.Client.RequestAsync("screen", null, s_laneRequestTimeout, cancellationToken);
+        if (!reply.Ok)
+        {
+            if (reply.ErrorCode is "unknown_op" or "unsupported" or "not_supported")
+            {
+                supervisor.MarkScreenUnsupported();
+            }
+
+            return LaneRefused(session, reply);
+        }
+
+        var screen = reply.Body.TryGetProperty("screen", out var s) ? s : reply.Body;
+        return ApiResult.Ok(ScreenFrom(screen), CovenJsonContext.Default.ScreenDto);
+    }
+
+    /// <summary>Fires a ritual trigger (archive, summon, sacrifice) under the session lock; used by rituals too.</summary>
+    public async Task<(TransitionResult Result, SessionRecord? Before)> FireAsync(SessionId id, SessionTrigger trigger, string reason, CancellationToken cancellationToken)
+    {
+        TransitionResult result;
+        using (await locks.AcquireAsync(id, cancellationToken))
+        {
+            result = store.Sessions.TryTransition(id, trigger, new TransitionChanges { Reason = reason });
+        }
+
+        if (result.Outcome == TransitionOutcome.Conflict)
+        {
+            LogConflict(id, trigger);
+        }
+
+        signals.Pulse(id);
+        return (result, null);
+    }
+
+    private async Task<ApiResult> TransitionAsync(string? rawId, SessionTrigger trigger, string action, CancellationToken cancellationToken)
+    {
+        if (!SessionId.TryParse(rawId, out var id))
+        {
+            return ApiErrors.SessionNotFound(rawId);
+        }
+
+        var (result, _) = await FireAsync(id, trigger, action, cancellationToken);
+        return result.Outcome switch
+        {
+            TransitionOutcome.Applied => ApiResult.Ok(SessionDto.From(result.Session!), CovenJsonContext.Default.SessionDto),
+            TransitionOutcome.NotFound => ApiErrors.SessionNotFound(rawId),
+            _ => result.Session is { } s ? ApiErrors.InvalidTransition(s, action) : ApiErrors.SessionNotFound(rawId),
+        };
+    }
+
+    private ApiResult? VerifyLive(SessionRecord session, SessionTrigger trigger, out SessionMonitor? monitor)
+    {
+        monitor = null;
+        var decision = SessionLifecycle.Decide(session.Status, trigger, session.ArchivedFrom);
+        if (!decision.Permitted)
+        {
+            return ApiErrors.NotLive(session, $"the session is {WireNames.Of(session.Status)}, not live.");
+        }
+
+        monitor = supervisor.FindLive(session.Id);
+        return monitor is null ? ApiErrors.NotLive(session, "the session's lane is not verified live.") : null;
+    }
+
+    private static ApiResult LaneRefused(SessionRecord session, LaneReply reply) =>
+        reply.Unavailable
+            ? ApiErrors.NotLive(session, "the lane did not answer: " + reply.ErrorMessage)
+            : ApiResult.Error(409, ErrorCodes.SessionNotLive, $"the lane refused the request ({reply.ErrorCode}): {reply.ErrorMessage}", new() { ["sessionId"] = session.Id.Value, ["laneError"] = reply.ErrorCode });
+
+    private static ScreenDto ScreenFrom(JsonElement s)
+    {
+        var cursor = s.TryGetProperty("cursor", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        var lines = new List<string>();
+        if (s.TryGetProperty("lines", out var l) && l.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var line in l.EnumerateArray())
+            {
+                lines.Add(line.ValueKind == JsonValueKind.String ? line.GetString()! : line.ToString());
+            }
+        }
+
+        return new ScreenDto
+        {
+            Cols = Int(s, "cols"),
+            Rows = Int(s, "rows"),
+            Cursor = new ScreenCursorDto(Int(cursor, "row"), Int(cursor, "col"), cursor.ValueKind == JsonValueKind.Object && cursor.TryGetProperty("visible", out var v) && v.ValueKind == JsonValueKind.True),
+            AltScreen = s.TryGetProperty("altScreen", out var a) && a.ValueKind == JsonValueKind.True,
+            Title = s.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty,
+            Lines = lines,
+        };
+    }
+
+    private static int Int(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? n : 0;
+
+    private static string TitleFor(LaunchRequest request, HarnessDefinition harness)
+    {
+        if (!string.IsNullOrWhiteSpace(request.Title))
+        {
+            return request.Title.Trim();
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            return harness.Label;
+        }
+
+        var oneLine = string.Join(' ', request.Prompt.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return oneLine.Length <= 60 ? oneLine : oneLine[..57].TrimEnd() + "...";
+    }
+
+    /// <summary><c>{"data": ...}</c> or <c>{"dataBase64": ...}</c>: only the field that was sent.</summary>
+    private static string InputPayload(InputRequest request)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            if (request.Data is not null)
+            {
+                w.WriteString("data", request.Data);
+            }
+            else
+            {
+                w.WriteString("dataBase64", request.DataBase64);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Coven.Core;
+using Coven.Daemon.Interop;
+
+namespace Coven.Daemon.Supervision;
+
+/// <summary>
+/// Kills what is left of a session's process groups. A group is addressed only through a process identity
+/// (pid and start time): when its leader still runs with the recorded start time, or when the leader's pid is
+/// free and the group's remaining members all started after the leader did (the kernel never hands out a pid
+/// that is still in use as a process group id, so such a group can only be the leader's).
+/// </summary>
+internal static class ProcessReaper
+{
+    /// <summary>SIGKILLs the group led by <paramref name="leader"/>; true when something was signalled.</summary>
+    public static bool KillGroup(ProcessIdentity leader)
+    {
+        if (leader.Pid <= 1)
+        {
+            return false;
+        }
+
+        if (leader.IsAlive())
+        {
+            if (leader.TryGetProcessGroup(out var pgid) && pgid == leader.Pid)
+            {
+                return Libc.Kill(-pgid, Signals.SIGKILL) == 0;
+            }
+
+            // Not a group leader (should not happen for lanes and harnesses): kill only the process itself.
+            return Libc.Kill(leader.Pid, Signals.SIGKILL) == 0;
+        }
+
+        if (ProcessIdentity.TryReadStartTime(leader.Pid, out _))
+        {
+            // The pid now names another process: the old group cannot exist any more.
+            return false;
+        }
+
+        var members = GroupMembersStartedAfter(leader.Pid, leader.StartTime);
+        return members > 0 && Libc.Kill(-leader.Pid, Signals.SIGKILL) == 0;
+    }
+
+    /// <summary>True while any process of the group led by <paramref name="leader"/> exists (same rules as <see cref="KillGroup"/>).</summary>
+    public static bool GroupAlive(ProcessIdentity leader)
+    {
+        if (leader.IsAlive())
+        {
+            return true;
+        }
+
+        return !ProcessIdentity.TryReadStartTime(leader.Pid, out _) && GroupMembersStartedAfter(leader.Pid, leader.StartTime) > 0;
+    }
+
+    private static int GroupMembersStartedAfter(int pgid, ulong startTime)
+    {
+        var count = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            if (TryReadGroupAndStart(pid, out var group, out var start, out var state) && group == pgid && start >= startTime && state != 'Z')
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool TryReadGroupAndStart(int pid, out int pgid, out ulong start, out char state)
+    {
+        pgid = 0;
+        start = 0;
+        state = '?';
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        var close = stat.LastIndexOf(')');
+        if (close < 0)
+        {
+            return false;
+        }
+
+        // Fields after "(comm)": 3 state, 4 ppid, 5 pgrp, ... 22 starttime.
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 20)
+        {
+            return false;
+        }
+
+        state = fields[0][0];
+        return int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out pgid)
+            && ulong.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out start);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Coven.Core;
+using Coven.Store;
+using Coven.TestSupport;
+
+namespace Coven.Daemon.Tests;
+
+/// <summary>
+/// A throw-away COVEN_HOME on a short /tmp path with a fake-harness bin folder, and the daemons started on it.
+/// Disposing kills those daemons and every lane and harness process group the store recorded (by pid and start time).
+/// </summary>
+public sealed class DaemonHome : IAsyncDisposable
+{
+    private readonly List<DaemonProcess> _daemons = [];
+
+    public DaemonHome()
+    {
+        Dir = new TempDir();
+        Harness = new FakeHarness(Dir.Combine("bin"));
+        Project = Dir.Combine("proj");
+        Directory.CreateDirectory(Project);
+        Harness.WriteEcho("codex");
+    }
+
+    public TempDir Dir { get; }
+    public string Home => Dir.Path;
+    public string Socket => Path.Combine(Home, "coven.sock");
+    public FakeHarness Harness { get; }
+
+    /// <summary>A project root for launches.</summary>
+    public string Project { get; }
+
+    /// <summary>The lane the daemon starts: COVEN_TEST_LANE, else the real coven-lane once it is built, else the fake.</summary>
+    public static string LanePath { get; } = ResolveLane();
+
+    public static bool UsingFakeLane => LanePath.EndsWith(".py", StringComparison.Ordinal);
+
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal)
+    {
+        ["COVEN_SWEEP_INTERVAL"] = "1s",
+    };
+
+    public async Task<DaemonProcess> StartAsync(bool waitUntilReady = true, bool captureOutput = false)
+    {
+        var info = new ProcessStartInfo(RepoPaths.Executable("covend"))
+        {
+            UseShellExecute = false,
+            RedirectStandardError = captureOutput,
+            RedirectStandardOutput = captureOutput,
+        };
+        info.ArgumentList.Add("--home");
+        info.ArgumentList.Add(Home);
+        info.Environment["COVEN_HOME"] = Home;
+        info.Environment["PATH"] = Harness.PathVariable;
+        info.Environment["COVEN_LANE_PATH"] = LanePath;
+        foreach (var (k, v) in Environment)
+        {
+            info.Environment[k] = v;
+        }
+
+        var daemon = new DaemonProcess(Process.Start(info)!, Socket);
+        _daemons.Add(daemon);
+        if (waitUntilReady)
+        {
+            await daemon.WaitUntilReadyAsync();
+        }
+
+        return daemon;
+    }
+
+    public CovenStore OpenStore() => new(Path.Combine(Home, "coven.db"));
+
+    /// <summary>Registers harnesses in COVEN_HOME/harnesses.json.</summary>
+    public void Register(params (string Id, string Executable)[] harnesses)
+    {
+        var entries = string.Join(",", harnesses.Select(h => $"{{\"id\":\"{h.Id}\",\"executable\":\"{h.Executable}\"}}"));
+        File.WriteAllText(Path.Combine(Home, "harnesses.json"), $"{{\"harnesses\":[{entries}]}}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var d in _daemons)
+        {
+            await d.DisposeAsync();
+        }
+
+        try
+        {
+            if (File.Exists(Path.Combine(Home, "coven.db")))
+            {
+                using var store = OpenStore();
+                foreach (var s in store.Sessions.List(new SessionQuery { IncludeArchived = true, Limit = 1000 }).Sessions)
+                {
+                    foreach (var p in new[] { s.HarnessProcess, s.Lane })
+                    {
+                        if (p is { } identity && identity.TryGetProcessGroup(out var pgid))
+                        {
+                            ProcessTools.Kill(-pgid, Signals.SIGKILL);
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException or FormatException or CovenException)
+        {
+        }
+
+        Dir.Dispose();
+    }
+
+    private static string ResolveLane()
+    {
+        if (System.Environment.GetEnvironmentVariable("COVEN_TEST_LANE") is { Length: > 0 } chosen)
+        {
+            return chosen == "real" ? Path.Combine(RepoPaths.BinDir, "coven-lane") : chosen;
+        }
+
+        var real = Path.Combine(RepoPaths.BinDir, "coven-lane");
+        var laneSources = Path.Combine(RepoPaths.Root, "src", "Coven.Lane");
+        if (File.Exists(real) && Directory.Exists(laneSources) && Directory.GetFiles(laneSources, "*.cs", SearchOption.AllDirectories).Length > 1)
+        {
+            return real;
+        }
+
+        return Path.Combine(RepoPaths.Root, "tests", "Coven.Daemon.Tests", "FakeLane", "fake-lane.py");
+    }
+}
