@@ -1,1 +1,6 @@
-return 0;
+using Coven.Cli;
+using Coven.Cli.Output;
+
+using var console = CliConsole.ForProcess();
+using var signals = new SignalCancellation();
+return await new CliApp(console, signals).RunAsync(args, signals.Token);

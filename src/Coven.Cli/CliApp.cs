@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.Text;
+using Coven.Cli.Commands;
+using Coven.Cli.Output;
+using Coven.Core;
+
+namespace Coven.Cli;
+
+/// <summary>The <c>coven</c> command tree, parsing, and the one place that turns failures into exit codes.</summary>
+internal sealed class CliApp
+{
+    private readonly SignalCancellation? _signals;
+
+    public CliApp(CliConsole console, SignalCancellation? signals = null)
+    {
+        Console = console;
+        _signals = signals;
+        Home = new Option<string?>("--home")
+        {
+            Description = "COVEN_HOME to use (default: $COVEN_HOME, else ~/.coven)",
+            Recursive = true,
+            HelpName = "dir",
+        };
+        Root = new RootCommand(
+            "coven: run coding-agent CLIs as supervised sessions.\n\n"
+            + "Examples:\n"
+            + "  coven run codex \"fix the failing tests\"\n"
+            + "  coven ls\n"
+            + "  coven attach 0193a5f0")
+        {
+            Home,
+        };
+        RunCommand.Add(this);
+        SessionsCommand.Add(this);
+        ShowCommand.Add(this);
+        LogsCommand.Add(this);
+        AttachCommand.Add(this);
+        SendCommand.Add(this);
+        KillCommand.Add(this);
+        RitualCommands.Add(this);
+        RitualsCommand.Add(this);
+        DaemonCommand.Add(this);
+        DoctorCommand.Add(this);
+        ControlPlaneCommands.Add(this);
+        CompletionCommand.Add(this);
+        ShortenSubcommandHelp();
+    }
+
+    public CliConsole Console { get; }
+    public Option<string?> Home { get; }
+    public RootCommand Root { get; }
+
+    public CovenPaths PathsFor(ParseResult parse)
+    {
+        var home = parse.GetValue(Home);
+        return string.IsNullOrEmpty(home) ? FromEnvironment(Console.Env) : new CovenPaths(home);
+    }
+
+    /// <summary>Gives a command its action, with the error handling every command shares.</summary>
+    public void Bind(Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> run, bool longRunning = false) =>
+        command.SetAction(async (parse, ct) =>
+        {
+            if (longRunning)
+            {
+                _signals?.Enable();
+            }
+
+            using var context = new CliContext(Console, PathsFor(parse));
+            try
+            {
+                return await run(context, parse, ct);
+            }
+            catch (CliException e)
+            {
+                ReportError(e);
+                if (e.ExitCode == ExitCodes.Usage && e.Code == "usage")
+                {
+                    Console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult.Command)} --help' for usage.");
+                }
+
+                return e.ExitCode;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return ExitCodes.Interrupted;
+            }
+            catch (IOException e) when (IsBrokenPipe(e))
+            {
+                return ExitCodes.Ok;
+            }
+        });
+
+    public void ReportError(CliException e)
+    {
+        var prefix = Console.ErrorColor ? Ansi.Red + "coven:" + Ansi.Reset : "coven:";
+        Console.Error.WriteLine($"{prefix} {e.Message} ({e.Code})");
+        foreach (var line in e.DetailLines)
+        {
+            Console.Error.WriteLine(line);
+        }
+    }
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var parse = Root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"coven: {error.Message} (usage)");
+            }
+
+            var command = parse.CommandResult.Command;
+            Console.Error.WriteLine("Usage: " + UsageLine(command));
+            Console.Error.WriteLine($"Run '{CommandPath(command)} --help' for more information.");
+            return ExitCodes.Usage;
+        }
+
+        var config = new InvocationConfiguration
+        {
+            Output = Console.Out,
+            Error = Console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        return await parse.InvokeAsync(config, ct);
+    }
+
+    /// <summary>Replaces the stock help (its builder is not public) with <see cref="HelpText"/>.</summary>
+    private void ShortenSubcommandHelp()
+    {
+        if (Root.Options.OfType<HelpOption>().FirstOrDefault() is { } helpOption)
+        {
+            helpOption.Action = new CovenHelpAction(Console);
+        }
+    }
+
+    private sealed class CovenHelpAction(CliConsole console) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            console.Out.Write(HelpText.For(parseResult.CommandResult.Command));
+            console.Out.Flush();
+            return ExitCodes.Ok;
+        }
+    }
+
+    public static string CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
+        {
+            names.Add(c is RootCommand ? "coven" : c.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    public static string UsageLine(Command command)
+    {
+        var sb = new StringBuilder(CommandPath(command));
+        if (command.Subcommands.Count > 0)
+        {
+            sb.Append(" <command>");
+        }
+
+        foreach (var a in command.Arguments)
+        {
+            if (a.Hidden)
+            {
+                continue;
+            }
+
+            var name = "<" + (a.HelpName ?? a.Name) + ">";
+            sb.Append(' ').Append(a.Arity.MinimumNumberOfValues == 0 ? "[" + name + "]" : name);
+            if (a.Arity.MaximumNumberOfValues > 1)
+            {
+                sb.Append("...");
+            }
+        }
+
+        sb.Append(" [options]");
+        return sb.ToString();
+    }
+
+    private static CovenPaths FromEnvironment(Func<string, string?> env)
+    {
+        var home = env("COVEN_HOME");
+        if (string.IsNullOrEmpty(home))
+        {
+            var user = env("HOME");
+            home = Path.Combine(string.IsNullOrEmpty(user) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : user, ".coven");
+        }
+
+        return new CovenPaths(home);
+    }
+
+    private static bool IsBrokenPipe(IOException e) => e.HResult == 32; // EPIPE from FdWriteStream
+}

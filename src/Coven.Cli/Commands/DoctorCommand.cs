@@ -1,0 +1,259 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Coven.Cli.Output;
+using Coven.Core;
+using Coven.Core.Api;
+
+namespace Coven.Cli.Commands;
+
+/// <summary><c>coven doctor</c>: harnesses, daemon health, COVEN_HOME and socket permissions, store integrity.</summary>
+internal static class DoctorCommand
+{
+    private const UnixFileMode GroupOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    public static void Add(CliApp app)
+    {
+        var json = Common.JsonOption("Print the report as JSON");
+        var command = new Command(
+            "doctor",
+            "Check the installation: harnesses, daemon, COVEN_HOME (0700), socket (0600), store integrity. Exit 1 when a check fails.\n\n"
+            + "Examples:\n"
+            + "  coven doctor\n"
+            + "  coven doctor --json | jq '.checks[] | select(.status != \"ok\")'")
+        {
+            json,
+        };
+        app.Bind(command, async (context, parse, ct) =>
+        {
+            var checks = new List<Check>();
+            var harnesses = new List<HarnessCheck>();
+
+            string? healthBody = null;
+            CapabilitiesResponse? capabilities = null;
+            try
+            {
+                var client = await context.ConnectAsync(ct);
+                healthBody = await client.SendAsync(HttpMethod.Get, "api/v1/health", null, ct);
+                var h = Api.CovenClient.Deserialize(healthBody, CovenJsonContext.Default.HealthResponse);
+                checks.Add(new("daemon", h.Ok ? "ok" : "fail", $"running, pid {h.Daemon.Pid}, {h.CovenVersion} ({h.ApiVersion})"));
+                try
+                {
+                    capabilities = await client.GetAsync("api/v1/capabilities", CovenJsonContext.Default.CapabilitiesResponse, ct);
+                }
+                catch (CliException)
+                {
+                    // Reported per harness as "daemon view unknown".
+                }
+            }
+            catch (CliException e)
+            {
+                checks.Add(new("daemon", "fail", $"{e.Message} ({e.Code})"));
+            }
+
+            checks.Add(HomeCheck(context.Paths.Home));
+            checks.Add(SocketCheck(context.Paths.Socket));
+            checks.Add(StoreCheck(healthBody));
+            await CheckHarnessesAsync(context, capabilities, checks, harnesses, ct);
+
+            var failed = checks.Count(c => c.Status == "fail");
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteBoolean("ok", failed == 0);
+                    w.WriteNumber("problems", failed);
+                    w.WriteStartArray("checks");
+                    foreach (var c in checks)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("check", c.Name);
+                        w.WriteString("status", c.Status);
+                        w.WriteString("detail", c.Detail);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartArray("harnesses");
+                    foreach (var h in harnesses)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("id", h.Id);
+                        w.WriteString("status", h.Path is null ? "missing" : "ok");
+                        w.WriteString("path", h.Path);
+                        w.WriteString("version", h.Version);
+                        w.WriteString("install", h.Install);
+                        w.WriteString("daemonStatus", h.DaemonStatus);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                });
+            }
+            else
+            {
+                foreach (var c in checks)
+                {
+                    var (tag, style) = c.Status switch
+                    {
+                        "ok" => ("ok", Ansi.Green),
+                        "warn" => ("warn", Ansi.Yellow),
+                        "fail" => ("FAIL", Ansi.Red),
+                        _ => ("??", Ansi.Dim),
+                    };
+                    context.Out.WriteLine($"{Common.Paint(context, style, $"[{tag}]"),-6} {c.Name,-16} {c.Detail}");
+                }
+
+                context.Out.WriteLine(failed == 0 ? "no problems found" : $"{failed} problem(s) found");
+            }
+
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        app.Root.Add(command);
+    }
+
+    private static Check HomeCheck(string home)
+    {
+        if (!Directory.Exists(home))
+        {
+            return new("home", "fail", $"{home} does not exist");
+        }
+
+        var mode = File.GetUnixFileMode(home);
+        return (mode & GroupOther) == 0
+            ? new("home", "ok", $"{home} (mode {Octal(mode)})")
+            : new("home", "fail", $"{home} has mode {Octal(mode)}, expected 0700 (chmod 700 {home})");
+    }
+
+    private static Check SocketCheck(string socket)
+    {
+        if (!File.Exists(socket) && !Directory.Exists(socket))
+        {
+            var info = new FileInfo(socket);
+            if (!info.Exists && info.LinkTarget is null && !Path.Exists(socket))
+            {
+                return new("socket", "fail", $"{socket} does not exist");
+            }
+        }
+
+        var mode = File.GetUnixFileMode(socket);
+        return (mode & GroupOther) == 0
+            ? new("socket", "ok", $"{socket} (mode {Octal(mode)})")
+            : new("socket", "fail", $"{socket} has mode {Octal(mode)}, expected 0600");
+    }
+
+    /// <summary>The API has no integrity endpoint; a daemon that reports <c>store</c> in its health answer is honoured.</summary>
+    private static Check StoreCheck(string? healthBody)
+    {
+        if (healthBody is null)
+        {
+            return new("store", "unknown", "unknown (daemon not reachable)");
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(healthBody);
+            if (doc.RootElement.TryGetProperty("store", out var store) && store.ValueKind == JsonValueKind.Object)
+            {
+                var integrity = store.TryGetProperty("integrity", out var i) ? i.ToString() : null;
+                var ok = store.TryGetProperty("ok", out var o) && o.ValueKind == JsonValueKind.True;
+                if (integrity == "ok" || (integrity is null && ok))
+                {
+                    return new("store", "ok", "integrity ok" + (store.TryGetProperty("schemaVersion", out var v) ? $", schema v{v}" : string.Empty));
+                }
+
+                if (integrity is not null || store.TryGetProperty("ok", out _))
+                {
+                    return new("store", "fail", "integrity: " + (integrity ?? "not ok"));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new("store", "unknown", "unknown (the daemon reports no store integrity)");
+    }
+
+    private static async Task CheckHarnessesAsync(CliContext context, CapabilitiesResponse? capabilities, List<Check> checks, List<HarnessCheck> harnesses, CancellationToken ct)
+    {
+        HarnessRegistry registry;
+        try
+        {
+            registry = HarnessRegistry.Load(context.Paths.HarnessConfig);
+        }
+        catch (HarnessConfigException e)
+        {
+            checks.Add(new("harnesses.json", "fail", e.Message));
+            registry = new HarnessRegistry([]);
+        }
+
+        foreach (var h in registry.All.OrderBy(h => h.BuiltIn ? 0 : 1).ThenBy(h => h.Id, StringComparer.Ordinal))
+        {
+            var lookup = registry.Find(h.Id, context.Console.Env("PATH"));
+            var daemonStatus = capabilities?.Capabilities.FirstOrDefault(c => c.Id == "harness." + h.Id)?.Status;
+            if (lookup.ExecutablePath is { } path)
+            {
+                var version = await VersionAsync(path, ct);
+                harnesses.Add(new(h.Id, path, version, h.InstallHint, daemonStatus));
+                var daemonNote = daemonStatus is null or "available" ? string.Empty : $"; the daemon says {daemonStatus}";
+                checks.Add(new("harness " + h.Id, daemonStatus is null or "available" ? "ok" : "warn", $"{path} ({version ?? "no --version output"}){daemonNote}"));
+            }
+            else
+            {
+                harnesses.Add(new(h.Id, null, null, h.InstallHint, daemonStatus));
+                checks.Add(new("harness " + h.Id, "warn", h.InstallHint is null ? lookup.Message ?? "not found" : $"not installed: {h.InstallHint}"));
+            }
+        }
+    }
+
+    /// <summary>First line of <c>exe --version</c>, waiting at most 3 s.</summary>
+    private static async Task<string?> VersionAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(path, "--version")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+            using var p = Process.Start(psi);
+            if (p is null)
+            {
+                return null;
+            }
+
+            p.StandardInput.Close();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var read = p.StandardOutput.ReadToEndAsync(timeout.Token);
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token);
+                var text = await read;
+                return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                p.Kill(entireProcessTree: true);
+                return "--version timed out";
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return "cannot run: " + e.Message;
+        }
+    }
+
+    private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0x1ff, 8);
+
+    private sealed record Check(string Name, string Status, string Detail);
+
+    private sealed record HarnessCheck(string Id, string? Path, string? Version, string? Install, string? DaemonStatus);
+}

@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.Text.Json;
+using Coven.Cli.Output;
+using Coven.Cli.Sessions;
+using Coven.Core;
+using Coven.Core.Api;
+
+namespace Coven.Cli.Commands;
+
+/// <summary><c>coven rituals list|add|remove|run</c>: ritual schedules kept and run by the daemon.</summary>
+internal static class RitualsCommand
+{
+    private static readonly string[] s_rituals = ["archive", "sacrifice"];
+    private static readonly string[] s_statuses = ["pending", "live", "finished", "failed", "orphaned", "archived"];
+
+    public static void Add(CliApp app)
+    {
+        var command = new Command(
+            "rituals",
+            "Scheduled rituals: archive or sacrifice sessions matching a selector, on a period.\n\n"
+            + "Examples:\n"
+            + "  coven rituals add archive --status finished,failed --older-than 7d --every 1h\n"
+            + "  coven rituals list\n"
+            + "  coven rituals run <schedule-id>");
+        command.Add(List(app));
+        command.Add(AddSchedule(app));
+        command.Add(Remove(app));
+        command.Add(RunNow(app));
+        app.Root.Add(command);
+    }
+
+    private static Command List(CliApp app)
+    {
+        var json = Common.JsonOption("Print {\"schedules\": [...]} as the API returns it");
+        var command = new Command("list", "List ritual schedules.\n\nExample:\n  coven rituals list") { json };
+        command.Aliases.Add("ls");
+        app.Bind(command, async (context, parse, ct) =>
+        {
+            var client = await context.ConnectAsync(ct);
+            var list = await client.GetAsync("api/v1/rituals/schedules", CovenJsonContext.Default.RitualSchedulesResponse, ct);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, list, CovenJsonContext.Default.RitualSchedulesResponse);
+                return ExitCodes.Ok;
+            }
+
+            if (list.Schedules.Count == 0)
+            {
+                context.Error.WriteLine("no ritual schedules");
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table("ID", "RITUAL", "EVERY", "SELECTOR", "ENABLED", "LAST RUN", "NEXT RUN");
+            var now = DateTimeOffset.UtcNow;
+            foreach (var s in list.Schedules)
+            {
+                table.Add(
+                    s.Id,
+                    s.Ritual,
+                    s.Every ?? (s.Cron is null ? "-" : "cron " + s.Cron),
+                    Describe(s.Selector, context.UserHome),
+                    s.Enabled ? "yes" : "no",
+                    s.LastRunAt is null ? "never" : Format.Age(s.LastRunAt, now) + " ago",
+                    s.NextRunAt ?? "-");
+            }
+
+            table.Write(context.Out, context.Console.Color);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command AddSchedule(CliApp app)
+    {
+        var ritual = new Argument<string>("ritual") { Description = "archive or sacrifice" };
+        ritual.AcceptOnlyFromAmong(s_rituals);
+        var status = new Option<string?>("--status") { Description = "Statuses to select (comma list), e.g. finished,failed", HelpName = "list" };
+        var olderThan = new Option<string?>("--older-than") { Description = "Only sessions last updated longer ago than this, e.g. 7d", HelpName = "duration" };
+        var every = new Option<string?>("--every") { Description = "Run period, e.g. 1h", HelpName = "duration" };
+        var cron = new Option<string?>("--cron") { Description = "Quartz cron expression instead of --every", HelpName = "expr" };
+        var harness = new Option<string?>("--harness") { Description = "Only sessions of this harness" };
+        var root = new Option<string?>("--root") { Description = "Only sessions of this project root", HelpName = "dir" };
+        var disabled = new Option<bool>("--disabled") { Description = "Create the schedule disabled" };
+        var json = Common.JsonOption("Print the created schedule");
+        var command = new Command(
+            "add",
+            "Schedule a ritual. Rituals never touch live sessions.\n\n"
+            + "Examples:\n"
+            + "  coven rituals add archive --status finished,failed --older-than 7d --every 1h\n"
+            + "  coven rituals add sacrifice --status archived --older-than 90d --every 1d")
+        {
+            ritual, status, olderThan, every, cron, harness, root, disabled, json,
+        };
+        foreach (var o in new[] { olderThan, every })
+        {
+            o.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<string?>() is { } v && !Durations.TryParse(v, out _))
+                {
+                    r.AddError($"invalid duration '{v}' for {r.Option.Name} (e.g. 30m, 12h, 7d)");
+                }
+            });
+        }
+
+        status.Validators.Add(r =>
+        {
+            foreach (var s in Split(r.GetValueOrDefault<string?>()))
+            {
+                if (!s_statuses.Contains(s))
+                {
+                    r.AddError($"unknown status '{s}'");
+                }
+            }
+        });
+        command.Validators.Add(r =>
+        {
+            var hasEvery = r.GetResult(every) is { Implicit: false };
+            var hasCron = r.GetResult(cron) is { Implicit: false };
+            if (hasEvery == hasCron)
+            {
+                r.AddError("give exactly one of --every or --cron");
+            }
+        });
+        app.Bind(command, async (context, parse, ct) =>
+        {
+            var statuses = Split(parse.GetValue(status));
+            var request = new RitualScheduleRequest
+            {
+                Ritual = parse.GetValue(ritual),
+                Every = parse.GetValue(every),
+                Cron = parse.GetValue(cron),
+                Enabled = parse.GetValue(disabled) ? false : null,
+                Selector = new RitualSelectorDto
+                {
+                    Statuses = statuses.Count > 0 ? statuses : null,
+                    OlderThan = parse.GetValue(olderThan),
+                    Harness = parse.GetValue(harness),
+                    ProjectRoot = parse.GetValue(root) is { Length: > 0 } r ? Path.GetFullPath(r) : null,
+                },
+            };
+            var client = await context.ConnectAsync(ct);
+            var body = await client.SendAsync(HttpMethod.Post, "api/v1/rituals/schedules", JsonSerializer.Serialize(request, CovenJsonContext.Default.RitualScheduleRequest), ct);
+            var created = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.RitualScheduleDto);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, created, CovenJsonContext.Default.RitualScheduleDto);
+            }
+            else
+            {
+                context.Out.WriteLine(created.Id);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Remove(CliApp app)
+    {
+        var id = new Argument<string>("schedule") { Description = "Schedule id", HelpName = "id" };
+        var command = new Command("remove", "Delete a ritual schedule.\n\nExample:\n  coven rituals remove <schedule-id>") { id };
+        command.Aliases.Add("rm");
+        app.Bind(command, async (context, parse, ct) =>
+        {
+            var client = await context.ConnectAsync(ct);
+            await client.SendAsync(HttpMethod.Delete, "api/v1/rituals/schedules/" + Uri.EscapeDataString(parse.GetValue(id)!), null, ct);
+            context.Error.WriteLine("removed " + parse.GetValue(id));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command RunNow(CliApp app)
+    {
+        var id = new Argument<string>("schedule") { Description = "Schedule id", HelpName = "id" };
+        var json = Common.JsonOption("Print {\"affected\": [session ids]}");
+        var command = new Command("run", "Run a ritual schedule now and print the ids of the sessions it affected.\n\nExample:\n  coven rituals run <schedule-id>") { id, json };
+        app.Bind(command, async (context, parse, ct) =>
+        {
+            var client = await context.ConnectAsync(ct);
+            var body = await client.SendAsync(HttpMethod.Post, $"api/v1/rituals/schedules/{Uri.EscapeDataString(parse.GetValue(id)!)}/run", null, ct);
+            var result = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.RitualRunResponse);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, result, CovenJsonContext.Default.RitualRunResponse);
+            }
+            else
+            {
+                foreach (var a in result.Affected)
+                {
+                    context.Out.WriteLine(a);
+                }
+
+                context.Error.WriteLine($"{result.Affected.Count} session(s) affected");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Describe(RitualSelectorDto selector, string? home)
+    {
+        var parts = new List<string>();
+        if (selector.Statuses is { Count: > 0 } st)
+        {
+            parts.Add("status=" + string.Join(',', st));
+        }
+
+        if (selector.OlderThan is { } o)
+        {
+            parts.Add("older-than=" + o);
+        }
+
+        if (selector.Harness is { } h)
+        {
+            parts.Add("harness=" + h);
+        }
+
+        if (selector.ProjectRoot is { } r)
+        {
+            parts.Add("root=" + Format.TildePath(r, home));
+        }
+
+        return parts.Count == 0 ? "(all ended)" : string.Join(' ', parts);
+    }
+
+    private static List<string> Split(string? list) =>
+        list is null ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
+}

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using Coven.Cli.Output;
+using Coven.Cli.Sessions;
+using Coven.Core;
+using Coven.Core.Api;
+
+namespace Coven.Cli.Commands;
+
+internal static class SessionsCommand
+{
+    private static readonly string[] s_statuses = ["pending", "live", "finished", "failed", "orphaned", "archived"];
+
+    public static void Add(CliApp app)
+    {
+        var all = new Option<bool>("--all", "-a") { Description = "Include archived sessions" };
+        var status = new Option<string?>("--status") { Description = "Only these statuses (comma list: pending,live,finished,failed,orphaned,archived)", HelpName = "list" };
+        var harness = new Option<string?>("--harness") { Description = "Only sessions of this harness" };
+        var root = new Option<string?>("--root") { Description = "Only sessions of this project root", HelpName = "dir" };
+        var limit = new Option<int?>("--limit", "-n") { Description = "At most this many sessions (newest first); default: all" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print full session ids only, one per line" };
+        var json = Common.JsonOption("Print {\"sessions\": [SessionDto...]} (the API's records)");
+        var command = new Command(
+            "sessions",
+            "List sessions, newest first (active ones unless --all).\n\n"
+            + "Examples:\n"
+            + "  coven sessions\n"
+            + "  coven ls --status finished,failed --harness codex\n"
+            + "  coven ls --json | jq -r '.sessions[].id'")
+        {
+            all, status, harness, root, limit, quiet, json,
+        };
+        command.Aliases.Add("ls");
+        limit.Validators.Add(r =>
+        {
+            if (OptionValues.TryGet<int?>(r, out var n) && n is <= 0)
+            {
+                r.AddError("--limit must be a positive number");
+            }
+        });
+        status.Validators.Add(r =>
+        {
+            foreach (var s in Split(r.GetValueOrDefault<string?>()))
+            {
+                if (!s_statuses.Contains(s))
+                {
+                    r.AddError($"unknown status '{s}' (expected one of: {string.Join(", ", s_statuses)})");
+                }
+            }
+        });
+
+        app.Bind(command, async (context, parse, ct) =>
+        {
+            var statuses = Split(parse.GetValue(status));
+            var query = new List<string>();
+            if (parse.GetValue(all) || statuses.Contains("archived"))
+            {
+                query.Add("includeArchived=true");
+            }
+
+            // The API takes one status; several are filtered here.
+            if (statuses.Count == 1)
+            {
+                query.Add("status=" + statuses[0]);
+            }
+
+            if (parse.GetValue(harness) is { Length: > 0 } h)
+            {
+                query.Add("harness=" + Uri.EscapeDataString(h));
+            }
+
+            string? rootFilter = null;
+            if (parse.GetValue(root) is { Length: > 0 } r)
+            {
+                rootFilter = PathPolicy.TryCanonicalize(Path.GetFullPath(r), out var canonical) ? canonical : Path.GetFullPath(r);
+                query.Add("projectRoot=" + Uri.EscapeDataString(rootFilter));
+            }
+
+            var client = await context.ConnectAsync(ct);
+            var max = parse.GetValue(limit);
+            var sessions = await SessionResolver.ListAllAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
+            if (statuses.Count > 0)
+            {
+                sessions = [.. sessions.Where(s => statuses.Contains(s.Status))];
+            }
+
+            if (max is { } m && sessions.Count > m)
+            {
+                sessions = sessions[..m];
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, w =>
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName("sessions");
+                    System.Text.Json.JsonSerializer.Serialize(w, sessions, CovenJsonContext.Default.IReadOnlyListSessionDto);
+                    w.WriteEndObject();
+                });
+                return ExitCodes.Ok;
+            }
+
+            if (parse.GetValue(quiet))
+            {
+                foreach (var s in sessions)
+                {
+                    context.Out.WriteLine(s.Id);
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            WriteTable(context, sessions);
+            return ExitCodes.Ok;
+        });
+        app.Root.Add(command);
+    }
+
+    public static void WriteTable(CliContext context, IReadOnlyList<SessionDto> sessions)
+    {
+        if (sessions.Count == 0)
+        {
+            context.Error.WriteLine("no sessions");
+            return;
+        }
+
+        var shortIds = SessionResolver.ShortIds([.. sessions.Select(s => s.Id)]);
+        var now = DateTimeOffset.UtcNow;
+        var table = new Table("ID", "HARNESS", "STATUS", "TITLE", "AGE", "PROJECT");
+        foreach (var s in sessions)
+        {
+            var status = s.Status;
+            if (s.Status == "failed" && s.ExitSignal is { Length: > 0 })
+            {
+                status = $"failed ({s.ExitSignal})";
+            }
+            else if (s.Status == "failed" && s.ExitCode is { } code)
+            {
+                status = $"failed (exit {code})";
+            }
+
+            table.Add(
+                (shortIds[s.Id], string.Empty),
+                (s.Harness, string.Empty),
+                (status, Ansi.StatusStyle(s.Status)),
+                (TextWidth.Truncate(s.Title, 48), string.Empty),
+                (Format.Age(s.CreatedAt, now), string.Empty),
+                (Format.TildePath(s.ProjectRoot, context.UserHome), string.Empty));
+        }
+
+        table.Write(context.Out, context.Console.Color);
+    }
+
+    private static List<string> Split(string? list) =>
+        list is null ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
+}

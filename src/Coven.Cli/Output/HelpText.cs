@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Text;
+
+namespace Coven.Cli.Output;
+
+/// <summary>Help in the style of git/gh: description (with examples), usage, arguments, options, subcommands by their first line.</summary>
+internal static class HelpText
+{
+    public static string For(Command command)
+    {
+        var sb = new StringBuilder();
+        if (!string.IsNullOrEmpty(command.Description))
+        {
+            sb.Append(command.Description.TrimEnd()).Append("\n\n");
+        }
+
+        sb.Append("Usage:\n  ").Append(CliApp.UsageLine(command)).Append('\n');
+
+        var args = command.Arguments.Where(a => !a.Hidden).Select(a => ("<" + (a.HelpName ?? a.Name) + ">", a.Description ?? string.Empty)).ToList();
+        Section(sb, "Arguments", args);
+
+        var options = new List<(string, string)>();
+        var seen = new HashSet<Option>();
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+        {
+            foreach (var o in c.Options)
+            {
+                if (o.Hidden || (c != command && !o.Recursive) || !seen.Add(o))
+                {
+                    continue;
+                }
+
+                options.Add((Label(o), o.Description ?? string.Empty));
+            }
+        }
+
+        Section(sb, "Options", options);
+
+        var subs = command.Subcommands.Where(s => !s.Hidden)
+            .Select(s => (string.Join(", ", s.Aliases.Prepend(s.Name)), (s.Description ?? string.Empty).Split('\n')[0]))
+            .ToList();
+        Section(sb, "Commands", subs);
+        if (subs.Count > 0)
+        {
+            sb.Append($"\nRun '{CliApp.CommandPath(command)} <command> --help' for a command's options and examples.\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Label(Option o)
+    {
+        var names = o.Aliases.Append(o.Name).Where(n => n.StartsWith('-') && n != "-?").Distinct().OrderBy(n => n.Length).ToList();
+        var label = string.Join(", ", names);
+        if (o.ValueType != typeof(bool) && o.Arity.MaximumNumberOfValues > 0)
+        {
+            label += " <" + (o.HelpName ?? o.Name.TrimStart('-')) + ">";
+        }
+
+        return label;
+    }
+
+    private static void Section(StringBuilder sb, string title, List<(string Left, string Right)> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var width = rows.Max(r => r.Left.Length) + 2;
+        sb.Append('\n').Append(title).Append(":\n");
+        foreach (var (left, right) in rows)
+        {
+            sb.Append("  ").Append(left.PadRight(width)).Append(right).Append('\n');
+        }
+    }
+}

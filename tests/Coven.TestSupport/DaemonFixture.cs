@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Coven.TestSupport;
+
+/// <summary>
+/// A real covend on a short temp COVEN_HOME, started through <c>coven daemon start</c>, with fake harnesses
+/// first on PATH and registered in harnesses.json. Stops the daemon and kills left-over sessions on dispose.
+/// </summary>
+public sealed class DaemonFixture : IAsyncLifetime, IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public DaemonFixture()
+    {
+        HomeDir = _dir.Combine("h");
+        Directory.CreateDirectory(HomeDir);
+        File.SetUnixFileMode(HomeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Harnesses = new FakeHarness(_dir.Combine("bin"));
+        ProjectDir = _dir.Combine("proj");
+        Directory.CreateDirectory(ProjectDir);
+        Cli = new CovenCli(HomeDir, Harnesses.BinDir);
+
+        // Registered harnesses (absolute paths) used by the tests:
+        Register(
+            ("echo", Harnesses.WriteEcho("echo-harness")),
+            ("quick", Harnesses.Write("quick-harness", "printf '\\033[31mred\\033[0m and plain\\n'\nprintf 'args:'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; printf '\\n'\nexit ${QUICK_EXIT:-0}")),
+            ("fail3", Harnesses.Write("fail3-harness", "printf 'failing now\\n'\nexit 3")));
+
+        // Built-in ids resolved on the daemon's PATH.
+        Harnesses.Write("codex", "case \"$1\" in --version) echo 'codex-cli 0.0.0-fake'; exit 0;; esac\nprintf 'fake codex\\n'");
+        Harnesses.Write("claude", "case \"$1\" in --version) echo '2.0.0-fake (Claude Code)'; exit 0;; esac\nprintf 'fake claude\\n'");
+    }
+
+    public string HomeDir { get; }
+    public string ProjectDir { get; }
+    public FakeHarness Harnesses { get; }
+    public CovenCli Cli { get; }
+
+    public async Task InitializeAsync()
+    {
+        var r = await Cli.RunAsync("daemon", "start");
+        if (r.ExitCode != 0)
+        {
+            var log = Path.Combine(HomeDir, "logs", "covend.console.log");
+            throw new InvalidOperationException($"coven daemon start failed: {r}\n--- covend console log\n{(File.Exists(log) ? File.ReadAllText(log) : "(none)")}");
+        }
+    }
+
+    /// <summary>Launches a detached session and returns its id.</summary>
+    public async Task<string> RunDetachedAsync(string harness, params string[] extra)
+    {
+        var r = await Cli.RunAsync(["run", harness, .. extra, "--detach", "--root", ProjectDir], stdin: null);
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException("coven run failed: " + r);
+        }
+
+        return r.Stdout.Trim();
+    }
+
+    public async Task<JsonElement> ShowAsync(string id)
+    {
+        var r = await Cli.RunAsync("show", id, "--json");
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException("coven show failed: " + r);
+        }
+
+        using var doc = JsonDocument.Parse(r.Stdout);
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Waits (bounded) until the session's status is one of <paramref name="statuses"/>; returns the record.</summary>
+    public async Task<JsonElement> WaitForStatusAsync(string id, TimeSpan timeout, params string[] statuses)
+    {
+        JsonElement last = default;
+        var ok = await Eventually.TrueAsync(
+            async () =>
+            {
+                last = await ShowAsync(id);
+                return statuses.Contains(last.GetProperty("status").GetString());
+            },
+            timeout,
+            TimeSpan.FromMilliseconds(50));
+        if (!ok)
+        {
+            throw new TimeoutException($"session {id} did not reach {string.Join('/', statuses)}; last: {last}");
+        }
+
+        return last;
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            var live = await Cli.RunAsync("sessions", "--status", "live,pending", "--quiet");
+            foreach (var id in live.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                await Cli.RunAsync("kill", id.Trim(), "--signal", "KILL");
+            }
+
+            await Cli.RunAsync("daemon", "stop");
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+        {
+            // Best effort: the temp dir goes anyway.
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private void Register(params (string Id, string Path)[] harnesses)
+    {
+        var entries = harnesses.Select(h => $"{{\"id\":\"{h.Id}\",\"executable\":\"{h.Path}\",\"promptArgs\":[\"{{prompt}}\"]}}");
+        File.WriteAllText(Path.Combine(HomeDir, "harnesses.json"), "{\"harnesses\":[" + string.Join(',', entries) + "]}");
+    }
+}
