@@ -23,7 +23,8 @@ internal sealed partial class SessionService(
     SessionLocks locks,
     SessionSignals signals,
     TimeProvider time,
-    ILogger<SessionService> logger)
+    ILogger<SessionService> logger,
+    Screens.SubmitService submitter)
 {
     private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
 
@@ -213,6 +214,11 @@ internal sealed partial class SessionService(
         if (!SessionId.TryParse(rawId, out var id) || store.Sessions.Get(id) is not { } session)
         {
             return ApiErrors.SessionNotFound(rawId);
+        }
+
+        if (request.Submit == true)
+        {
+            return await submitter.SubmitAsync(id, request, cancellationToken);
         }
 
         byte[] bytes;

@@ -105,7 +105,7 @@ internal sealed class ControlRequestHandler
                             "resize" => Resize(id, root),
                             "signal" => Signal(id, root),
                             "kill" => Kill(id, root),
-                            "screen" => Screen(id),
+                            "screen" => Screen(id, root),
                             _ => ControlFrame.Error(id, ControlErrors.UnknownOp, $"unknown op '{op}'"),
                         };
                         break;
@@ -265,9 +265,10 @@ internal sealed class ControlRequestHandler
         });
     }
 
-    private byte[] Screen(long? id)
+    private byte[] Screen(long? id, JsonElement root)
     {
-        var snapshot = _terminal.Snapshot();
+        var ansi = root.TryGetProperty("ansi", out var ansiElement) && ansiElement.ValueKind == JsonValueKind.True;
+        var (snapshot, bracketedPaste, ansiText) = _terminal.Capture(ansi);
         return ControlFrame.Ok(id, w =>
         {
             w.WriteStartObject("screen");
@@ -287,6 +288,12 @@ internal sealed class ControlRequestHandler
             }
 
             w.WriteEndArray();
+            w.WriteBoolean("bracketedPaste", bracketedPaste);
+            if (ansiText is not null)
+            {
+                w.WriteString("ansi", ansiText);
+            }
+
             w.WriteEndObject();
         });
     }
