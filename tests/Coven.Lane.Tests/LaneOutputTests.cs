@@ -136,6 +136,7 @@ public sealed class LaneOutputTests
             head -c 15000000 /dev/urandom | base64 > data.txt
             sha256sum < data.txt | cut -d' ' -f1 > data.sha
             echo GO
+            read x
             stty -opost
             cat data.txt
             """);
@@ -146,12 +147,17 @@ public sealed class LaneOutputTests
         blocker.Open();
         await lane.StartOkAsync();
         await lane.WaitForOutputAsync("GO");
+        await using var client = await lane.ConnectAsync();
         using (var tx = blocker.BeginTransaction(System.Data.IsolationLevel.Serializable))
         {
             using var cmd = blocker.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = "UPDATE sessions SET title = title;";
             cmd.ExecuteNonQuery();
+
+            // Only now does the harness start its 20 MB; the lock is held for a while that would be plenty to finish it.
+            var go = await client.RequestAsync("input", new JsonObject { ["data"] = "\r" });
+            Assert.True(go["ok"]!.GetValue<bool>());
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.Null(lane.Store.Events.Latest(lane.Session, EventKinds.Exit));
             Assert.False(ProcFs.IsGone(lane.HarnessPid));
@@ -163,7 +169,13 @@ public sealed class LaneOutputTests
         var recorded = lane.OutputBytes();
         var expectedSha = File.ReadAllText(lane.Home.Combine("data.sha")).Trim();
         var text = Encoding.UTF8.GetString(recorded);
-        var data = recorded.AsSpan(text.IndexOf("GO\r\n", StringComparison.Ordinal) + 4).ToArray();
+        var start = text.IndexOf("GO\r\n", StringComparison.Ordinal) + 4;
+        while (recorded[start] is (byte)'\r' or (byte)'\n')
+        {
+            start++; // the terminal's echo of the Enter that started the harness
+        }
+
+        var data = recorded.AsSpan(start).ToArray();
         Assert.Equal(new FileInfo(lane.Home.Combine("data.txt")).Length, data.Length);
         Assert.Equal(expectedSha, LaneRun.Sha256Hex(data));
     }

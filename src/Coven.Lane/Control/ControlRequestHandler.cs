@@ -257,7 +257,7 @@ internal sealed class ControlRequestHandler
         }
 
         _log.Info($"kill requested: {PtySignals.GetName(signal)}, grace {graceMs} ms");
-        _ = KillInBackgroundAsync(signal, TimeSpan.FromMilliseconds(graceMs));
+        _ = KillInBackgroundAsync(signal, TimeSpan.FromMilliseconds(graceMs), _laneStopping);
         return ControlFrame.Ok(id, w =>
         {
             w.WriteString("signal", PtySignals.GetName(signal));
@@ -310,11 +310,12 @@ internal sealed class ControlRequestHandler
         }
     }
 
-    private async Task KillInBackgroundAsync(int signal, TimeSpan grace)
+    // Runs past the reply: the escalation must not depend on the requesting connection staying open.
+    private async Task KillInBackgroundAsync(int signal, TimeSpan grace, CancellationToken cancellationToken)
     {
         try
         {
-            await _pty.KillAsync(signal, grace, _laneStopping);
+            await _pty.KillAsync(signal, grace, cancellationToken);
         }
         catch (OperationCanceledException)
         {
