@@ -16,13 +16,20 @@ namespace Coven.Cli.Api;
 /// </summary>
 internal sealed class CovenClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly Lazy<HttpClient> _http;
+    private readonly int _receiveTimeoutMs;
 
     /// <param name="timeout">How long one answer may take (a socket receive timeout; default 120 s: launches wait for the lane).</param>
     public CovenClient(string socketPath, TimeSpan? timeout = null)
     {
         SocketPath = socketPath;
         var receiveTimeout = (int)(timeout ?? TimeSpan.FromSeconds(120)).TotalMilliseconds;
+        _receiveTimeoutMs = receiveTimeout;
+        _http = new Lazy<HttpClient>(() => CreateHttpClient(socketPath, receiveTimeout));
+    }
+
+    private static HttpClient CreateHttpClient(string socketPath, int receiveTimeout)
+    {
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -54,7 +61,7 @@ internal sealed class CovenClient : IDisposable
 
         // No HttpClient timeout: its timer would start a timer thread; the socket receive timeout bounds waits
         // of the synchronous requests, and streams are ended by the daemon, a signal, or the heartbeat gap.
-        _http = new HttpClient(handler)
+        return new HttpClient(handler)
         {
             BaseAddress = new Uri("http://coven/"),
             Timeout = Timeout.InfiniteTimeSpan,
@@ -87,30 +94,37 @@ internal sealed class CovenClient : IDisposable
     /// <summary>Sends a request and returns the body of a successful answer; an error answer throws.</summary>
     public async Task<string> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken ct)
     {
-        HttpRequestMessage Build()
+        var recovered = false;
+        while (true)
         {
-            var request = new HttpRequestMessage(method, path);
-            if (jsonBody is not null)
+            ct.ThrowIfCancellationRequested();
+            try
             {
-                request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+                var (status, body) = UnixHttp.Exchange(SocketPath, method.Method, path, jsonBody, _receiveTimeoutMs);
+                if (status is < 200 or > 299)
+                {
+                    throw ErrorFrom((HttpStatusCode)status, body);
+                }
+
+                return body;
             }
-
-            return request;
+            catch (UnixHttp.ConnectFailedException e) when (!recovered && Recover is { } recover)
+            {
+                recovered = true;
+                if (!await recover(ct))
+                {
+                    throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {e.Message}");
+                }
+            }
+            catch (UnixHttp.ConnectFailedException e)
+            {
+                throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {e.Message}");
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                throw CliException.Unreachable($"daemon at {SocketPath} did not answer: {e.Message}");
+            }
         }
-
-        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseContentRead, synchronous: true, ct);
-        string body;
-        using (var reader = new StreamReader(response.Content.ReadAsStream(ct), Encoding.UTF8))
-        {
-            body = reader.ReadToEnd();
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw ErrorFrom(response.StatusCode, body);
-        }
-
-        return body;
     }
 
     /// <summary>
@@ -185,7 +199,13 @@ internal sealed class CovenClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_http.IsValueCreated)
+        {
+            _http.Value.Dispose();
+        }
+    }
 
     public static T Deserialize<T>(string body, JsonTypeInfo<T> typeInfo)
     {
@@ -221,7 +241,7 @@ internal sealed class CovenClient : IDisposable
             using var request = build();
             try
             {
-                return synchronous ? _http.Send(request, completion, ct) : await _http.SendAsync(request, completion, ct);
+                return synchronous ? _http.Value.Send(request, completion, ct) : await _http.Value.SendAsync(request, completion, ct);
             }
             catch (HttpRequestException e) when (e.InnerException is DaemonConnectException && !recovered && Recover is { } recover)
             {

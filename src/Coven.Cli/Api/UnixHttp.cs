@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Coven.Cli.Api;
+
+/// <summary>
+/// One HTTP/1.1 request and its answer over a fresh Unix-socket connection, on the calling thread:
+/// connect, write, read until the daemon closes (<c>Connection: close</c>). Used for the one-shot requests
+/// that make up almost every command, because HttpClient opens connections on pool threads and the
+/// hand-offs between them cost more than the request itself on a busy machine (docs/benchmarks-cli.md).
+/// Streams (SSE) still go through HttpClient.
+/// </summary>
+internal static class UnixHttp
+{
+    /// <summary>The connection was refused or the socket is missing: nothing was sent.</summary>
+    internal sealed class ConnectFailedException(SocketException inner) : IOException(inner.Message, inner);
+
+    public static (int Status, string Body) Exchange(string socketPath, string method, string path, string? jsonBody, int timeoutMs)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+        {
+            ReceiveTimeout = timeoutMs,
+            SendTimeout = timeoutMs,
+        };
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+        }
+        catch (SocketException e)
+        {
+            throw new ConnectFailedException(e);
+        }
+
+        var body = jsonBody is null ? [] : Encoding.UTF8.GetBytes(jsonBody);
+        var head = new StringBuilder(256)
+            .Append(method).Append(" /").Append(path).Append(" HTTP/1.1\r\n")
+            .Append("Host: coven\r\nConnection: close\r\nAccept: application/json\r\n");
+        if (jsonBody is not null)
+        {
+            head.Append("Content-Type: application/json; charset=utf-8\r\n");
+        }
+
+        head.Append("Content-Length: ").Append(body.Length).Append("\r\n\r\n");
+        var request = new byte[Encoding.ASCII.GetByteCount(head.ToString()) + body.Length];
+        var n = Encoding.ASCII.GetBytes(head.ToString(), request);
+        body.CopyTo(request, n);
+        var sent = 0;
+        while (sent < request.Length)
+        {
+            sent += socket.Send(request, sent, request.Length - sent, SocketFlags.None);
+        }
+
+        using var response = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = socket.Receive(buffer)) > 0)
+        {
+            response.Write(buffer, 0, read);
+        }
+
+        return Parse(response.GetBuffer().AsSpan(0, (int)response.Length));
+    }
+
+    /// <summary>Status and body of a complete HTTP/1.1 response (Content-Length, chunked, or until close).</summary>
+    internal static (int Status, string Body) Parse(ReadOnlySpan<byte> response)
+    {
+        var headerEnd = response.IndexOf("\r\n\r\n"u8);
+        if (headerEnd < 0)
+        {
+            throw new IOException("the daemon closed the connection before a complete answer");
+        }
+
+        var headers = Encoding.ASCII.GetString(response[..headerEnd]).Split("\r\n");
+        var statusParts = headers[0].Split(' ', 3);
+        if (statusParts.Length < 2 || !statusParts[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
+            || !int.TryParse(statusParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+        {
+            throw new IOException("the daemon's answer is not HTTP/1.1: " + headers[0]);
+        }
+
+        var chunked = false;
+        long? length = null;
+        foreach (var h in headers.AsSpan(1))
+        {
+            var colon = h.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var name = h[..colon].Trim();
+            var value = h[(colon + 1)..].Trim();
+            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && value.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                chunked = true;
+            }
+            else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var l))
+            {
+                length = l;
+            }
+        }
+
+        var rest = response[(headerEnd + 4)..];
+        if (chunked)
+        {
+            return (status, Encoding.UTF8.GetString(Dechunk(rest)));
+        }
+
+        if (length is { } len)
+        {
+            if (len > rest.Length)
+            {
+                throw new IOException("the daemon's answer was cut short");
+            }
+
+            rest = rest[..(int)len];
+        }
+
+        return (status, Encoding.UTF8.GetString(rest));
+    }
+
+    private static byte[] Dechunk(ReadOnlySpan<byte> data)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var lineEnd = data.IndexOf("\r\n"u8);
+            if (lineEnd < 0)
+            {
+                throw new IOException("the daemon's chunked answer was cut short");
+            }
+
+            var sizeText = Encoding.ASCII.GetString(data[..lineEnd]);
+            var semicolon = sizeText.IndexOf(';', StringComparison.Ordinal);
+            if (semicolon >= 0)
+            {
+                sizeText = sizeText[..semicolon];
+            }
+
+            if (!int.TryParse(sizeText.Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
+            {
+                throw new IOException("bad chunk size in the daemon's answer");
+            }
+
+            data = data[(lineEnd + 2)..];
+            if (size == 0)
+            {
+                return body.ToArray();
+            }
+
+            if (data.Length < size + 2)
+            {
+                throw new IOException("the daemon's chunked answer was cut short");
+            }
+
+            body.Write(data[..size]);
+            data = data[(size + 2)..];
+        }
+    }
+}
