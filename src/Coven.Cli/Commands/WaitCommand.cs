@@ -13,6 +13,9 @@ namespace Coven.Cli.Commands;
 /// </summary>
 internal static class WaitCommand
 {
+    // Not a long-running command for signal handling: the request blocks the calling thread, so SIGINT keeps its
+    // default action (exit 130); the daemon sees the connection close and ends the wait.
+
     // One request never waits longer than this (the daemon's limit is an hour); longer waits are repeated requests.
     private static readonly TimeSpan s_chunk = TimeSpan.FromMinutes(10);
 
@@ -119,7 +122,7 @@ internal static class WaitCommand
                 default:
                     throw new CliException("bad_response", $"the daemon answered an unknown wait outcome '{answer.Outcome}'");
             }
-        }, longRunning: true);
+        });
         app.Root.Add(command);
     }
 }
