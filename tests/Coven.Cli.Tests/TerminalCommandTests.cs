@@ -40,6 +40,25 @@ public sealed class TerminalCommandTests(TerminalDaemonFixture daemon) : IClassF
     }
 
     [Fact]
+    public async Task Health_ScreenCapability_IsTrue()
+    {
+        var r = await Cli.RunAsync("daemon", "status", "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.True(doc.RootElement.GetProperty("capabilities").GetProperty("screen").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Screen_UnknownSession_FailsWithNotFound()
+    {
+        var r = await Cli.RunAsync("screen", "00000000-0000-7000-8000-000000000000");
+
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains("(session_not_found)", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Screen_Ansi_KeepsColours()
     {
         var id = await daemon.RunDetachedAsync("quiet");

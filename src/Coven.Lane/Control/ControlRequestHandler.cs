@@ -14,6 +14,7 @@ internal sealed class ControlRequestHandler
     private const int MaxInputBytes = 64 * 1024;
     private const int MaxDimension = 1000;
     private const int MaxGraceMs = 600_000;
+    private const int MaxAnsiChars = 300_000;
 
     private static readonly string[] s_allowedSignals = ["INT", "TERM", "HUP", "KILL", "QUIT", "USR1", "USR2", "WINCH", "CONT", "STOP"];
 
@@ -269,6 +270,13 @@ internal sealed class ControlRequestHandler
     {
         var ansi = root.TryGetProperty("ansi", out var ansiElement) && ansiElement.ValueKind == JsonValueKind.True;
         var (snapshot, bracketedPaste, ansiText) = _terminal.Capture(ansi);
+
+        // A reply must fit in one frame (1 MiB) or the daemon drops the connection; a huge, colourful screen
+        // loses its ANSI form rather than the lane its monitor (an ESC is 6 bytes once JSON-escaped).
+        if (ansiText is { Length: > MaxAnsiChars })
+        {
+            ansiText = null;
+        }
         return ControlFrame.Ok(id, w =>
         {
             w.WriteStartObject("screen");
