@@ -115,6 +115,57 @@ public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
         {
             // Best effort: the temp dir goes anyway.
         }
+
+        KillEscapedProcesses();
+    }
+
+    /// <summary>
+    /// Processes running an executable from this fixture's temp folder. Codex 0.169 starts a shared background
+    /// "app-server" from <c>$HOME/.codex/packages</c> that detaches (its own session, reparented to init), so it is
+    /// outside the session's process group and outlives the session by design; with a fresh HOME per fixture,
+    /// each test run would otherwise leave one behind.
+    /// </summary>
+    public List<int> EscapedProcesses()
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget;
+                if (exe is not null && exe.StartsWith(_dir.Path + "/", StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone, or not ours to look at.
+            }
+        }
+
+        return found;
+    }
+
+    private void KillEscapedProcesses()
+    {
+        foreach (var pid in EscapedProcesses())
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
+        }
     }
 
     public void Dispose() => _dir.Dispose();
