@@ -8,8 +8,10 @@ namespace Coven.Cli.Output;
 /// two-byte escapes) and control characters, folds "\r\n" to "\n" and a lone "\r" to a new line, and turns
 /// cursor movements into whitespace so words placed with them do not run together: a move right on the same
 /// line (<c>CSI n G</c>, <c>CSI n `</c>, <c>CSI n C</c>, <c>CSI r;c H</c> on the current row) pads with spaces to
-/// the target column, a move back leaves one space, a move to another row starts a new line. Keeps its parser
-/// state between chunks, since a sequence may be split across events.
+/// the target column, a move back leaves one space, a move to another row starts a new line (only after visible
+/// text: a redraw that clears rows prints no blank lines). Spaces are written only when visible text follows
+/// them, so lines carry no trailing whitespace. Keeps its parser state between chunks, since a sequence may be
+/// split across events.
 /// </summary>
 internal sealed class LineRenderer
 {
@@ -27,6 +29,8 @@ internal sealed class LineRenderer
     private int _column;
     private int _row = -1;
     private char _last = '\n';
+    private int _pendingSpaces;
+    private bool _lineHasText;
 
     private enum State
     {
@@ -52,6 +56,7 @@ internal sealed class LineRenderer
     /// <summary>Text held back at the end of the output (a final lone "\r").</summary>
     public string Flush()
     {
+        _pendingSpaces = 0;
         if (_pendingCr)
         {
             _pendingCr = false;
@@ -191,48 +196,68 @@ internal sealed class LineRenderer
     {
         if (target > _column)
         {
-            var pad = Math.Min(target - _column, MaxPad);
-            sb.Append(' ', pad);
-            _column += pad;
-            _last = ' ';
+            _pendingSpaces += Math.Min(target - _column, MaxPad);
+            _column = target;
         }
-        else if (target < _column && !char.IsWhiteSpace(_last))
+        else if (target < _column)
         {
             // Going back over text a line-oriented output cannot overwrite: at least keep the words apart.
-            Emit(' ', sb);
+            if (_pendingSpaces == 0 && !char.IsWhiteSpace(_last))
+            {
+                _pendingSpaces = 1;
+            }
+
+            _column = target;
         }
     }
 
+    /// <summary>A line break caused by a cursor move: only after visible text, so redraws do not print blank lines.</summary>
     private void NewLine(StringBuilder sb)
     {
-        if (_column > 0)
+        if (_lineHasText)
         {
             sb.Append('\n');
-            _column = 0;
             _last = '\n';
         }
+
+        _pendingSpaces = 0;
+        _column = 0;
+        _lineHasText = false;
     }
 
     private void Emit(char c, StringBuilder sb)
     {
+        switch (c)
+        {
+            case '\n':
+                // Trailing whitespace is dropped: spaces are written only once something visible follows them.
+                _pendingSpaces = 0;
+                sb.Append('\n');
+                _last = '\n';
+                _column = 0;
+                _lineHasText = false;
+                if (_row >= 0)
+                {
+                    _row++;
+                }
+
+                return;
+            case ' ':
+                _pendingSpaces++;
+                _column++;
+                return;
+        }
+
+        if (_pendingSpaces > 0)
+        {
+            sb.Append(' ', _pendingSpaces);
+            _pendingSpaces = 0;
+        }
+
         sb.Append(c);
         _last = c;
-        if (c == '\n')
-        {
-            _column = 0;
-            if (_row >= 0)
-            {
-                _row++;
-            }
-        }
-        else if (c == '\t')
-        {
-            _column = (_column / 8 + 1) * 8;
-        }
-        else
-        {
-            _column++;
-        }
+        _lineHasText = true;
+        _column = c == '\t' ? (_column / 8 + 1) * 8 : _column + 1;
     }
 
     private void Text(char c, StringBuilder sb)
