@@ -157,20 +157,18 @@ internal sealed partial class CastService(
             .Where(s => code.Names.Count == 0 || code.Names.Contains(FamiliarResolver.Effective(s)))
             .OrderBy(s => s.Id.Value, StringComparer.Ordinal)
             .ToList();
-        var results = new List<BroadcastResultDto>();
-        foreach (var session in targets)
+        // The same validated operation as POST /api/v1/sessions/{id}/input with "submit": true (text, then Enter),
+        // once per session; sessions are independent (each has its own lock), so they are submitted concurrently.
+        var replies = await Task.WhenAll(targets.Select(session =>
+            sessions.InputAsync(session.Id.Value, new InputRequest { Data = code.Text, Submit = true }, cancellationToken)));
+        var results = targets.Zip(replies, (session, reply) => new BroadcastResultDto
         {
-            // The same validated operation as POST /api/v1/sessions/{id}/input, once per session.
-            var reply = await sessions.InputAsync(session.Id.Value, new InputRequest { Data = code.Text + "\r" }, cancellationToken);
-            results.Add(new BroadcastResultDto
-            {
-                SessionId = session.Id.Value,
-                Familiar = FamiliarResolver.Effective(session),
-                Delivered = reply.IsSuccess,
-                Status = reply.StatusCode,
-                Error = reply.IsSuccess ? null : reply.Body()?.Deserialize(CovenJsonContext.Default.ErrorEnvelope)?.Error,
-            });
-        }
+            SessionId = session.Id.Value,
+            Familiar = FamiliarResolver.Effective(session),
+            Delivered = reply.IsSuccess,
+            Status = reply.StatusCode,
+            Error = reply.IsSuccess ? null : reply.Body()?.Deserialize(CovenJsonContext.Default.ErrorEnvelope)?.Error,
+        }).ToList();
 
         return ApiResult.Ok(
             new BroadcastResponse { ProjectRoot = root, Familiars = code.Names, Delivered = results.Count(r => r.Delivered), Results = results },

@@ -4,6 +4,7 @@ using Coven.Core;
 using Coven.Core.Api;
 using Coven.Core.Cast;
 using Coven.Daemon.Api;
+using Coven.Daemon.Screens;
 using Coven.Daemon.Sessions;
 using Coven.Store;
 using Coven.Terminal;
@@ -15,7 +16,7 @@ namespace Coven.Daemon.Handoff;
 /// from the recorded output with Coven.Terminal), its last lines of readable output and the project's git state.
 /// The document is marked untrusted; its prompt form starts with a warning saying so.
 /// </summary>
-internal sealed class HandoffService(CovenStore store, SessionService sessions, TimeProvider time)
+internal sealed class HandoffService(CovenStore store, SessionService sessions, ScreenReader screens, TimeProvider time)
 {
     public const string Action = "session.handoff";
     public const int DefaultLines = 40;
@@ -72,7 +73,7 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
     public async Task<HandoffDocument> BuildAsync(SessionRecord session, int lines, CancellationToken cancellationToken)
     {
         var output = ReadOutput(session.Id);
-        var screen = await LiveScreenAsync(session, cancellationToken) ?? ReplayScreen(output, session.Columns, session.Rows);
+        var screen = await ScreenAsync(session, cancellationToken) ?? ReplayScreen(output, session.Columns, session.Rows);
         var transcript = TranscriptRenderer.Render(output, session.Columns, session.Rows)
             .Split('\n')
             .SkipLast(1)
@@ -109,21 +110,26 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
         };
     }
 
-    /// <summary>The lane's own screen model when the session is live (the same call as <c>GET .../screen</c>).</summary>
-    private async Task<HandoffScreenDto?> LiveScreenAsync(SessionRecord session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The screen as <c>GET .../screen</c> gives it (ScreenReader): the lane's screen model while live, the recorded
+    /// output replayed once ended. Null when there is none (pending, or a lane that does not answer).
+    /// </summary>
+    private async Task<HandoffScreenDto?> ScreenAsync(SessionRecord session, CancellationToken cancellationToken)
     {
-        if (session.Status != SessionStatus.Live)
+        var read = await screens.ReadAsync(session, ansi: false, cancellationToken);
+        if (read.Screen is not { } screen)
         {
             return null;
         }
 
-        var reply = await sessions.ScreenAsync(session.Id.Value, cancellationToken);
-        if (!reply.IsSuccess || reply.Body() is not { } body || body.Deserialize(CovenJsonContext.Default.ScreenDto) is not { } screen)
+        return new HandoffScreenDto
         {
-            return null;
-        }
-
-        return new HandoffScreenDto { Source = "lane", Cols = screen.Cols, Rows = screen.Rows, AltScreen = screen.AltScreen, Lines = screen.Lines.Select(GitState.Clean).ToList() };
+            Source = screen.Live ? "lane" : "transcript",
+            Cols = screen.Cols,
+            Rows = screen.Rows,
+            AltScreen = screen.AltScreen,
+            Lines = screen.Lines.Select(GitState.Clean).ToList(),
+        };
     }
 
     private static HandoffScreenDto ReplayScreen(byte[] output, int cols, int rows)
