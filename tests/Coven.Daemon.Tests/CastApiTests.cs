@@ -127,6 +127,12 @@ public sealed class CastApiTests : IAsyncLifetime
         Assert.Equal("sessions.get", byPrefix.Json.GetProperty("action").GetString());
         Assert.Equal(elsewhere, byPrefix.Json.GetProperty("result").GetProperty("session").GetProperty("id").GetString());
         Assert.Equal("session_not_found", (await Api.CastAsync("~?ffffffff", _home.Project)).ErrorCode);
+
+        // The first 4 hex digits of a UUIDv7 are the top of its millisecond timestamp: shared by all three.
+        var ambiguous = await Api.CastAsync("~?" + plain[..4], _home.Project);
+        Assert.Equal(HttpStatusCode.Conflict, ambiguous.Status);
+        Assert.Equal("ambiguous_session", ambiguous.ErrorCode);
+        Assert.Equal(3, ambiguous.Json.GetProperty("error").GetProperty("details").GetProperty("candidates").GetArrayLength());
     }
 
     [Fact]
