@@ -38,6 +38,8 @@ internal sealed class CliApp
         LogsCommand.Add(this);
         AttachCommand.Add(this);
         SendCommand.Add(this);
+        ScreenCommand.Add(this);
+        WaitCommand.Add(this);
         KillCommand.Add(this);
         RitualCommands.Add(this);
         RitualsCommand.Add(this);

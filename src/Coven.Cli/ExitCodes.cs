@@ -20,6 +20,9 @@ internal static class ExitCodes
     /// <summary>The session's state does not allow the operation (invalid_transition, session_not_live).</summary>
     public const int InvalidState = 5;
 
+    /// <summary><c>coven wait</c> gave up (like coreutils <c>timeout</c>).</summary>
+    public const int Timeout = 124;
+
     /// <summary>Interrupted by SIGINT/SIGTERM/SIGHUP (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 

@@ -118,6 +118,9 @@ internal static partial class DaemonHost
         services.AddSingleton<Supervisor>();
         services.AddSingleton<LaneLauncher>();
         services.AddSingleton<SessionService>();
+        services.AddSingleton<Screens.ScreenReader>();
+        services.AddSingleton<Screens.WaitService>();
+        services.AddSingleton<Screens.SubmitService>();
         services.AddSingleton<RitualScheduler>();
         services.AddSingleton<RitualService>();
 
@@ -137,6 +140,7 @@ internal static partial class DaemonHost
         app.UseMiddleware<ErrorHandling>();
         HealthEndpoints.Map(app);
         SessionEndpoints.Map(app);
+        ScreenEndpoints.Map(app);
         EventEndpoints.Map(app);
         StreamEndpoint.Map(app);
         ControlPlaneEndpoints.Map(app);

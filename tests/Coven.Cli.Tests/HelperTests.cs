@@ -20,17 +20,17 @@ public sealed class HelperTests
     [InlineData("\ePqdata\e\\ok", "ok")]
     [InlineData("\e(Bcharset", "charset")]
     [InlineData("ünïcödé ✓", "ünïcödé ✓")]
-    public void OutputRenderer_StripsControlSequences(string input, string expected)
+    public void LineRenderer_StripsControlSequences(string input, string expected)
     {
-        var r = new OutputRenderer();
+        var r = new LineRenderer();
 
         Assert.Equal(expected, r.Render(input) + r.Flush());
     }
 
     [Fact]
-    public void OutputRenderer_SequenceSplitAcrossChunks_IsStillRemoved()
+    public void LineRenderer_SequenceSplitAcrossChunks_IsStillRemoved()
     {
-        var r = new OutputRenderer();
+        var r = new LineRenderer();
 
         var text = r.Render("one\e[3") + r.Render("1mtwo\r") + r.Render("\nthree\e]0;ti") + r.Render("tle\a!") + r.Flush();
 

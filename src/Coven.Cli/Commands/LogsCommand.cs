@@ -16,7 +16,9 @@ internal static class LogsCommand
         var since = new Option<long?>("--since") { Description = "Only events after this seq", HelpName = "seq" };
         var command = new Command(
             "logs",
-            "Print a session's output. Readable text by default (control sequences removed); --raw for the exact bytes.\n\n"
+            "Print a session's output. Readable text by default (replayed through a terminal model at the session's size,\n"
+            + "as a person would have seen it); --raw for the exact bytes. With -f, text is printed as it arrives\n"
+            + "(line by line, control sequences removed, cursor moves turned into spaces or line breaks).\n\n"
             + "Examples:\n"
             + "  coven logs 0193a5f0\n"
             + "  coven logs 0193a5f0 -f\n"
@@ -35,7 +37,9 @@ internal static class LogsCommand
         {
             var (client, s) = await Common.ResolveAsync(context, parse.GetValue(session)!, ct);
             var rawMode = parse.GetValue(raw);
-            var renderer = new OutputRenderer();
+            var followMode = parse.GetValue(follow);
+            var transcript = new OutputRenderer(s.Cols, s.Rows);
+            var lines = new LineRenderer();
             void Print(EventDto e)
             {
                 if (e.Kind != "output")
@@ -47,25 +51,32 @@ internal static class LogsCommand
                 {
                     context.Console.WriteRaw(EventPayloads.OutputBytes(e));
                 }
+                else if (followMode)
+                {
+                    context.Out.Write(lines.Render(EventPayloads.OutputText(e)));
+                }
                 else
                 {
-                    context.Out.Write(renderer.Render(EventPayloads.OutputText(e)));
+                    transcript.Append(EventPayloads.OutputBytes(e));
                 }
             }
 
             var seq = parse.GetValue(since) ?? 0;
-            if (!parse.GetValue(follow))
+            if (!followMode)
             {
                 await EventPayloads.ReadAllAsync(client, s.Id, seq, "output", Print, ct);
+                if (!rawMode)
+                {
+                    context.Out.Write(transcript.Render());
+                }
             }
             else
             {
                 await FollowAsync(context, client, s.Id, seq, Print, ct);
-            }
-
-            if (!rawMode)
-            {
-                context.Out.Write(renderer.Flush());
+                if (!rawMode)
+                {
+                    context.Out.Write(lines.Flush());
+                }
             }
 
             context.Out.Flush();

@@ -16,6 +16,9 @@ public sealed record InputRequest
 {
     public string? Data { get; init; }
     public string? DataBase64 { get; init; }
+
+    /// <summary>Additive: type <see cref="Data"/> as a prompt (bracketed paste when enabled, then a separate Enter).</summary>
+    public bool? Submit { get; init; }
 }
 
 public sealed record ResizeRequest

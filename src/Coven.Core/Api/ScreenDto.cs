@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Coven.Core.Api;
 
 public sealed record ScreenCursorDto(int Row, int Col, bool Visible);
@@ -10,4 +12,16 @@ public sealed record ScreenDto
     public bool AltScreen { get; init; }
     public string Title { get; init; } = string.Empty;
     public required IReadOnlyList<string> Lines { get; init; }
+
+    // Additive fields (v1 allows additions).
+
+    /// <summary>The program enabled bracketed paste (mode 2004): pasted text should be wrapped in ESC[200~ / ESC[201~.</summary>
+    public bool BracketedPaste { get; init; }
+
+    /// <summary>The screen with SGR colours (<c>?ansi=true</c> only): rows separated by CR LF.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Ansi { get; init; }
+
+    /// <summary>False when the screen was rendered from the recorded output of a session that has ended.</summary>
+    public bool Live { get; init; } = true;
 }

@@ -57,8 +57,7 @@ internal static class SessionEndpoints
             return error ?? await sessions.SacrificeAsync(id, request!, ct);
         }).WithName("session.sacrifice").WithSummary("Delete an ended session and its events permanently (confirm required).");
 
-        app.MapGet("/api/v1/sessions/{id}/screen", (string id, SessionService sessions, CancellationToken ct) => sessions.ScreenAsync(id, ct))
-            .WithName("session.screen").WithSummary("The rendered terminal screen of a live session.");
+        // GET /api/v1/sessions/{id}/screen and POST .../wait: ScreenEndpoints.
     }
 
     private static ApiResult List(IQueryCollection query, CovenStore store)

@@ -23,7 +23,8 @@ internal sealed partial class SessionService(
     SessionLocks locks,
     SessionSignals signals,
     TimeProvider time,
-    ILogger<SessionService> logger)
+    ILogger<SessionService> logger,
+    Screens.SubmitService submitter)
 {
     private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
 
@@ -213,6 +214,11 @@ internal sealed partial class SessionService(
         if (!SessionId.TryParse(rawId, out var id) || store.Sessions.Get(id) is not { } session)
         {
             return ApiErrors.SessionNotFound(rawId);
+        }
+
+        if (request.Submit == true)
+        {
+            return await submitter.SubmitAsync(id, request, cancellationToken);
         }
 
         byte[] bytes;
@@ -438,33 +444,6 @@ internal sealed partial class SessionService(
         };
     }
 
-    public async Task<ApiResult> ScreenAsync(string? rawId, CancellationToken cancellationToken)
-    {
-        if (!SessionId.TryParse(rawId, out var id) || store.Sessions.Get(id) is not { } session)
-        {
-            return ApiErrors.SessionNotFound(rawId);
-        }
-
-        if (session.Status != SessionStatus.Live || supervisor.FindLive(id) is not { } monitor)
-        {
-            return ApiErrors.NotLive(session, "the screen is only available while the session is live.");
-        }
-
-        var reply = await monitor.Client.RequestAsync("screen", null, s_laneRequestTimeout, cancellationToken);
-        if (!reply.Ok)
-        {
-            if (reply.ErrorCode is "unknown_op" or "unsupported" or "not_supported")
-            {
-                supervisor.MarkScreenUnsupported();
-            }
-
-            return LaneRefused(session, reply);
-        }
-
-        var screen = reply.Body.TryGetProperty("screen", out var s) ? s : reply.Body;
-        return ApiResult.Ok(ScreenFrom(screen), CovenJsonContext.Default.ScreenDto);
-    }
-
     /// <summary>Fires a ritual trigger (archive, summon, sacrifice) under the session lock; used by rituals too.</summary>
     public async Task<(TransitionResult Result, SessionRecord? Before)> FireAsync(SessionId id, SessionTrigger trigger, string reason, CancellationToken cancellationToken)
     {
@@ -516,32 +495,6 @@ internal sealed partial class SessionService(
         reply.Unavailable
             ? ApiErrors.NotLive(session, "the lane did not answer: " + reply.ErrorMessage)
             : ApiResult.Error(409, ErrorCodes.SessionNotLive, $"the lane refused the request ({reply.ErrorCode}): {reply.ErrorMessage}", new() { ["sessionId"] = session.Id.Value, ["laneError"] = reply.ErrorCode });
-
-    private static ScreenDto ScreenFrom(JsonElement s)
-    {
-        var cursor = s.TryGetProperty("cursor", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
-        var lines = new List<string>();
-        if (s.TryGetProperty("lines", out var l) && l.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var line in l.EnumerateArray())
-            {
-                lines.Add(line.ValueKind == JsonValueKind.String ? line.GetString()! : line.ToString());
-            }
-        }
-
-        return new ScreenDto
-        {
-            Cols = Int(s, "cols"),
-            Rows = Int(s, "rows"),
-            Cursor = new ScreenCursorDto(Int(cursor, "row"), Int(cursor, "col"), cursor.ValueKind == JsonValueKind.Object && cursor.TryGetProperty("visible", out var v) && v.ValueKind == JsonValueKind.True),
-            AltScreen = s.TryGetProperty("altScreen", out var a) && a.ValueKind == JsonValueKind.True,
-            Title = s.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty,
-            Lines = lines,
-        };
-    }
-
-    private static int Int(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? n : 0;
 
     private static string TitleFor(LaunchRequest request, HarnessDefinition harness)
     {

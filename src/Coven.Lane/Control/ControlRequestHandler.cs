@@ -14,6 +14,7 @@ internal sealed class ControlRequestHandler
     private const int MaxInputBytes = 64 * 1024;
     private const int MaxDimension = 1000;
     private const int MaxGraceMs = 600_000;
+    private const int MaxAnsiChars = 300_000;
 
     private static readonly string[] s_allowedSignals = ["INT", "TERM", "HUP", "KILL", "QUIT", "USR1", "USR2", "WINCH", "CONT", "STOP"];
 
@@ -105,7 +106,7 @@ internal sealed class ControlRequestHandler
                             "resize" => Resize(id, root),
                             "signal" => Signal(id, root),
                             "kill" => Kill(id, root),
-                            "screen" => Screen(id),
+                            "screen" => Screen(id, root),
                             _ => ControlFrame.Error(id, ControlErrors.UnknownOp, $"unknown op '{op}'"),
                         };
                         break;
@@ -265,9 +266,17 @@ internal sealed class ControlRequestHandler
         });
     }
 
-    private byte[] Screen(long? id)
+    private byte[] Screen(long? id, JsonElement root)
     {
-        var snapshot = _terminal.Snapshot();
+        var ansi = root.TryGetProperty("ansi", out var ansiElement) && ansiElement.ValueKind == JsonValueKind.True;
+        var (snapshot, bracketedPaste, ansiText) = _terminal.Capture(ansi);
+
+        // A reply must fit in one frame (1 MiB) or the daemon drops the connection; a huge, colourful screen
+        // loses its ANSI form rather than the lane its monitor (an ESC is 6 bytes once JSON-escaped).
+        if (ansiText is { Length: > MaxAnsiChars })
+        {
+            ansiText = null;
+        }
         return ControlFrame.Ok(id, w =>
         {
             w.WriteStartObject("screen");
@@ -287,6 +296,12 @@ internal sealed class ControlRequestHandler
             }
 
             w.WriteEndArray();
+            w.WriteBoolean("bracketedPaste", bracketedPaste);
+            if (ansiText is not null)
+            {
+                w.WriteString("ansi", ansiText);
+            }
+
             w.WriteEndObject();
         });
     }

@@ -47,6 +47,16 @@ internal sealed class TerminalState
         }
     }
 
+    /// <summary>The snapshot plus the bracketed-paste flag and, when asked, the screen with SGR colours.</summary>
+    public (ScreenSnapshot Snapshot, bool BracketedPaste, string? Ansi) Capture(bool ansi)
+    {
+        lock (_lock)
+        {
+            var screen = _filter.Screen;
+            return (screen.Snapshot(), screen.BracketedPaste, ansi ? screen.RenderAnsi() : null);
+        }
+    }
+
     /// <summary>Applies a size to the PTY (SIGWINCH) and to the screen model together.</summary>
     public bool Resize(PtyProcess pty, int columns, int rows)
     {

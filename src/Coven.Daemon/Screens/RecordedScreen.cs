@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Store;
+using Coven.Terminal;
+
+namespace Coven.Daemon.Screens;
+
+/// <summary>
+/// The last screen of a session that has ended: its recorded output (and resizes, in order) replayed through the
+/// terminal model at the session's launch size. Pages through the store, so memory stays bounded by one page.
+/// </summary>
+internal static class RecordedScreen
+{
+    private const int PageSize = 500;
+
+    public static ScreenDto Render(CovenStore store, SessionRecord session, bool ansi)
+    {
+        var screen = new TerminalScreen(session.Columns > 0 ? session.Columns : 120, session.Rows > 0 ? session.Rows : 40, scrollbackLines: 0);
+        var afterSeq = 0L;
+        while (true)
+        {
+            var page = store.Events.Page(session.Id, afterSeq, PageSize);
+            foreach (var e in page)
+            {
+                afterSeq = e.Seq;
+                if (e.Kind == EventKinds.Output)
+                {
+                    Feed(screen, e.PayloadJson);
+                }
+                else if (e.Kind == EventKinds.Resize && TryReadSize(e.PayloadJson, out var cols, out var rows))
+                {
+                    screen.Resize(cols, rows);
+                }
+            }
+
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        var snapshot = screen.Snapshot();
+        return new ScreenDto
+        {
+            Cols = snapshot.Columns,
+            Rows = snapshot.Rows,
+            Cursor = new ScreenCursorDto(snapshot.CursorRow, snapshot.CursorColumn, snapshot.CursorVisible),
+            AltScreen = snapshot.AltScreen,
+            Title = snapshot.Title,
+            Lines = snapshot.Lines,
+            BracketedPaste = screen.BracketedPaste,
+            Ansi = ansi ? screen.RenderAnsi() : null,
+            Live = false,
+        };
+    }
+
+    private static void Feed(TerminalScreen screen, string payloadJson)
+    {
+        OutputPayload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.OutputPayload);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (payload?.Data is { } text)
+        {
+            screen.Feed(Encoding.UTF8.GetBytes(text));
+        }
+        else if (payload?.DataBase64 is { } b64)
+        {
+            try
+            {
+                screen.Feed(Convert.FromBase64String(b64));
+            }
+            catch (FormatException)
+            {
+                // A damaged event is skipped, not fatal: the rest of the screen is still worth showing.
+            }
+        }
+    }
+
+    private static bool TryReadSize(string payloadJson, out int cols, out int rows)
+    {
+        cols = rows = 0;
+        try
+        {
+            var size = JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.ResizePayload);
+            if (size is null)
+            {
+                return false;
+            }
+
+            (cols, rows) = (size.Cols, size.Rows);
+            return cols > 0 && rows > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
