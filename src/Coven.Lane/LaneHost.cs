@@ -18,6 +18,7 @@ namespace Coven.Lane;
 internal static class LaneHost
 {
     private static readonly TimeSpan s_drainAfterExit = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_descendantGrace = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_linger = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_shutdownGrace = TimeSpan.FromSeconds(3);
 
@@ -41,6 +42,10 @@ internal static class LaneHost
         var paths = arguments.Paths;
         using var log = LaneLog.Open(paths.LaneLog(session));
         log.Info($"lane {Environment.ProcessId} starting for session {session}");
+        if (!Descendants.BecomeSubreaper())
+        {
+            log.Warn("PR_SET_CHILD_SUBREAPER refused: processes that leave the harness's group may outlive the session");
+        }
         try
         {
             return await RunSessionAsync(session, paths, log, cancellationToken);
@@ -131,6 +136,9 @@ internal static class LaneHost
         }
 
         await recorder.Completion.WaitAsync(cancellationToken);
+
+        // Before the exit is recorded: once a session has ended, nothing it started may still run.
+        await Descendants.EndAllAsync(pty.Pid, s_descendantGrace, log, cancellationToken);
         var exitSeq = recorder.AppendDurably([new NewEvent(EventKinds.Exit, ExitPayload(status))]);
         state.ExitCommitted(status, exitSeq);
         hub.PublishExited(ControlFrame.Exited(status.Code, status.SignalName, exitSeq));

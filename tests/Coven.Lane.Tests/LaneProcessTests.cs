@@ -48,6 +48,26 @@ public sealed class LaneProcessTests
         Assert.Empty(survivors);
     }
 
+    [Theory]
+    [InlineData("exit 0")]
+    [InlineData("kill -KILL $$")]
+    public async Task Exit_HelperThatLeftTheGroup_DoesNotOutliveTheSession(string end)
+    {
+        // setsid puts the helper in its own session and group, out of reach of a group kill (Codex's app-server
+        // detaches this way); the lane, as child subreaper, adopts it when the harness ends and ends it too.
+        await using var lane = new LaneRun();
+        lane.CreateSession($$"""setsid sh -c 'trap "" TERM HUP; exec sleep 1000' </dev/null >/dev/null 2>&1 & echo "BG=$!"; sleep 0.2; {{end}}""");
+        await lane.StartOkAsync();
+        await lane.WaitForOutputAsync("\r\n");
+        var helper = int.Parse(lane.OutputText().Split("BG=")[1].Split('\r')[0], CultureInfo.InvariantCulture);
+
+        await lane.WaitForExitEventAsync();
+
+        // The exit event is written only after the sweep, so the helper (which ignores TERM) must already be gone.
+        Assert.True(ProcFs.IsGone(helper), $"helper {helper} outlived the session");
+        await lane.WaitForLaneExitAsync();
+    }
+
     [Fact]
     public async Task Resize_SeenBySttyAndScreen()
     {

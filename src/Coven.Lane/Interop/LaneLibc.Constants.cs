@@ -10,6 +10,17 @@ internal static partial class LaneLibc
     internal const int O_RDWR = 0x2;
     internal const int O_CLOEXEC = 0x80000;
 
+    // <linux/prctl.h>
+    internal const int PR_SET_CHILD_SUBREAPER = 36;
+
+    // <signal.h>
+    internal const int SIGTERM = 15;
+    internal const int SIGKILL = 9;
+    internal const int SIGCONT = 18;
+
+    // <sys/wait.h>
+    internal const int WNOHANG = 1;
+
     // <asm-generic/errno-base.h>
     internal const int EINTR = 4;
     internal const int EPERM = 1;

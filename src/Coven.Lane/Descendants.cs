@@ -1,0 +1,133 @@
+using System.Globalization;
+using Coven.Lane.Interop;
+
+namespace Coven.Lane;
+
+/// <summary>
+/// Processes a harness left behind outside its process group. Agents start helpers that detach into their own
+/// session (Codex's app-server does), so a group kill misses them. The lane is a child subreaper: anything orphaned
+/// below it is re-parented to it instead of to init, so "every process whose parent is the lane, other than the
+/// harness" is exactly the set of escapees, and the lane can end them with the session and reap them.
+/// </summary>
+internal static class Descendants
+{
+    /// <summary>Makes this process the subreaper of its descendants. False when the kernel refuses (logged, not fatal).</summary>
+    public static bool BecomeSubreaper() => LaneLibc.Prctl(LaneLibc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+
+    /// <summary>
+    /// SIGTERM (and SIGCONT) to every adopted descendant and its process group, SIGKILL after <paramref name="grace"/>
+    /// to what remains, reaping each. Returns how many processes were found.
+    /// </summary>
+    public static async Task<int> EndAllAsync(int excludePid, TimeSpan grace, LaneLog log, CancellationToken cancellationToken)
+    {
+        var self = Environment.ProcessId;
+        var found = Children(self, excludePid);
+        if (found.Count == 0)
+        {
+            return 0;
+        }
+
+        log.Info($"ending {found.Count} process(es) left outside the harness group: {string.Join(' ', found)}");
+        SignalAll(found, LaneLibc.SIGTERM);
+        SignalAll(found, LaneLibc.SIGCONT);
+
+        var deadline = DateTime.UtcNow + grace;
+        while (DateTime.UtcNow < deadline)
+        {
+            Reap(found);
+            if (found.Count == 0)
+            {
+                return 0;
+            }
+
+            // Adopted children give us no exit notification the way our own harness does, so poll (bounded).
+            await Task.Delay(20, cancellationToken);
+        }
+
+        // New escapees may have been adopted meanwhile (a helper's own children): take them too.
+        var remaining = Children(self, excludePid);
+        SignalAll(remaining, LaneLibc.SIGKILL);
+        var killDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (remaining.Count > 0 && DateTime.UtcNow < killDeadline)
+        {
+            Reap(remaining);
+            await Task.Delay(10, cancellationToken);
+        }
+
+        if (remaining.Count > 0)
+        {
+            log.Warn($"processes still present after SIGKILL: {string.Join(' ', remaining)}");
+        }
+
+        return found.Count;
+    }
+
+    private static void SignalAll(List<int> pids, int signal)
+    {
+        foreach (var pid in pids)
+        {
+            // The whole group when the escapee leads one (setsid/setpgid), else just the process.
+            if (ProcessGroup(pid) == pid)
+            {
+                LaneLibc.Kill(-pid, signal);
+            }
+
+            LaneLibc.Kill(pid, signal);
+        }
+    }
+
+    private static void Reap(List<int> pids) =>
+        pids.RemoveAll(pid => LaneLibc.Waitpid(pid, out _, LaneLibc.WNOHANG) == pid || !Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Live child processes of <paramref name="parent"/> (from /proc), except <paramref name="excludePid"/>.</summary>
+    private static List<int> Children(int parent, int excludePid)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == excludePid)
+            {
+                continue;
+            }
+
+            if (StatField(pid, 4) is { } ppid && ppid == parent)
+            {
+                children.Add(pid);
+            }
+        }
+
+        return children;
+    }
+
+    private static int? ProcessGroup(int pid) => StatField(pid, 5);
+
+    // Fields are counted after the last ')' because the command name may contain spaces and parentheses.
+    private static int? StatField(int pid, int field)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var rest = stat.AsSpan(stat.LastIndexOf(')') + 1).Trim();
+        var index = 3;
+        foreach (var range in rest.Split(' '))
+        {
+            if (index++ == field)
+            {
+                return int.TryParse(rest[range], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;
+            }
+        }
+
+        return null;
+    }
+}
