@@ -55,8 +55,11 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
             await Eventually.TrueAsync(() => GroupMembers(harnessPid).Count == 0, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)),
             "processes of the harness group outlived the session: " + string.Join(", ", GroupMembers(harnessPid)));
 
-        // Known and by Codex's design: its shared background app-server (own session, parent init) is not in the
-        // group and stays after the session; the fixture removes it (TerminalDaemonFixture.EscapedProcesses).
+        // Codex's shared background app-server detaches into its own session, out of the group's reach; the lane,
+        // as child subreaper, adopts it and ends it with the session before recording the exit.
+        Assert.True(
+            await Eventually.TrueAsync(() => daemon.EscapedProcesses().Count == 0, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)),
+            "processes started by the session outlived it: " + string.Join(", ", daemon.EscapedProcesses()));
     }
 
     [Fact]

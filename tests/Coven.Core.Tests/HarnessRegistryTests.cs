@@ -57,13 +57,14 @@ public sealed class HarnessRegistryTests : IDisposable
 
         var args = codex.BuildArguments("fix tests; rm -rf / $(whoami) \"quoted\"", "o4 mini");
 
-        Assert.Equal(["--model", "o4 mini", "--", "fix tests; rm -rf / $(whoami) \"quoted\""], args);
+        Assert.Equal(["--no-daemon", "--model", "o4 mini", "--", "fix tests; rm -rf / $(whoami) \"quoted\""], args);
     }
 
     [Fact]
     public void BuildArguments_NoPrompt_HasNoSeparator()
     {
-        Assert.Empty(HarnessRegistry.BuiltIns[0].BuildArguments(null, null));
+        Assert.Empty(HarnessRegistry.BuiltIns.Single(h => h.Id == "claude").BuildArguments(null, null));
+        Assert.Equal(["--no-daemon"], HarnessRegistry.BuiltIns.Single(h => h.Id == "codex").BuildArguments(null, null));
     }
 
     [Fact]

@@ -37,6 +37,11 @@ public sealed partial class HarnessRegistry
             Id = "codex",
             Label = "Codex",
             Executable = "codex",
+
+            // Codex otherwise starts one shared background app-server per CODEX_HOME that all its sessions use.
+            // Sessions are the unit Coven cleans up (the lane ends everything a session leaves behind), so a server
+            // shared across sessions would die with the first one and take the others down: run each without it.
+            BaseArguments = ["--no-daemon"],
             ResumeArguments = ["resume", "--last"],
             InstallHint = "npm install -g @openai/codex",
             BuiltIn = true,
