@@ -142,7 +142,7 @@ public sealed class CastCommandTests : IClassFixture<DaemonFixture>
         var newId = resumed.Stdout.Trim();
         Assert.Equal(codex, (await _daemon.ShowAsync(newId)).GetProperty("resumedFrom").GetString());
         var logs = await WaitForLogsAsync(newId, "ready");
-        Assert.StartsWith("arg: resume\narg: --last\nready", logs.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.StartsWith("arg: --no-daemon\narg: resume\narg: --last\nready", logs.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
 
         var claude = (await Cli.RunAsync(["run", "claude", "p", "-d", "--root", root], stdin: null)).Stdout.Trim();
         await EndAsync(claude);

@@ -196,7 +196,7 @@ public sealed class CastApiTests : IAsyncLifetime
         Assert.Equal(old, session.GetProperty("resumedFrom").GetString());
         Assert.Equal("codex", session.GetProperty("harness").GetString());
         Assert.Equal(_home.Project, session.GetProperty("cwd").GetString());
-        Assert.Equal(["resume", "--last"], await Api.ArgvAsync(session.GetProperty("id").GetString()!));
+        Assert.Equal(["--no-daemon", "resume", "--last"], await Api.ArgvAsync(session.GetProperty("id").GetString()!));
     }
 
     [Fact]

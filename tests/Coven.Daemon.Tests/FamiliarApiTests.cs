@@ -71,7 +71,7 @@ public sealed class FamiliarApiTests : IAsyncLifetime
         Assert.Equal("builder", r.Json.GetProperty("familiar").GetString());
         Assert.Equal("m1", r.Json.GetProperty("model").GetString());
         var id = r.Json.GetProperty("id").GetString()!;
-        Assert.Equal(["--fast", "--model", "m1", "--", "build it"], await Api.ArgvAsync(id));
+        Assert.Equal(["--no-daemon", "--fast", "--model", "m1", "--", "build it"], await Api.ArgvAsync(id));
         var shown = await Api.GetAsync($"api/v1/sessions/{id}");
         Assert.Equal("builder", shown.Json.GetProperty("familiar").GetString());
     }
