@@ -43,10 +43,22 @@ public sealed class FamiliarRepository
         return Get(familiar.Name)!;
     }
 
+    /// <summary>Deletes a familiar and, in the same transaction, unsets it as any project's active familiar.</summary>
     public bool Remove(string name)
     {
         using var connection = _store.Open();
-        return connection.Execute("DELETE FROM familiars WHERE name = @name;", new { name }) > 0;
+        using var tx = connection.BeginTransaction();
+        var removed = connection.Execute("DELETE FROM familiars WHERE name = @name;", new { name }, tx) > 0;
+        if (removed)
+        {
+            connection.Execute(
+                "UPDATE project_settings SET active_familiar = NULL, updated_at = @now WHERE active_familiar = @name;",
+                new { name, now = _store.Now() },
+                tx);
+        }
+
+        tx.Commit();
+        return removed;
     }
 
     public string? GetActive(string projectRoot)

@@ -38,4 +38,17 @@ public sealed class FamiliarRepositoryTests : IDisposable
         Assert.Equal("codex", _f.Store.Familiars.GetActive("/a"));
         Assert.Equal("builder", _f.Store.Familiars.GetActive("/b"));
     }
+
+    [Fact]
+    public void Remove_ActiveFamiliar_IsUnsetForEveryProject()
+    {
+        _f.Store.Familiars.Upsert(new Familiar { Name = "scout", Harness = "claude" });
+        _f.Store.Familiars.SetActive("/a", "scout");
+        _f.Store.Familiars.SetActive("/b", "codex");
+
+        Assert.True(_f.Store.Familiars.Remove("scout"));
+
+        Assert.Null(_f.Store.Familiars.GetActive("/a"));
+        Assert.Equal("codex", _f.Store.Familiars.GetActive("/b"));
+    }
 }
