@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coven.Core;
 using Coven.Lane.Interop;
 
 namespace Coven.Lane;
@@ -27,7 +28,8 @@ internal static class Descendants
             return 0;
         }
 
-        log.Info($"ending {found.Count} process(es) left outside the harness group: {string.Join(' ', found)}");
+        var count = found.Count;
+        log.Info($"ending {count} process(es) left outside the harness group: {string.Join(' ', found)}");
         SignalAll(found, LaneLibc.SIGTERM);
         SignalAll(found, LaneLibc.SIGCONT);
 
@@ -37,7 +39,7 @@ internal static class Descendants
             Reap(found);
             if (found.Count == 0)
             {
-                return 0;
+                return count;
             }
 
             // Adopted children give us no exit notification the way our own harness does, so poll (bounded).
@@ -59,7 +61,7 @@ internal static class Descendants
             log.Warn($"processes still present after SIGKILL: {string.Join(' ', remaining)}");
         }
 
-        return found.Count;
+        return count;
     }
 
     private static void SignalAll(List<int> pids, int signal)
@@ -67,7 +69,7 @@ internal static class Descendants
         foreach (var pid in pids)
         {
             // The whole group when the escapee leads one (setsid/setpgid), else just the process.
-            if (ProcessGroup(pid) == pid)
+            if (ProcessIdentity.TryReadParentAndGroup(pid, out _, out var group) && group == pid)
             {
                 LaneLibc.Kill(-pid, signal);
             }
@@ -90,44 +92,12 @@ internal static class Descendants
                 continue;
             }
 
-            if (StatField(pid, 4) is { } ppid && ppid == parent)
+            if (ProcessIdentity.TryReadParentAndGroup(pid, out var ppid, out _) && ppid == parent)
             {
                 children.Add(pid);
             }
         }
 
         return children;
-    }
-
-    private static int? ProcessGroup(int pid) => StatField(pid, 5);
-
-    // Fields are counted after the last ')' because the command name may contain spaces and parentheses.
-    private static int? StatField(int pid, int field)
-    {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        var rest = stat.AsSpan(stat.LastIndexOf(')') + 1).Trim();
-        var index = 3;
-        foreach (var range in rest.Split(' '))
-        {
-            if (index++ == field)
-            {
-                return int.TryParse(rest[range], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;
-            }
-        }
-
-        return null;
     }
 }

@@ -37,6 +37,15 @@ public readonly record struct ProcessIdentity(int Pid, ulong StartTime)
 
     public static bool TryReadStartTime(int pid, out ulong startTime) => TryReadStat(pid, out startTime, out _);
 
+    /// <summary>Parent pid and process group of any pid (no identity check: for walking the process tree).</summary>
+    public static bool TryReadParentAndGroup(int pid, out int parentPid, out int processGroup)
+    {
+        parentPid = 0;
+        processGroup = 0;
+        return TryReadField(pid, 4, out var ppid) && int.TryParse(ppid, NumberStyles.Integer, CultureInfo.InvariantCulture, out parentPid)
+            && TryReadField(pid, 5, out var pgid) && int.TryParse(pgid, NumberStyles.Integer, CultureInfo.InvariantCulture, out processGroup);
+    }
+
     private static bool TryReadStat(int pid, out ulong startTime, out char state)
     {
         startTime = 0;
