@@ -69,7 +69,7 @@ internal static class Descendants
         foreach (var pid in pids)
         {
             // The whole group when the escapee leads one (setsid/setpgid), else just the process.
-            if (ProcessIdentity.TryReadParentAndGroup(pid, out _, out var group) && group == pid)
+            if (ProcStat.TryRead(pid, out var stat) && stat.ProcessGroup == pid)
             {
                 LaneLibc.Kill(-pid, signal);
             }
@@ -92,7 +92,7 @@ internal static class Descendants
                 continue;
             }
 
-            if (ProcessIdentity.TryReadParentAndGroup(pid, out var ppid, out _) && ppid == parent)
+            if (ProcStat.TryRead(pid, out var stat) && stat.ParentPid == parent)
             {
                 children.Add(pid);
             }

@@ -62,45 +62,12 @@ internal static class ProcessReaper
                 continue;
             }
 
-            if (TryReadGroupAndStart(pid, out var group, out var start, out var state) && group == pgid && start >= startTime && state != 'Z')
+            if (ProcStat.TryRead(pid, out var stat) && stat.ProcessGroup == pgid && stat.StartTime >= startTime && !stat.IsDead)
             {
                 count++;
             }
         }
 
         return count;
-    }
-
-    private static bool TryReadGroupAndStart(int pid, out int pgid, out ulong start, out char state)
-    {
-        pgid = 0;
-        start = 0;
-        state = '?';
-        string stat;
-        try
-        {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-
-        var close = stat.LastIndexOf(')');
-        if (close < 0)
-        {
-            return false;
-        }
-
-        // Fields after "(comm)": 3 state, 4 ppid, 5 pgrp, ... 22 starttime.
-        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 20)
-        {
-            return false;
-        }
-
-        state = fields[0][0];
-        return int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out pgid)
-            && ulong.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out start);
     }
 }
