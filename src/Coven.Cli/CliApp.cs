@@ -73,7 +73,7 @@ internal sealed class CliApp
                 _signals?.Enable();
             }
 
-            using var context = new CliContext(Console, PathsFor(parse));
+            var context = new CliContext(Console, PathsFor(parse));
             try
             {
                 return await run(context, parse, ct);

@@ -7,7 +7,7 @@ using Coven.Core.Api;
 namespace Coven.Cli;
 
 /// <summary>What one command invocation works with: the console, COVEN_HOME and (lazily) a connected client.</summary>
-internal sealed class CliContext : IDisposable
+internal sealed class CliContext
 {
     private CovenClient? _client;
 
@@ -57,6 +57,4 @@ internal sealed class CliContext : IDisposable
         var client = await ConnectAsync(ct);
         return Health ??= await client.HealthAsync(ct);
     }
-
-    public void Dispose() => _client?.Dispose();
 }

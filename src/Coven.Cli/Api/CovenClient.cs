@@ -14,58 +14,15 @@ namespace Coven.Cli.Api;
 /// <see cref="CliException"/> carrying the API's stable error code; a socket that does not answer is
 /// <c>daemon_unreachable</c>.
 /// </summary>
-internal sealed class CovenClient : IDisposable
+internal sealed class CovenClient
 {
-    private readonly Lazy<HttpClient> _http;
     private readonly int _receiveTimeoutMs;
 
     /// <param name="timeout">How long one answer may take (a socket receive timeout; default 120 s: launches wait for the lane).</param>
     public CovenClient(string socketPath, TimeSpan? timeout = null)
     {
         SocketPath = socketPath;
-        var receiveTimeout = (int)(timeout ?? TimeSpan.FromSeconds(120)).TotalMilliseconds;
-        _receiveTimeoutMs = receiveTimeout;
-        _http = new Lazy<HttpClient>(() => CreateHttpClient(socketPath, receiveTimeout));
-    }
-
-    private static HttpClient CreateHttpClient(string socketPath, int receiveTimeout)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-
-            // Infinite pool lifetimes: otherwise the pool starts a cleaning timer (and the timer thread) at once.
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-
-            // A Unix socket connects at once or not at all, so connect synchronously: with the synchronous Send
-            // below, a command then runs on the main thread alone (no thread-pool hand-offs, which cost more than
-            // the request on a loaded 2-core machine).
-            ConnectCallback = (_, _) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = receiveTimeout };
-                try
-                {
-                    socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-                    return ValueTask.FromResult<Stream>(new NetworkStream(socket, ownsSocket: true));
-                }
-                catch (SocketException e)
-                {
-                    socket.Dispose();
-                    throw new DaemonConnectException(e);
-                }
-            },
-        };
-
-        // No HttpClient timeout: its timer would start a timer thread; the socket receive timeout bounds waits
-        // of the synchronous requests, and streams are ended by the daemon, a signal, or the heartbeat gap.
-        return new HttpClient(handler)
-        {
-            BaseAddress = new Uri("http://coven/"),
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _receiveTimeoutMs = (int)(timeout ?? TimeSpan.FromSeconds(120)).TotalMilliseconds;
     }
 
     public string SocketPath { get; }
@@ -81,18 +38,18 @@ internal sealed class CovenClient : IDisposable
 
     public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> typeInfo, CancellationToken ct)
     {
-        var body = await SendAsync(HttpMethod.Get, path, null, ct);
+        var body = await SendAsync(HttpVerb.Get, path, null, ct);
         return Deserialize(body, typeInfo);
     }
 
     public async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken ct)
     {
-        var body = await SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(request, requestType), ct);
+        var body = await SendAsync(HttpVerb.Post, path, JsonSerializer.Serialize(request, requestType), ct);
         return Deserialize(body, responseType);
     }
 
     /// <summary>Sends a request and returns the body of a successful answer; an error answer throws.</summary>
-    public async Task<string> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken ct)
+    public async Task<string> SendAsync(string method, string path, string? jsonBody, CancellationToken ct)
     {
         var recovered = false;
         while (true)
@@ -100,10 +57,10 @@ internal sealed class CovenClient : IDisposable
             ct.ThrowIfCancellationRequested();
             try
             {
-                var (status, body) = UnixHttp.Exchange(SocketPath, method.Method, path, jsonBody, _receiveTimeoutMs);
+                var (status, body) = UnixHttp.Exchange(SocketPath, method, path, jsonBody, _receiveTimeoutMs);
                 if (status is < 200 or > 299)
                 {
-                    throw ErrorFrom((HttpStatusCode)status, body);
+                    throw ErrorFrom(status, body);
                 }
 
                 return body;
@@ -133,20 +90,14 @@ internal sealed class CovenClient : IDisposable
     /// </summary>
     public async IAsyncEnumerable<EventDto> StreamAsync(string sessionId, long afterSeq, [EnumeratorCancellation] CancellationToken ct)
     {
-        HttpRequestMessage Build()
+        var path = $"api/v1/sessions/{Uri.EscapeDataString(sessionId)}/stream?afterSeq={afterSeq}";
+        await using var response = await OpenStreamAsync(path, ct);
+        if (response.Status is < 200 or > 299)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/sessions/{Uri.EscapeDataString(sessionId)}/stream?afterSeq={afterSeq}");
-            request.Headers.Accept.ParseAdd("text/event-stream");
-            return request;
+            throw ErrorFrom(response.Status, await response.ReadBodyAsStringAsync(ct));
         }
 
-        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseHeadersRead, synchronous: false, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw ErrorFrom(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var stream = response.Body;
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var data = new StringBuilder();
         while (true)
@@ -160,11 +111,6 @@ internal sealed class CovenClient : IDisposable
             {
                 yield break;
             }
-            catch (HttpRequestException)
-            {
-                yield break;
-            }
-
             if (line is null)
             {
                 yield break;
@@ -199,14 +145,6 @@ internal sealed class CovenClient : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_http.IsValueCreated)
-        {
-            _http.Value.Dispose();
-        }
-    }
-
     public static T Deserialize<T>(string body, JsonTypeInfo<T> typeInfo)
     {
         try
@@ -233,27 +171,27 @@ internal sealed class CovenClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(Func<HttpRequestMessage> build, HttpCompletionOption completion, bool synchronous, CancellationToken ct)
+    /// <summary>Opens a streamed GET, starting the daemon once if its socket refuses the connection.</summary>
+    private async Task<HttpStreamResponse> OpenStreamAsync(string path, CancellationToken ct)
     {
         var recovered = false;
         while (true)
         {
-            using var request = build();
             try
             {
-                return synchronous ? _http.Value.Send(request, completion, ct) : await _http.Value.SendAsync(request, completion, ct);
+                return await HttpStreamResponse.GetAsync(SocketPath, path, "text/event-stream", ct);
             }
-            catch (HttpRequestException e) when (e.InnerException is DaemonConnectException && !recovered && Recover is { } recover)
+            catch (UnixHttp.ConnectFailedException e) when (!recovered && Recover is { } recover)
             {
                 recovered = true;
                 if (!await recover(ct))
                 {
-                    throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {Innermost(e).Message}");
+                    throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {e.Message}");
                 }
             }
-            catch (HttpRequestException e)
+            catch (UnixHttp.ConnectFailedException e)
             {
-                throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {Innermost(e).Message}");
+                throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {e.Message}");
             }
             catch (IOException e)
             {
@@ -262,17 +200,7 @@ internal sealed class CovenClient : IDisposable
         }
     }
 
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
-    }
-
-    private static CliException ErrorFrom(HttpStatusCode status, string body)
+    private static CliException ErrorFrom(int status, string body)
     {
         ErrorEnvelope? envelope = null;
         try
@@ -294,10 +222,15 @@ internal sealed class CovenClient : IDisposable
             return new CliException(error.Code, error.Message, detailLines: lines);
         }
 
-        var code = status == HttpStatusCode.NotFound ? "not_found" : "http_" + (int)status;
-        return new CliException(code, $"the daemon answered {(int)status} {status}");
+        var code = status == 404 ? "not_found" : "http_" + status;
+        return new CliException(code, $"the daemon answered HTTP {status}");
     }
+}
 
-    /// <summary>The socket did not accept the connection: nothing was sent, so the request may be retried.</summary>
-    private sealed class DaemonConnectException(SocketException inner) : IOException(inner.Message, inner);
+/// <summary>The request methods the CLI uses (System.Net.Http's HttpMethod would bring HttpClient's assembly along).</summary>
+internal static class HttpVerb
+{
+    public const string Get = "GET";
+    public const string Post = "POST";
+    public const string Delete = "DELETE";
 }

@@ -9,7 +9,7 @@ namespace Coven.Cli.Api;
 /// connect, write, read until the daemon closes (<c>Connection: close</c>). Used for the one-shot requests
 /// that make up almost every command, because HttpClient opens connections on pool threads and the
 /// hand-offs between them cost more than the request itself on a busy machine (docs/benchmarks-cli.md).
-/// Streams (SSE) still go through HttpClient.
+/// Streams (SSE) use <see cref="HttpStreamResponse"/> over the same kind of connection.
 /// </summary>
 internal static class UnixHttp
 {
@@ -71,7 +71,32 @@ internal static class UnixHttp
             throw new IOException("the daemon closed the connection before a complete answer");
         }
 
-        var headers = Encoding.ASCII.GetString(response[..headerEnd]).Split("\r\n");
+        var head = ParseHead(response[..headerEnd]);
+        var rest = response[(headerEnd + 4)..];
+        if (head.Chunked)
+        {
+            return (head.Status, Encoding.UTF8.GetString(Dechunk(rest)));
+        }
+
+        if (head.ContentLength is { } len)
+        {
+            if (len > rest.Length)
+            {
+                throw new IOException("the daemon's answer was cut short");
+            }
+
+            rest = rest[..(int)len];
+        }
+
+        return (head.Status, Encoding.UTF8.GetString(rest));
+    }
+
+    /// <summary>What the framing of a response needs from its head (status line and headers, without the blank line).</summary>
+    internal readonly record struct ResponseHead(int Status, bool Chunked, long? ContentLength);
+
+    internal static ResponseHead ParseHead(ReadOnlySpan<byte> headBytes)
+    {
+        var headers = Encoding.ASCII.GetString(headBytes).Split("\r\n");
         var statusParts = headers[0].Split(' ', 3);
         if (statusParts.Length < 2 || !statusParts[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
             || !int.TryParse(statusParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
@@ -101,23 +126,7 @@ internal static class UnixHttp
             }
         }
 
-        var rest = response[(headerEnd + 4)..];
-        if (chunked)
-        {
-            return (status, Encoding.UTF8.GetString(Dechunk(rest)));
-        }
-
-        if (length is { } len)
-        {
-            if (len > rest.Length)
-            {
-                throw new IOException("the daemon's answer was cut short");
-            }
-
-            rest = rest[..(int)len];
-        }
-
-        return (status, Encoding.UTF8.GetString(rest));
+        return new ResponseHead(status, chunked, length);
     }
 
     private static byte[] Dechunk(ReadOnlySpan<byte> data)

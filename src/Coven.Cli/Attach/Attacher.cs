@@ -154,7 +154,7 @@ internal sealed class Attacher
         try
         {
             var body = JsonSerializer.Serialize(new ResizeRequest { Cols = cols, Rows = rows }, CovenJsonContext.Default.ResizeRequest);
-            await _client.SendAsync(HttpMethod.Post, $"api/v1/sessions/{_sessionId}/resize", body, ct);
+            await _client.SendAsync(HttpVerb.Post, $"api/v1/sessions/{_sessionId}/resize", body, ct);
         }
         catch (CliException e) when (e.ExitCode == ExitCodes.InvalidState)
         {
@@ -187,7 +187,7 @@ internal sealed class Attacher
         string body;
         try
         {
-            body = await _client.SendAsync(HttpMethod.Get, $"api/v1/sessions/{_sessionId}/screen", null, ct);
+            body = await _client.SendAsync(HttpVerb.Get, $"api/v1/sessions/{_sessionId}/screen", null, ct);
         }
         catch (CliException e) when (e.ExitCode is ExitCodes.InvalidState or ExitCodes.NotFound or ExitCodes.Failed)
         {
@@ -356,7 +356,7 @@ internal sealed class Attacher
                 : new InputRequest { DataBase64 = Convert.ToBase64String(bytes) };
             try
             {
-                await _client.SendAsync(HttpMethod.Post, $"api/v1/sessions/{_sessionId}/input", JsonSerializer.Serialize(request, CovenJsonContext.Default.InputRequest), ct);
+                await _client.SendAsync(HttpVerb.Post, $"api/v1/sessions/{_sessionId}/input", JsonSerializer.Serialize(request, CovenJsonContext.Default.InputRequest), ct);
             }
             catch (CliException e) when (e.ExitCode == ExitCodes.InvalidState)
             {

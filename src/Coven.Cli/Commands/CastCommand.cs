@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Output;
@@ -50,7 +51,7 @@ internal static class CastCommand
             }
 
             var request = new CastRequest { Code = text, ProjectRoot = FamiliarsCommand.RootOf(parse.GetValue(root)), Target = targetId };
-            var body = await client.SendAsync(HttpMethod.Post, "api/v1/cast", JsonSerializer.Serialize(request, CovenJsonContext.Default.CastRequest), ct);
+            var body = await client.SendAsync(HttpVerb.Post, "api/v1/cast", JsonSerializer.Serialize(request, CovenJsonContext.Default.CastRequest), ct);
             if (parse.GetValue(json))
             {
                 JsonOutput.WriteRaw(context.Out, body);

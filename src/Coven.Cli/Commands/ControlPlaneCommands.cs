@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.Buffers;
 using System.CommandLine;
 using System.Text.Json;
@@ -89,7 +90,7 @@ internal static class ControlPlaneCommands
                 SessionId = sessionId,
                 Args = BuildArgs(parse.GetValue(args) ?? []),
             };
-            var body = await client.SendAsync(HttpMethod.Post, "api/v1/actions", JsonSerializer.Serialize(request, CovenJsonContext.Default.ActionRequest), ct);
+            var body = await client.SendAsync(HttpVerb.Post, "api/v1/actions", JsonSerializer.Serialize(request, CovenJsonContext.Default.ActionRequest), ct);
             if (body.Length > 0)
             {
                 JsonOutput.WriteRaw(context.Out, body);

@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using Coven.Cli.Daemon;
 using Coven.Cli.Output;
@@ -156,7 +157,7 @@ internal static class DaemonCommand
     {
         try
         {
-            return await context.RawClient.SendAsync(HttpMethod.Get, "api/v1/health", null, ct);
+            return await context.RawClient.SendAsync(HttpVerb.Get, "api/v1/health", null, ct);
         }
         catch (CliException e) when (e.Code == "daemon_unreachable")
         {

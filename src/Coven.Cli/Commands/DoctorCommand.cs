@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -36,7 +37,7 @@ internal static class DoctorCommand
             try
             {
                 var client = await context.ConnectAsync(ct);
-                healthBody = await client.SendAsync(HttpMethod.Get, "api/v1/health", null, ct);
+                healthBody = await client.SendAsync(HttpVerb.Get, "api/v1/health", null, ct);
                 var h = Api.CovenClient.Deserialize(healthBody, CovenJsonContext.Default.HealthResponse);
                 checks.Add(new("daemon", h.Ok ? "ok" : "fail", $"running, pid {h.Daemon.Pid}, {h.CovenVersion} ({h.ApiVersion})"));
                 try

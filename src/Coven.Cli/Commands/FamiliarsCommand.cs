@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Output;
@@ -115,7 +116,7 @@ internal static class FamiliarsCommand
         app.Bind(command, async (context, parse, ct) =>
         {
             var client = await context.ConnectAsync(ct);
-            var body = await client.SendAsync(HttpMethod.Delete, "api/v1/familiars/" + Uri.EscapeDataString(parse.GetValue(name)!), null, ct);
+            var body = await client.SendAsync(HttpVerb.Delete, "api/v1/familiars/" + Uri.EscapeDataString(parse.GetValue(name)!), null, ct);
             var removed = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.FamiliarRemovedResponse);
             context.Error.WriteLine($"removed familiar {removed.Removed}");
             return ExitCodes.Ok;

@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Output;
@@ -45,7 +46,7 @@ internal static class HandoffCommand
                 }
 
                 var request = new CastRequest { Code = $"~<handoff {s.Id} to:{familiar}", ProjectRoot = s.ProjectRoot };
-                var body = await client.SendAsync(HttpMethod.Post, "api/v1/cast", JsonSerializer.Serialize(request, CovenJsonContext.Default.CastRequest), ct);
+                var body = await client.SendAsync(HttpVerb.Post, "api/v1/cast", JsonSerializer.Serialize(request, CovenJsonContext.Default.CastRequest), ct);
                 var response = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.CastResponse);
                 if (parse.GetValue(json))
                 {
@@ -60,7 +61,7 @@ internal static class HandoffCommand
             }
 
             var query = parse.GetValue(lines) is { } n ? $"?lines={n}" : string.Empty;
-            var raw = await client.SendAsync(HttpMethod.Get, Common.SessionPath(s, "handoff") + query, null, ct);
+            var raw = await client.SendAsync(HttpVerb.Get, Common.SessionPath(s, "handoff") + query, null, ct);
             if (parse.GetValue(json))
             {
                 JsonOutput.WriteRaw(context.Out, raw);

@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Core;
@@ -49,7 +50,7 @@ internal static class KillCommand
             }
 
             var (client, s) = await Common.ResolveAsync(context, parse.GetValue(session)!, ct);
-            await client.SendAsync(HttpMethod.Post, Common.SessionPath(s, "kill"), JsonSerializer.Serialize(request, CovenJsonContext.Default.KillRequest), ct);
+            await client.SendAsync(HttpVerb.Post, Common.SessionPath(s, "kill"), JsonSerializer.Serialize(request, CovenJsonContext.Default.KillRequest), ct);
             context.Error.WriteLine($"sent {request.Signal ?? "TERM"} to session {s.Id}");
             return ExitCodes.Ok;
         });

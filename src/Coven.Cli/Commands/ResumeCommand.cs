@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Attach;
@@ -43,13 +44,13 @@ internal static class ResumeCommand
                     size = new ResizeRequest { Cols = c, Rows = r };
                 }
 
-                var body = await client.SendAsync(HttpMethod.Post, Common.SessionPath(old, "resume"), JsonSerializer.Serialize(size, CovenJsonContext.Default.ResizeRequest), ct);
+                var body = await client.SendAsync(HttpVerb.Post, Common.SessionPath(old, "resume"), JsonSerializer.Serialize(size, CovenJsonContext.Default.ResizeRequest), ct);
                 resumed = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.SessionDto);
             }
             else
             {
                 var request = new CastRequest { Code = "~^ resume", ProjectRoot = FamiliarsCommand.RootOf(parse.GetValue(root)) };
-                var body = await client.SendAsync(HttpMethod.Post, "api/v1/cast", JsonSerializer.Serialize(request, CovenJsonContext.Default.CastRequest), ct);
+                var body = await client.SendAsync(HttpVerb.Post, "api/v1/cast", JsonSerializer.Serialize(request, CovenJsonContext.Default.CastRequest), ct);
                 var response = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.CastResponse);
                 resumed = response.Result?.Deserialize(CovenJsonContext.Default.SessionDto)
                     ?? throw new CliException("bad_response", "the daemon's answer has no session");

@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Output;
@@ -24,7 +25,7 @@ internal static class RitualCommands
         app.Bind(command, async (context, parse, ct) =>
         {
             var (client, s) = await Common.ResolveAsync(context, parse.GetValue(session)!, ct);
-            var body = await client.SendAsync(HttpMethod.Post, Common.SessionPath(s, ritual), null, ct);
+            var body = await client.SendAsync(HttpVerb.Post, Common.SessionPath(s, ritual), null, ct);
             var updated = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.SessionDto);
             if (parse.GetValue(json))
             {
@@ -74,7 +75,7 @@ internal static class RitualCommands
             }
 
             var body = JsonSerializer.Serialize(new SacrificeRequest { Confirm = true }, CovenJsonContext.Default.SacrificeRequest);
-            var answerBody = await client.SendAsync(HttpMethod.Post, Common.SessionPath(s, "sacrifice"), body, ct);
+            var answerBody = await client.SendAsync(HttpVerb.Post, Common.SessionPath(s, "sacrifice"), body, ct);
             var result = Api.CovenClient.Deserialize(answerBody, CovenJsonContext.Default.SacrificeResponse);
             if (parse.GetValue(json))
             {

@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Output;
@@ -146,7 +147,7 @@ internal static class RitualsCommand
             if (parse.GetValue(defaults))
             {
                 var installed = await context.ConnectAsync(ct);
-                var listBody = await installed.SendAsync(HttpMethod.Post, "api/v1/rituals/schedules/defaults", "{}", ct);
+                var listBody = await installed.SendAsync(HttpVerb.Post, "api/v1/rituals/schedules/defaults", "{}", ct);
                 var all = Api.CovenClient.Deserialize(listBody, CovenJsonContext.Default.RitualSchedulesResponse);
                 if (parse.GetValue(json))
                 {
@@ -179,7 +180,7 @@ internal static class RitualsCommand
                 },
             };
             var client = await context.ConnectAsync(ct);
-            var body = await client.SendAsync(HttpMethod.Post, "api/v1/rituals/schedules", JsonSerializer.Serialize(request, CovenJsonContext.Default.RitualScheduleRequest), ct);
+            var body = await client.SendAsync(HttpVerb.Post, "api/v1/rituals/schedules", JsonSerializer.Serialize(request, CovenJsonContext.Default.RitualScheduleRequest), ct);
             var created = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.RitualScheduleDto);
             if (parse.GetValue(json))
             {
@@ -203,7 +204,7 @@ internal static class RitualsCommand
         app.Bind(command, async (context, parse, ct) =>
         {
             var client = await context.ConnectAsync(ct);
-            await client.SendAsync(HttpMethod.Delete, "api/v1/rituals/schedules/" + Uri.EscapeDataString(parse.GetValue(id)!), null, ct);
+            await client.SendAsync(HttpVerb.Delete, "api/v1/rituals/schedules/" + Uri.EscapeDataString(parse.GetValue(id)!), null, ct);
             context.Error.WriteLine("removed " + parse.GetValue(id));
             return ExitCodes.Ok;
         });
@@ -218,7 +219,7 @@ internal static class RitualsCommand
         app.Bind(command, async (context, parse, ct) =>
         {
             var client = await context.ConnectAsync(ct);
-            var body = await client.SendAsync(HttpMethod.Post, $"api/v1/rituals/schedules/{Uri.EscapeDataString(parse.GetValue(id)!)}/run", null, ct);
+            var body = await client.SendAsync(HttpVerb.Post, $"api/v1/rituals/schedules/{Uri.EscapeDataString(parse.GetValue(id)!)}/run", null, ct);
             var result = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.RitualRunResponse);
             if (parse.GetValue(json))
             {

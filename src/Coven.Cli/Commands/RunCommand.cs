@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Attach;
@@ -63,7 +64,7 @@ internal static class RunCommand
                 Cols = cols,
                 Rows = rows,
             };
-            var body = await client.SendAsync(HttpMethod.Post, "api/v1/sessions", JsonSerializer.Serialize(request, CovenJsonContext.Default.LaunchRequest), ct);
+            var body = await client.SendAsync(HttpVerb.Post, "api/v1/sessions", JsonSerializer.Serialize(request, CovenJsonContext.Default.LaunchRequest), ct);
             var session = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.SessionDto);
             if (parse.GetValue(detach))
             {

@@ -1,3 +1,4 @@
+using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Core;
@@ -41,7 +42,7 @@ internal static class SendCommand
 
             var data = parse.GetValue(text)! + (parse.GetValue(enter) ? "\r" : string.Empty);
             var body = JsonSerializer.Serialize(new InputRequest { Data = data }, CovenJsonContext.Default.InputRequest);
-            await client.SendAsync(HttpMethod.Post, Common.SessionPath(s, "input"), body, ct);
+            await client.SendAsync(HttpVerb.Post, Common.SessionPath(s, "input"), body, ct);
             return ExitCodes.Ok;
         });
         app.Root.Add(command);

@@ -77,24 +77,30 @@ internal static class SessionsCommand
 
             var client = await context.ConnectAsync(ct);
             var max = parse.GetValue(limit);
-            var sessions = await SessionResolver.ListAllAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
+            var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
             if (statuses.Count > 0)
             {
-                sessions = [.. sessions.Where(s => statuses.Contains(s.Status))];
+                records = [.. records.Where(s => statuses.Contains(SessionResolver.StatusOf(s)))];
             }
 
-            if (max is { } m && sessions.Count > m)
+            if (max is { } m && records.Count > m)
             {
-                sessions = sessions[..m];
+                records = records[..m];
             }
 
             if (parse.GetValue(json))
             {
+                // The daemon's records as they are: the same fields as SessionDto, and any the CLI does not know yet.
                 JsonOutput.Write(context.Out, w =>
                 {
                     w.WriteStartObject();
-                    w.WritePropertyName("sessions");
-                    System.Text.Json.JsonSerializer.Serialize(w, sessions, CovenJsonContext.Default.IReadOnlyListSessionDto);
+                    w.WriteStartArray("sessions");
+                    foreach (var record in records)
+                    {
+                        record.WriteTo(w);
+                    }
+
+                    w.WriteEndArray();
                     w.WriteEndObject();
                 });
                 return ExitCodes.Ok;
@@ -102,14 +108,15 @@ internal static class SessionsCommand
 
             if (parse.GetValue(quiet))
             {
-                foreach (var s in sessions)
+                foreach (var record in records)
                 {
-                    context.Out.WriteLine(s.Id);
+                    context.Out.WriteLine(SessionResolver.IdOf(record));
                 }
 
                 return ExitCodes.Ok;
             }
 
+            var sessions = records.Select(SessionResolver.ToSession).ToList();
             WriteTable(context, sessions);
             return ExitCodes.Ok;
         });

@@ -44,7 +44,7 @@ internal static class DaemonControl
     public static async Task<HealthResponse> StartAsync(CovenPaths paths, Func<string, string?> env, CancellationToken ct)
     {
         // A client of its own: the caller's may be the one whose failed request is starting the daemon.
-        using var client = new CovenClient(paths.Socket, TimeSpan.FromSeconds(5));
+        var client = new CovenClient(paths.Socket, TimeSpan.FromSeconds(5));
         var exe = DaemonExecutable(env);
         if (!File.Exists(exe))
         {

@@ -2,6 +2,7 @@ using Coven.Cli.Api;
 using Coven.Cli.Output;
 using Coven.Core;
 using Coven.Core.Api;
+using System.Text.Json;
 
 namespace Coven.Cli.Sessions;
 
@@ -25,8 +26,9 @@ internal static class SessionResolver
             return await client.GetAsync($"api/v1/sessions/{id}", CovenJsonContext.Default.SessionDto, ct);
         }
 
-        var all = await ListAllAsync(client, "includeArchived=true", null, ct);
-        var matches = all.Where(s => s.Id.StartsWith(text, StringComparison.OrdinalIgnoreCase)).ToList();
+        // Matched on the raw records: only the one that matches is turned into a SessionDto.
+        var all = await ListRecordsAsync(client, "includeArchived=true", null, ct);
+        var matches = all.Where(s => IdOf(s).StartsWith(text, StringComparison.OrdinalIgnoreCase)).Select(ToSession).ToList();
         return matches.Count switch
         {
             1 => matches[0],
@@ -39,10 +41,15 @@ internal static class SessionResolver
         };
     }
 
-    /// <summary>Pages through <c>GET /api/v1/sessions</c> following nextCursor, up to <paramref name="max"/> records.</summary>
-    public static async Task<List<SessionDto>> ListAllAsync(CovenClient client, string query, int? max, CancellationToken ct)
+    /// <summary>
+    /// Pages through <c>GET /api/v1/sessions</c> following nextCursor, up to <paramref name="max"/> records, each
+    /// kept as the daemon's JSON record (<see cref="ToSession"/> makes a typed one). <c>--json</c>
+    /// passes them through as they are (fields this CLI does not know yet included), and commands that only need
+    /// the id or status skip building typed records (docs/benchmarks-cli.md).
+    /// </summary>
+    public static async Task<List<JsonElement>> ListRecordsAsync(CovenClient client, string query, int? max, CancellationToken ct)
     {
-        var result = new List<SessionDto>();
+        var result = new List<JsonElement>();
         string? cursor = null;
         while (true)
         {
@@ -53,22 +60,76 @@ internal static class SessionResolver
                 url += "&cursor=" + Uri.EscapeDataString(cursor);
             }
 
-            var page = await client.GetAsync(url, CovenJsonContext.Default.SessionListResponse, ct);
-            result.AddRange(page.Sessions);
+            var (page, next) = ParsePage(await client.SendAsync(HttpVerb.Get, url, null, ct));
+            result.AddRange(page);
             if (max is { } limit && result.Count >= limit)
             {
                 result.RemoveRange(limit, result.Count - limit);
                 return result;
             }
 
-            if (string.IsNullOrEmpty(page.NextCursor) || page.NextCursor == cursor || page.Sessions.Count == 0)
+            if (string.IsNullOrEmpty(next) || next == cursor || page.Count == 0)
             {
                 return result;
             }
 
-            cursor = page.NextCursor;
+            cursor = next;
         }
     }
+
+    /// <summary>The <c>id</c> of a session record ("" when missing, which matches no prefix).</summary>
+    public static string IdOf(JsonElement record) => StringProperty(record, "id");
+
+    /// <summary>The <c>status</c> of a session record.</summary>
+    public static string StatusOf(JsonElement record) => StringProperty(record, "status");
+
+    public static SessionDto ToSession(JsonElement record)
+    {
+        try
+        {
+            return record.Deserialize(CovenJsonContext.Default.SessionDto)
+                ?? throw new CliException("bad_response", "the daemon answered an empty session record");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException("bad_response", $"the daemon's answer is not a valid SessionDto: {e.Message}");
+        }
+    }
+
+    /// <summary>One page of <c>GET /sessions</c>: the records and nextCursor; anything else is <c>bad_response</c>.</summary>
+    internal static (List<JsonElement> Sessions, string? NextCursor) ParsePage(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("sessions", out var sessions) || sessions.ValueKind != JsonValueKind.Array)
+            {
+                throw new CliException("bad_response", "the daemon's answer is not a valid SessionListResponse: no sessions array");
+            }
+
+            var records = new List<JsonElement>(sessions.GetArrayLength());
+            foreach (var s in sessions.EnumerateArray())
+            {
+                if (s.ValueKind != JsonValueKind.Object)
+                {
+                    throw new CliException("bad_response", "the daemon's answer is not a valid SessionListResponse: a session is not an object");
+                }
+
+                records.Add(s.Clone());
+            }
+
+            var next = root.TryGetProperty("nextCursor", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            return (records, next);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException("bad_response", $"the daemon's answer is not a valid SessionListResponse: {e.Message}");
+        }
+    }
+
+    private static string StringProperty(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? string.Empty : string.Empty;
 
     /// <summary>The shortest prefix (at least 8 characters) that tells each id apart from all the others.</summary>
     public static Dictionary<string, string> ShortIds(IReadOnlyList<string> ids, int minimum = 8)

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Coven.TestSupport;
+
+namespace Coven.Cli.Tests;
+
+/// <summary>
+/// <c>coven sessions</c> and prefix resolution against a scripted daemon socket: paging, client-side filters,
+/// records passed through with fields this CLI does not know, and answers that are not a session list.
+/// </summary>
+public sealed class SessionListTests : IDisposable
+{
+    private const string IdA = "01a2125b-f104-70a4-9127-7c47adbeed59";
+    private const string IdB = "01a2125b-f183-72da-a51b-abe93ef6d676";
+    private const string IdC = "01a2125c-0000-7000-8000-000000000001";
+
+    private readonly TempDir _home = new();
+
+    public void Dispose() => _home.Dispose();
+
+    private string Socket => _home.Combine("coven.sock");
+
+    private Func<string, string?> Env => n => n switch
+    {
+        "COVEN_HOME" => _home.Path,
+        "COVEN_NO_AUTOSTART" => "1",
+        _ => null,
+    };
+
+    private static string Record(string id, string status, string title) =>
+        $$$"""{"id":"{{{id}}}","projectRoot":"/p","cwd":"/p","harness":"fake","title":"{{{title}}}","status":"{{{status}}}","archived":false,"createdAt":"2026-11-25T10:00:00Z","updatedAt":"2026-11-25T10:00:00Z","rows":40,"cols":120,"allowedActions":[],"futureField":{"nested":[1,2]}}""";
+
+    /// <summary>Two pages: A and B, then C (the cursor of the first page leads to the second).</summary>
+    private IReadOnlyList<byte[]> TwoPages(string head) =>
+        head.Contains("cursor=page2", StringComparison.Ordinal)
+            ? ScriptedServer.Json($$"""{"sessions":[{{Record(IdC, "failed", "third")}}],"nextCursor":null}""")
+            : ScriptedServer.Json($$"""{"sessions":[{{Record(IdA, "live", "first")}},{{Record(IdB, "finished", "second ü")}}],"nextCursor":"page2"}""");
+
+    [Fact]
+    public async Task Json_FollowsTheCursorAndPassesRecordsThroughWithUnknownFields()
+    {
+        using var server = new ScriptedServer(Socket, TwoPages);
+
+        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "sessions", "--json");
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var sessions = doc.RootElement.GetProperty("sessions").EnumerateArray().ToList();
+        Assert.Equal([IdA, IdB, IdC], sessions.Select(s => s.GetProperty("id").GetString()));
+        Assert.Equal("second ü", sessions[1].GetProperty("title").GetString());
+        Assert.Equal(2, sessions[2].GetProperty("futureField").GetProperty("nested").GetArrayLength());
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task SeveralStatuses_AreFilteredHereAndLimitApplies()
+    {
+        using var server = new ScriptedServer(Socket, TwoPages);
+
+        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "sessions", "--status", "failed,live", "--quiet");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal($"{IdA}\n{IdC}\n", stdout);
+
+        (code, stdout, stderr) = await ParseTests.RunAsync(Env, "sessions", "--status", "failed,live", "-n", "1", "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Equal($"{IdA}\n", stdout);
+    }
+
+    [Fact]
+    public async Task Table_ShowsTypedRecords()
+    {
+        using var server = new ScriptedServer(Socket, TwoPages);
+
+        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "sessions");
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.Matches(@"^01a2125b-f10\s+fake\s+live\s+first\s", lines[1]);
+        Assert.Matches(@"^01a2125b-f18\s+fake\s+finished\s+second ü\s", lines[2]);
+    }
+
+    [Fact]
+    public async Task Prefix_IsResolvedAcrossPages()
+    {
+        using var server = new ScriptedServer(Socket, head =>
+            head.StartsWith($"GET /api/v1/sessions/{IdC} ", StringComparison.Ordinal)
+                ? ScriptedServer.Json(Record(IdC, "failed", "third"))
+                : TwoPages(head));
+
+        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "show", "01a2125c", "--json");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"\"id\": \"{IdC}\"", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"sessions":{}}""")]
+    [InlineData("""{"sessions":[1]}""")]
+    [InlineData("""[]""")]
+    [InlineData("""{"sessions":[""")]
+    public async Task AnswersThatAreNotAList_AreBadResponse(string body)
+    {
+        using var server = new ScriptedServer(Socket, _ => ScriptedServer.Json(body));
+
+        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "sessions", "--json");
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Matches(@"^coven: the daemon's answer is not a valid SessionListResponse: .*\(bad_response\)\n$", stderr);
+    }
+}
