@@ -14,6 +14,10 @@ internal sealed class ScreenBuffer
     // Indexed by logical row; rotated together with _rowOffset.
     private readonly bool[] _wrapped;
 
+    // A row of blanks in _blankStyle, made on first use.
+    private Cell[]? _blankRow;
+    private CellStyle _blankStyle;
+
     public ScreenBuffer(int columns, int rows)
     {
         Columns = columns;
@@ -33,6 +37,9 @@ internal sealed class ScreenBuffer
 
     public int Rows { get; }
 
+    /// <summary>All cells in storage order (for renumbering combining-mark ids).</summary>
+    public Memory<Cell> Cells => _cells;
+
     public Span<Cell> Row(int row) => _cells.AsSpan(_rowOffset[row], Columns);
 
     public ref Cell At(int row, int column) => ref _cells[_rowOffset[row] + column];
@@ -44,7 +51,16 @@ internal sealed class ScreenBuffer
 
     public void ClearRow(int row, CellStyle eraseStyle)
     {
-        Row(row).Fill(Cell.Blank(eraseStyle));
+        // Every line feed at the bottom clears a row: copying a prepared blank row is a vectorised memmove,
+        // where filling with a 20-byte struct is a loop over cells.
+        if (_blankRow is null || _blankStyle != eraseStyle)
+        {
+            _blankRow ??= new Cell[Columns];
+            _blankRow.AsSpan().Fill(Cell.Blank(eraseStyle));
+            _blankStyle = eraseStyle;
+        }
+
+        _blankRow.CopyTo(Row(row));
         _wrapped[row] = false;
     }
 

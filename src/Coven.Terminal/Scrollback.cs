@@ -9,12 +9,14 @@ namespace Coven.Terminal;
 internal sealed class Scrollback
 {
     private readonly int _capacity;
+    private readonly CombiningMarks _marks;
     private Cell[]?[] _rows;
     private bool[] _wrapped;
     private int _start;
 
-    public Scrollback(int capacity)
+    public Scrollback(int capacity, CombiningMarks marks)
     {
+        _marks = marks;
         _capacity = Math.Max(0, capacity);
         int initial = Math.Min(_capacity, 64);
         _rows = new Cell[initial][];
@@ -23,6 +25,9 @@ internal sealed class Scrollback
 
     public int Count { get; private set; }
 
+    /// <summary>True when lines that scroll off are neither kept nor handed to a <see cref="Sink"/>.</summary>
+    public bool KeepsNothing => _capacity == 0 && Sink is null;
+
     /// <summary>Receives each scrolled-off line as text, in order (used by the transcript renderer).</summary>
     public Action<string>? Sink { get; set; }
 
@@ -30,7 +35,7 @@ internal sealed class Scrollback
     {
         if (Sink is not null)
         {
-            Sink(TextRender.Line(row));
+            Sink(TextRender.Line(row, _marks));
         }
 
         if (_capacity == 0)
@@ -69,7 +74,7 @@ internal sealed class Scrollback
     public string Line(int index)
     {
         var row = _rows[(_start + index) % _rows.Length];
-        return row is null ? string.Empty : TextRender.Line(row);
+        return row is null ? string.Empty : TextRender.Line(row, _marks);
     }
 
     public IReadOnlyList<string> Lines()
@@ -81,6 +86,18 @@ internal sealed class Scrollback
         }
 
         return lines;
+    }
+
+    /// <summary>Every row array held (including reusable ones past <see cref="Count"/>), for renumbering mark ids.</summary>
+    public IEnumerable<Cell[]> RowArrays()
+    {
+        foreach (var row in _rows)
+        {
+            if (row is not null)
+            {
+                yield return row;
+            }
+        }
     }
 
     public void Clear()

@@ -31,9 +31,17 @@ public sealed partial class TerminalScreen
     private int _utf8Lower = 0x80;
     private int _utf8Upper = 0xBF;
 
+    // Plain line-oriented text: printable ASCII, CR and LF.
+    private static readonly SearchValues<byte> s_plainText = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x5F).Select(b => (byte)b), (byte)'\r', (byte)'\n']);
+
+    /// <summary>Off only in tests that check the shortcut against feeding every byte.</summary>
+    internal bool SkipScrolledOffText { get; set; } = true;
+
     /// <summary>Feeds bytes written by the program. Accepts anything; never throws.</summary>
     public void Feed(ReadOnlySpan<byte> data)
     {
+        data = data[ScrolledOffPrefixLength(data)..];
         int i = 0;
         while (i < data.Length)
         {
@@ -102,6 +110,44 @@ public sealed partial class TerminalScreen
             Step(data[i]);
             i++;
         }
+    }
+
+    /// <summary>
+    /// How much of <paramref name="data"/> can be left out because it cannot change what is on the screen
+    /// afterwards: in a run of plain text (printable ASCII, CR, LF) that ends with at least 2×Rows line feeds
+    /// after a CR, everything before that CR scrolls off, and the CR makes the column, pending wrap and REP state
+    /// independent of it. Holds only with no history kept (no scrollback, no transcript sink), the full screen as
+    /// scroll region, ASCII charset and replace mode; otherwise nothing is skipped. A lane feeds every byte a
+    /// harness prints through here, and scrolling output is most of it (docs/benchmarks-lane.md).
+    /// </summary>
+    /// <remarks>
+    /// Why 2×Rows: from any cursor row at most Rows−1 line feeds reach the bottom; each one after that scrolls,
+    /// and Rows scrolls replace every visible row with one cleared and written after the cut.
+    /// </remarks>
+    private int ScrolledOffPrefixLength(ReadOnlySpan<byte> data)
+    {
+        int needed = 2 * Rows;
+        if (!SkipScrolledOffText || data.Length < needed * 2 || !_scrollback.KeepsNothing
+            || _state != ParserState.Ground || _utf8Remaining != 0 || _insertMode
+            || (_activeSet == 0 ? _g0 : _g1) != Charset.Ascii || _scrollTop != 0 || _scrollBottom != Rows - 1)
+        {
+            return 0;
+        }
+
+        int stretch = data.IndexOfAnyExcept(s_plainText);
+        var text = stretch < 0 ? data : data[..stretch];
+        int from = text.Length;
+        for (int k = 0; k < needed; k++)
+        {
+            from = text[..from].LastIndexOf((byte)'\n');
+            if (from < 0)
+            {
+                return 0;
+            }
+        }
+
+        int cr = text[..from].LastIndexOf((byte)'\r');
+        return Math.Max(cr, 0);
     }
 
     private void Step(byte b)

@@ -34,7 +34,7 @@ public sealed partial class TerminalScreen
                 cell.Codepoint = text[k];
                 cell.Style = style;
                 cell.Width = 1;
-                cell.Combining = null;
+                cell.Combining = 0;
             }
 
             _lastPrinted = text[n - 1];
@@ -52,7 +52,7 @@ public sealed partial class TerminalScreen
                     // Without autowrap every further character lands on the last column; only the last one stays.
                     ref var lastCell = ref row[Columns - 1];
                     lastCell.Codepoint = text[^1];
-                    lastCell.Combining = null;
+                    lastCell.Combining = 0;
                     _lastPrinted = text[^1];
                     text = default;
                 }
@@ -115,14 +115,14 @@ public sealed partial class TerminalScreen
         cell.Codepoint = codepoint;
         cell.Style = _style;
         cell.Width = (byte)width;
-        cell.Combining = null;
+        cell.Combining = 0;
         if (width == 2)
         {
             ref var tail = ref row[_column + 1];
             tail.Codepoint = 0;
             tail.Style = _style;
             tail.Width = 0;
-            tail.Combining = null;
+            tail.Combining = 0;
         }
 
         _lastPrinted = codepoint;
@@ -157,13 +157,43 @@ public sealed partial class TerminalScreen
         }
 
         // Bounded so that an endless run of marks cannot grow one cell without limit.
-        if (cell.Combining is { Length: >= 16 })
+        var existing = _marks.Text(cell.Combining);
+        if (existing is { Length: >= 16 })
         {
             return;
         }
 
         string mark = char.ConvertFromUtf32(codepoint);
-        cell.Combining = cell.Combining is null ? mark : cell.Combining + mark;
+        var id = InternMarks(existing is null ? mark : existing + mark);
+        if (id != 0)
+        {
+            cell.Combining = id;
+        }
+    }
+
+    /// <summary>
+    /// The id of a mark sequence. When the table is full it is first rebuilt from the ids the cells still use
+    /// (renumbering them in place); 0 when even then there is no room, and the new mark is dropped.
+    /// </summary>
+    private int InternMarks(string text)
+    {
+        if (_marks.TryIntern(text, out var id))
+        {
+            return id;
+        }
+
+        _marks.Rebuild(AllCells());
+        return _marks.TryIntern(text, out id) ? id : 0;
+    }
+
+    private IEnumerable<Memory<Cell>> AllCells()
+    {
+        yield return _main.Cells;
+        yield return _alt.Cells;
+        foreach (var row in _scrollback.RowArrays())
+        {
+            yield return row;
+        }
     }
 
     private void WrapLine()

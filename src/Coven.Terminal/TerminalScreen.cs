@@ -19,6 +19,7 @@ public sealed partial class TerminalScreen
     private const int MaxRows = 512;
 
     private readonly Scrollback _scrollback;
+    private readonly CombiningMarks _marks;
     private ScreenBuffer _main;
     private ScreenBuffer _alt;
     private ScreenBuffer _buffer;
@@ -48,10 +49,17 @@ public sealed partial class TerminalScreen
     /// <param name="rows">Height in cells (clamped to 1..512).</param>
     /// <param name="scrollbackLines">How many lines that scroll off the main screen are kept.</param>
     public TerminalScreen(int columns, int rows, int scrollbackLines = 1000)
+        : this(columns, rows, scrollbackLines, CombiningMarks.DefaultCapacity)
     {
+    }
+
+    /// <summary>Creates a blank screen with a given bound on distinct combining-mark sequences (tests use a small one).</summary>
+    internal TerminalScreen(int columns, int rows, int scrollbackLines, int combiningCapacity)
+    {
+        _marks = new CombiningMarks(combiningCapacity);
         Columns = Math.Clamp(columns, MinSize, MaxColumns);
         Rows = Math.Clamp(rows, MinSize, MaxRows);
-        _scrollback = new Scrollback(scrollbackLines);
+        _scrollback = new Scrollback(scrollbackLines, _marks);
         _main = new ScreenBuffer(Columns, Rows);
         _alt = new ScreenBuffer(Columns, Rows);
         _buffer = _main;
@@ -98,6 +106,11 @@ public sealed partial class TerminalScreen
 
     internal Cell CellAt(int row, int column) => _buffer.At(row, column);
 
+    /// <summary>The combining marks of the cell at (row, column) on the visible screen; null when it has none.</summary>
+    internal string? MarksAt(int row, int column) => _marks.Text(_buffer.At(row, column).Combining);
+
+    internal CombiningMarks Marks => _marks;
+
     internal bool IsRowWrapped(int row) => _buffer.IsWrapped(row);
 
     /// <summary>Returns the rendered visible screen.</summary>
@@ -108,7 +121,7 @@ public sealed partial class TerminalScreen
         for (int r = 0; r < Rows; r++)
         {
             sb.Clear();
-            TextRender.AppendText(sb, _buffer.Row(r));
+            TextRender.AppendText(sb, _buffer.Row(r), _marks);
             lines[r] = sb.ToString();
         }
 
@@ -130,7 +143,7 @@ public sealed partial class TerminalScreen
                 sb.Append("\r\n");
             }
 
-            TextRender.AppendAnsi(sb, _buffer.Row(r));
+            TextRender.AppendAnsi(sb, _buffer.Row(r), _marks);
         }
 
         return sb.ToString();

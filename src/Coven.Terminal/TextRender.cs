@@ -5,15 +5,15 @@ namespace Coven.Terminal;
 /// <summary>Turns cells into plain text and SGR-decorated text.</summary>
 internal static class TextRender
 {
-    public static string Line(ReadOnlySpan<Cell> row)
+    public static string Line(ReadOnlySpan<Cell> row, CombiningMarks marks)
     {
         var sb = new StringBuilder(row.Length);
-        AppendText(sb, row);
+        AppendText(sb, row, marks);
         return sb.ToString();
     }
 
     /// <summary>Appends the row's text with trailing spaces trimmed.</summary>
-    public static void AppendText(StringBuilder sb, ReadOnlySpan<Cell> row)
+    public static void AppendText(StringBuilder sb, ReadOnlySpan<Cell> row, CombiningMarks marks)
     {
         int start = sb.Length;
         int end = start;
@@ -25,12 +25,12 @@ internal static class TextRender
             }
 
             AppendCodepoint(sb, cell.Codepoint);
-            if (cell.Combining is not null)
+            if (cell.Combining != 0)
             {
-                sb.Append(cell.Combining);
+                sb.Append(marks.Text(cell.Combining));
             }
 
-            if (cell.Codepoint != ' ' || cell.Combining is not null)
+            if (cell.Codepoint != ' ' || cell.Combining != 0)
             {
                 end = sb.Length;
             }
@@ -40,10 +40,10 @@ internal static class TextRender
     }
 
     /// <summary>Appends the row with SGR sequences; trailing default-styled blanks are dropped.</summary>
-    public static void AppendAnsi(StringBuilder sb, ReadOnlySpan<Cell> row)
+    public static void AppendAnsi(StringBuilder sb, ReadOnlySpan<Cell> row, CombiningMarks marks)
     {
         int last = row.Length - 1;
-        while (last >= 0 && row[last].Width == 1 && row[last].Codepoint == ' ' && row[last].Combining is null
+        while (last >= 0 && row[last].Width == 1 && row[last].Codepoint == ' ' && row[last].Combining == 0
                && row[last].Style == CellStyle.Default)
         {
             last--;
@@ -65,9 +65,9 @@ internal static class TextRender
             }
 
             AppendCodepoint(sb, cell.Codepoint);
-            if (cell.Combining is not null)
+            if (cell.Combining != 0)
             {
-                sb.Append(cell.Combining);
+                sb.Append(marks.Text(cell.Combining));
             }
         }
 

@@ -95,4 +95,20 @@ public sealed class EventRepositoryTests : IDisposable
         Assert.Equal("""{"n":2}""", _f.Store.Events.Latest(s.Id, "exit")!.PayloadJson);
         Assert.Null(_f.Store.Events.Latest(s.Id, "resize"));
     }
+
+    [Fact]
+    public void Utf8Payload_IsStoredAsTheSameText()
+    {
+        var s = _f.CreateSession();
+        var json = "{\"data\":\"é€中😀 \\u001B[0m\"}";
+
+        _f.Store.Events.AppendBatch(s.Id, [new NewEvent("output", System.Text.Encoding.UTF8.GetBytes(json)), new NewEvent("output", "{}")]);
+
+        var page = _f.Store.Events.Page(s.Id, 0, 10, "output");
+        Assert.Equal([json, "{}"], page.Select(e => e.PayloadJson));
+        using var connection = _f.Store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT typeof(payload_json) FROM events WHERE kind = 'output';";
+        Assert.Equal("text", cmd.ExecuteScalar());
+    }
 }

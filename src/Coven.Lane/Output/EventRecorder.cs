@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Coven.Lane.Control;
 using Coven.Store;
 
@@ -16,21 +15,21 @@ internal sealed class EventRecorder : IDisposable
     private const int QueueCapacity = 128;
     private const int MaxBatchBytes = 2 * 1024 * 1024;
 
-    private readonly BlockingCollection<byte[]> _queue = new(QueueCapacity);
+    private readonly ChunkQueue _queue = new(QueueCapacity);
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly OutputEncoder _encoder = new();
-    private readonly CovenStore _store;
     private readonly LaneState _state;
     private readonly NotificationHub _hub;
     private readonly LaneLog _log;
+    private readonly EventAppender _appender;
     private long _transactions;
 
     public EventRecorder(CovenStore store, LaneState state, NotificationHub hub, LaneLog log)
     {
-        _store = store;
         _state = state;
         _hub = hub;
         _log = log;
+        _appender = store.Events.OpenAppender(state.Session);
     }
 
     /// <summary>Completes when every added byte is committed (after <see cref="Complete"/>).</summary>
@@ -45,15 +44,14 @@ internal sealed class EventRecorder : IDisposable
     public void Add(byte[] chunk) => _queue.Add(chunk);
 
     /// <summary>No more chunks will come; the remaining ones are drained.</summary>
-    public void Complete() => _queue.CompleteAdding();
+    public void Complete() => _queue.Complete();
 
-    /// <summary>Releases the queue once the recorder thread is done; a recorder still running is left alone.</summary>
+    /// <summary>Closes the store connection once the recorder thread is done; a recorder still running is left alone.</summary>
     public void Dispose()
     {
         if (_completion.Task.IsCompleted)
         {
-            _queue.Dispose();
-            _encoder.Dispose();
+            _appender.Dispose();
         }
     }
 
@@ -65,7 +63,7 @@ internal sealed class EventRecorder : IDisposable
         {
             try
             {
-                return _store.Events.AppendBatch(_state.Session, events);
+                return _appender.Append(events);
             }
             catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
             {
@@ -86,7 +84,7 @@ internal sealed class EventRecorder : IDisposable
         try
         {
             var events = new List<NewEvent>();
-            while (_queue.TryTake(out var first, Timeout.Infinite))
+            while (_queue.Take(out var first))
             {
                 _encoder.Append(first);
                 while (_encoder.PendingBytes < MaxBatchBytes && _queue.TryTake(out var next))

@@ -1,7 +1,6 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Unicode;
 using Coven.Store;
 
@@ -13,30 +12,21 @@ namespace Coven.Lane.Output;
 /// an incomplete sequence at the end is held back until more bytes arrive (or the end of output).
 /// Not thread-safe: owned by the recorder thread.
 /// </summary>
-internal sealed class OutputEncoder : IDisposable
+internal sealed class OutputEncoder
 {
     public const int MaxEventBytes = 64 * 1024;
 
     // Text shorter than this between invalid bytes is carried inside the base64 event.
     private const int MinTextRun = 16;
 
-    private static readonly JsonWriterOptions s_jsonOptions = new()
-    {
-        // Text stays readable UTF-8 in the database; control characters are still escaped.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
+    // Bytes that cannot stand in a JSON string as they are: the C0 controls, the quote and the backslash.
+    private static readonly SearchValues<byte> s_mustEscape = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+
+    private static readonly byte[] s_hex = "0123456789ABCDEF"u8.ToArray();
 
     private readonly ArrayBufferWriter<byte> _pending = new(MaxEventBytes);
     private readonly ArrayBufferWriter<byte> _json = new(MaxEventBytes * 2);
-    private readonly Utf8JsonWriter _writer;
-
-    public OutputEncoder()
-    {
-        _writer = new Utf8JsonWriter(_json, s_jsonOptions);
-    }
-
-    public void Dispose() => _writer.Dispose();
 
     public int PendingBytes => _pending.WrittenCount;
 
@@ -152,22 +142,68 @@ internal sealed class OutputEncoder : IDisposable
         return length;
     }
 
-    private string Payload(ReadOnlySpan<byte> bytes, bool text)
+    /// <summary>
+    /// <c>{"data":"…"}</c> with the text escaped as JSON requires and nothing more (UTF-8 stays as it is), or
+    /// <c>{"dataBase64":"…"}</c>; as UTF-8 bytes, which the store binds without transcoding. Written by hand: the
+    /// general JSON writer's escaper was the recorder's largest cost on plain text (docs/benchmarks-lane.md).
+    /// </summary>
+    internal byte[] Payload(ReadOnlySpan<byte> bytes, bool text)
     {
         _json.ResetWrittenCount();
-        _writer.Reset(_json);
-        _writer.WriteStartObject();
-        if (text)
+        if (!text)
         {
-            _writer.WriteString("data"u8, bytes);
-        }
-        else
-        {
-            _writer.WriteBase64String("dataBase64"u8, bytes);
+            Write("{\"dataBase64\":\""u8);
+            var span = _json.GetSpan(Base64.GetMaxEncodedToUtf8Length(bytes.Length));
+            Base64.EncodeToUtf8(bytes, span, out _, out var written);
+            _json.Advance(written);
+            Write("\"}"u8);
+            return _json.WrittenSpan.ToArray();
         }
 
-        _writer.WriteEndObject();
-        _writer.Flush();
-        return Encoding.UTF8.GetString(_json.WrittenSpan);
+        Write("{\"data\":\""u8);
+        while (!bytes.IsEmpty)
+        {
+            var next = bytes.IndexOfAny(s_mustEscape);
+            if (next < 0)
+            {
+                Write(bytes);
+                break;
+            }
+
+            Write(bytes[..next]);
+            WriteEscape(bytes[next]);
+            bytes = bytes[(next + 1)..];
+        }
+
+        Write("\"}"u8);
+        return _json.WrittenSpan.ToArray();
     }
+
+    private void WriteEscape(byte b)
+    {
+        ReadOnlySpan<byte> shortForm = b switch
+        {
+            (byte)'"' => "\\\""u8,
+            (byte)'\\' => "\\\\"u8,
+            (byte)'\n' => "\\n"u8,
+            (byte)'\r' => "\\r"u8,
+            (byte)'\t' => "\\t"u8,
+            (byte)'\b' => "\\b"u8,
+            (byte)'\f' => "\\f"u8,
+            _ => default,
+        };
+        if (!shortForm.IsEmpty)
+        {
+            Write(shortForm);
+            return;
+        }
+
+        var span = _json.GetSpan(6);
+        "\\u00"u8.CopyTo(span);
+        span[4] = s_hex[b >> 4];
+        span[5] = s_hex[b & 0xF];
+        _json.Advance(6);
+    }
+
+    private void Write(ReadOnlySpan<byte> bytes) => _json.Write(bytes);
 }

@@ -17,7 +17,9 @@ internal sealed class TerminalState
 
     public TerminalState(int columns, int rows, string version)
     {
-        _filter = new TerminalFilter(new TerminalScreen(columns, rows), version);
+        // No scrollback: the lane serves the visible screen only (history is the recorded output), and keeping
+        // lines that scroll off copied a row per line feed on the PTY reader's path.
+        _filter = new TerminalFilter(new TerminalScreen(columns, rows, scrollbackLines: 0), version);
     }
 
     /// <summary>Filters <paramref name="input"/>; returns the answers to write back to the PTY, or null.</summary>
