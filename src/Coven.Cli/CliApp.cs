@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Reflection;
 using System.Text;
 using Coven.Cli.Commands;
 using Coven.Cli.Output;
@@ -23,14 +23,31 @@ internal sealed class CliApp
             Recursive = true,
             HelpName = "dir",
         };
-        Root = new RootCommand(
+        // Our own --help and --version instead of RootCommand's: the stock options look up their descriptions
+        // through a ResourceManager, whose first use (reflection over the assembly) was ~0.2 ms of every
+        // command's start (docs/benchmarks-cli.md).
+        var help = new Option<bool>("--help", "-h", "-?")
+        {
+            Description = "Show help and usage information",
+            Recursive = true,
+            Arity = ArgumentArity.Zero,
+            Action = new CovenHelpAction(console),
+        };
+        var version = new Option<bool>("--version")
+        {
+            Description = "Show version information",
+            Arity = ArgumentArity.Zero,
+            Action = new VersionAction(console),
+        };
+        Root = new Command(
+            "coven",
             "coven: run coding-agent CLIs as supervised sessions.\n\n"
             + "Examples:\n"
             + "  coven run codex \"fix the failing tests\"\n"
             + "  coven ls\n"
             + "  coven attach 0193a5f0")
         {
-            Home,
+            Home, help, version,
         };
         RunCommand.Add(this);
         SessionsCommand.Add(this);
@@ -51,12 +68,11 @@ internal sealed class CliApp
         HandoffCommand.Add(this);
         ResumeCommand.Add(this);
         CompletionCommand.Add(this);
-        ShortenSubcommandHelp();
     }
 
     public CliConsole Console { get; }
     public Option<string?> Home { get; }
-    public RootCommand Root { get; }
+    public Command Root { get; }
 
     public CovenPaths PathsFor(ParseResult parse)
     {
@@ -134,15 +150,7 @@ internal sealed class CliApp
         return await parse.InvokeAsync(config, ct);
     }
 
-    /// <summary>Replaces the stock help (its builder is not public) with <see cref="HelpText"/>.</summary>
-    private void ShortenSubcommandHelp()
-    {
-        if (Root.Options.OfType<HelpOption>().FirstOrDefault() is { } helpOption)
-        {
-            helpOption.Action = new CovenHelpAction(Console);
-        }
-    }
-
+    /// <summary>Prints <see cref="HelpText"/> for the command (System.CommandLine's help builder is not public).</summary>
     private sealed class CovenHelpAction(CliConsole console) : SynchronousCommandLineAction
     {
         public override bool ClearsParseErrors => true;
@@ -155,12 +163,28 @@ internal sealed class CliApp
         }
     }
 
+    private sealed class VersionAction(CliConsole console) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            console.Out.WriteLine(Version);
+            console.Out.Flush();
+            return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>The informational version (version and commit), as <c>coven --version</c> prints it.</summary>
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     public static string CommandPath(Command command)
     {
         var names = new List<string>();
         for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
         {
-            names.Add(c is RootCommand ? "coven" : c.Name);
+            names.Add(c.Name);
         }
 
         names.Reverse();

@@ -45,7 +45,7 @@ internal sealed class HttpStreamResponse : IAsyncDisposable, IDisposable
             }
             catch (SocketException e)
             {
-                throw new UnixHttp.ConnectFailedException(e);
+                throw new UnixHttp.ConnectFailedException(e.Message);
             }
 
             var network = new NetworkStream(socket, ownsSocket: false);

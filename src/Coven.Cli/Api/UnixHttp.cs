@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Coven.Cli.Api;
@@ -7,31 +6,18 @@ namespace Coven.Cli.Api;
 /// <summary>
 /// One HTTP/1.1 request and its answer over a fresh Unix-socket connection, on the calling thread:
 /// connect, write, read until the daemon closes (<c>Connection: close</c>). Used for the one-shot requests
-/// that make up almost every command, because HttpClient opens connections on pool threads and the
-/// hand-offs between them cost more than the request itself on a busy machine (docs/benchmarks-cli.md).
+/// that make up almost every command, over a plain libc socket (<see cref="RawUnixSocket"/>): System.Net.Sockets
+/// starts its event-loop thread and probes the machine on first use, which cost more than the request
+/// (docs/benchmarks-cli.md).
 /// Streams (SSE) use <see cref="HttpStreamResponse"/> over the same kind of connection.
 /// </summary>
 internal static class UnixHttp
 {
     /// <summary>The connection was refused or the socket is missing: nothing was sent.</summary>
-    internal sealed class ConnectFailedException(SocketException inner) : IOException(inner.Message, inner);
+    internal sealed class ConnectFailedException(string message) : IOException(message);
 
     public static (int Status, string Body) Exchange(string socketPath, string method, string path, string? jsonBody, int timeoutMs)
     {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-        {
-            ReceiveTimeout = timeoutMs,
-            SendTimeout = timeoutMs,
-        };
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-        }
-        catch (SocketException e)
-        {
-            throw new ConnectFailedException(e);
-        }
-
         var body = jsonBody is null ? [] : Encoding.UTF8.GetBytes(jsonBody);
         var head = new StringBuilder(256)
             .Append(method).Append(" /").Append(path).Append(" HTTP/1.1\r\n")
@@ -45,21 +31,10 @@ internal static class UnixHttp
         var request = new byte[Encoding.ASCII.GetByteCount(head.ToString()) + body.Length];
         var n = Encoding.ASCII.GetBytes(head.ToString(), request);
         body.CopyTo(request, n);
-        var sent = 0;
-        while (sent < request.Length)
-        {
-            sent += socket.Send(request, sent, request.Length - sent, SocketFlags.None);
-        }
 
-        using var response = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = socket.Receive(buffer)) > 0)
-        {
-            response.Write(buffer, 0, read);
-        }
-
-        return Parse(response.GetBuffer().AsSpan(0, (int)response.Length));
+        using var socket = RawUnixSocket.Connect(socketPath, timeoutMs);
+        socket.SendAll(request);
+        return Parse(socket.ReceiveToEnd());
     }
 
     /// <summary>Status and body of a complete HTTP/1.1 response (Content-Length, chunked, or until close).</summary>

@@ -35,7 +35,7 @@ internal static class CompletionCommand
         app.Root.Add(command);
     }
 
-    public static string Bash(RootCommand root)
+    public static string Bash(Command root)
     {
         var cases = new List<(string Path, string Words, bool Sessions)>();
         Walk(root, string.Empty, cases);

@@ -33,6 +33,16 @@ internal static partial class Libc
     // <sys/wait.h>
     internal const int WNOHANG = 1;
 
+    // <sys/socket.h>, <sys/un.h>: sockaddr_un is a 2-byte family and a 108-byte path.
+    internal const int AF_UNIX = 1;
+    internal const int SOCK_STREAM = 1;
+    internal const int SOCK_CLOEXEC = 0x80000;
+    internal const int SOL_SOCKET = 1;
+    internal const int SO_RCVTIMEO = 20;
+    internal const int SO_SNDTIMEO = 21;
+    internal const int MSG_NOSIGNAL = 0x4000;
+    internal const int SunPathLength = 108;
+
     // <asm-generic/errno-base.h>
     internal const int EPERM = 1;
     internal const int ESRCH = 3;

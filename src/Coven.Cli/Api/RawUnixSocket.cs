@@ -1,0 +1,133 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Coven.Cli.Interop;
+
+namespace Coven.Cli.Api;
+
+/// <summary>
+/// A blocking Unix stream socket on the calling thread, straight on libc: socket, connect, send, read, close,
+/// with send/receive timeouts. For the one-request commands; streams use System.Net.Sockets.
+/// </summary>
+internal sealed class RawUnixSocket : IDisposable
+{
+    private int _fd;
+
+    private RawUnixSocket(int fd) => _fd = fd;
+
+    /// <summary>Connects; a missing socket or a refused connection is <see cref="UnixHttp.ConnectFailedException"/>.</summary>
+    public static unsafe RawUnixSocket Connect(string path, int timeoutMs)
+    {
+        var pathBytes = Encoding.UTF8.GetBytes(path);
+        if (pathBytes.Length >= Libc.SunPathLength || pathBytes.Contains((byte)0))
+        {
+            throw new IOException($"socket path is not usable ({pathBytes.Length} bytes, at most {Libc.SunPathLength - 1}): {path}");
+        }
+
+        var fd = Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new IOException("cannot create a socket: " + LastError());
+        }
+
+        var socket = new RawUnixSocket(fd);
+        try
+        {
+            var timeout = stackalloc long[2] { timeoutMs / 1000, timeoutMs % 1000 * 1000 };
+            Libc.Setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16);
+            Libc.Setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, timeout, 16);
+
+            var address = stackalloc byte[2 + Libc.SunPathLength];
+            new Span<byte>(address, 2 + Libc.SunPathLength).Clear();
+            *(ushort*)address = Libc.AF_UNIX;
+            pathBytes.CopyTo(new Span<byte>(address + 2, Libc.SunPathLength));
+            while (Libc.Connect(fd, address, (uint)(2 + pathBytes.Length + 1)) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != Libc.EINTR)
+                {
+                    throw new UnixHttp.ConnectFailedException(Marshal.GetPInvokeErrorMessage(errno));
+                }
+            }
+
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public unsafe void SendAll(ReadOnlySpan<byte> data)
+    {
+        fixed (byte* start = data)
+        {
+            var sent = 0;
+            while (sent < data.Length)
+            {
+                var n = Libc.Send(_fd, start + sent, data.Length - sent, Libc.MSG_NOSIGNAL);
+                if (n < 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == Libc.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new IOException(errno == Libc.EAGAIN ? "timed out sending to the daemon" : "sending to the daemon failed: " + Marshal.GetPInvokeErrorMessage(errno));
+                }
+
+                sent += (int)n;
+            }
+        }
+    }
+
+    /// <summary>Everything the peer sends until it closes the connection.</summary>
+    public unsafe ReadOnlySpan<byte> ReceiveToEnd()
+    {
+        var buffer = new byte[8 * 1024];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+
+            nint n;
+            fixed (byte* start = buffer)
+            {
+                n = Libc.Read(_fd, start + length, buffer.Length - length);
+            }
+
+            if (n == 0)
+            {
+                return buffer.AsSpan(0, length);
+            }
+
+            if (n < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Libc.EINTR)
+                {
+                    continue;
+                }
+
+                throw new IOException(errno == Libc.EAGAIN ? "timed out waiting for the daemon's answer" : "reading the daemon's answer failed: " + Marshal.GetPInvokeErrorMessage(errno));
+            }
+
+            length += (int)n;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0)
+        {
+            Libc.Close(_fd);
+            _fd = -1;
+        }
+    }
+
+    private static string LastError() => Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+}
