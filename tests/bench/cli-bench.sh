@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CLI benchmarks (docs/benchmarks-cli.md): the NativeAOT `coven` against tmux, same machine, same run.
 #   1. `coven sessions --json` with 10 live sessions  vs  `tmux list-sessions` with 10 sessions
+#      (100 warm-up runs: the daemon is a long-running JIT process, measured once its code is optimised)
 #   2. `coven run --detach` of a trivial harness until it is live  vs  `tmux new-session -d`
 # Needs: hyperfine (apt-get install -y hyperfine), tmux, the .NET SDK with gcc (NativeAOT).
 # Usage: tests/bench/cli-bench.sh [results.md]
@@ -40,7 +41,7 @@ for i in $(seq 1 10); do
 done
 echo "coven sessions: $($coven sessions --quiet | wc -l); tmux sessions: $(tmux -S "$tsock" list-sessions | wc -l)"
 
-hyperfine -N --warmup 20 --runs 300 \
+hyperfine -N --warmup 100 --runs 300 \
   --export-markdown "$work/list.md" \
   "$coven sessions --json" \
   "tmux -S $tsock list-sessions"

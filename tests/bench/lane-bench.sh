@@ -4,7 +4,7 @@
 #
 #   tests/bench/lane-bench.sh [lane-binary] [rounds]
 #
-# lane-binary defaults to the NativeAOT publish at /tmp/lane-aot/coven-lane (published if missing).
+# lane-binary defaults to a fresh NativeAOT publish of this checkout at /tmp/lane-aot/coven-lane.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LANE=${1:-/tmp/lane-aot/coven-lane}
@@ -13,7 +13,7 @@ DATA=/tmp/cvn-bench-data.txt
 WORK=$(mktemp -d /tmp/cvn-bench-XXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-if [ ! -x "$LANE" ]; then
+if [ -z "${1:-}" ] || [ ! -x "$LANE" ]; then
   dotnet publish src/Coven.Lane -c Release -o "$(dirname "$LANE")" >/dev/null
 fi
 dotnet build tests/bench/LaneBench -c Release >/dev/null
