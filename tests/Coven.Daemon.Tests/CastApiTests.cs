@@ -241,6 +241,34 @@ public sealed class CastApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Actions_ResumeAndCast_AnswerLikeTheirDirectRoutes()
+    {
+        var old = await Api.LaunchAsync(_home.Project, "codex", "p");
+        await Api.EndAsync(old);
+
+        var resumed = await Api.PostAsync("api/v1/actions", CastTestKit.Json(new { action = "session.resume", sessionId = old, args = new { cols = 100, rows = 30 } }));
+        Assert.Equal(HttpStatusCode.Created, resumed.Status);
+        Assert.Equal(old, resumed.Json.GetProperty("resumedFrom").GetString());
+        Assert.Equal(100, resumed.Json.GetProperty("cols").GetInt32());
+        Assert.Equal(["--no-daemon", "resume", "--last"], await Api.ArgvAsync(resumed.Json.GetProperty("id").GetString()!));
+
+        // Refusals are the direct route's, byte for byte.
+        Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync($"api/v1/sessions/{old}/archive")).Status);
+        var viaAction = await Api.PostAsync("api/v1/actions", CastTestKit.Json(new { action = "session.resume", sessionId = old }));
+        var direct = await Api.PostAsync($"api/v1/sessions/{old}/resume");
+        Assert.Equal("invalid_transition", viaAction.ErrorCode);
+        Assert.Equal(direct.Text, viaAction.Text);
+        Assert.Equal("invalid_request", (await Api.PostAsync("api/v1/actions", """{"action":"session.resume"}""")).ErrorCode);
+
+        var castAction = await Api.PostAsync("api/v1/actions", CastTestKit.Json(new { action = "cast", args = new { code = "hello", projectRoot = _home.Project } }));
+        var castDirect = await Api.CastAsync("hello", _home.Project);
+        Assert.Equal(HttpStatusCode.BadRequest, castAction.Status);
+        Assert.Equal("invalid_cast", castAction.ErrorCode);
+        Assert.Equal(castDirect.Text, castAction.Text);
+        Assert.Equal("invalid_request", (await Api.PostAsync("api/v1/actions", """{"action":"cast"}""")).ErrorCode);
+    }
+
+    [Fact]
     public async Task Resume_LiveSessionOrHarnessWithoutResume_IsRefused()
     {
         var live = await Api.LaunchAsync(_home.Project, "codex", "p");

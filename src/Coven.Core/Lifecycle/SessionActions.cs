@@ -14,8 +14,14 @@ public static class SessionActions
     public const string RitualsSchedule = "rituals.schedule";
     public const string RitualsUnschedule = "rituals.unschedule";
 
+    /// <summary>Resume an ended session as a new linked one (also <c>POST /sessions/{id}/resume</c>).</summary>
+    public const string Resume = "session.resume";
+
+    /// <summary>Run a Cast Code (also <c>POST /cast</c>); args are the cast request.</summary>
+    public const string Cast = "cast";
+
     public static IReadOnlyList<string> All { get; } =
-        [Launch, Input, Resize, Kill, Archive, Summon, Sacrifice, RitualsRun, RitualsSchedule, RitualsUnschedule];
+        [Launch, Input, Resize, Kill, Archive, Summon, Sacrifice, Resume, RitualsRun, RitualsSchedule, RitualsUnschedule, Cast];
 
     /// <summary>The action a user can request for a trigger, or null for triggers only the runtime fires.</summary>
     public static string? ForTrigger(SessionTrigger trigger) => trigger switch

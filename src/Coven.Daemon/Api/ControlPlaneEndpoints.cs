@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Coven.Core;
 using Coven.Core.Api;
+using Coven.Daemon.Cast;
 using Coven.Daemon.Hosting;
 using Coven.Daemon.Rituals;
 using Coven.Daemon.Sessions;
@@ -23,15 +24,19 @@ internal static class ControlPlaneEndpoints
         app.MapGet("/api/v1/capabilities", (DaemonOptions options) => Capabilities(options))
             .WithName("capabilities").WithSummary("What this daemon can do and whether it is set up.");
 
-        app.MapPost("/api/v1/actions", async (HttpContext ctx, SessionService sessions, RitualService rituals, CancellationToken ct) =>
+        app.MapPost("/api/v1/actions", async (HttpContext ctx, SessionService sessions, RitualService rituals, ResumeService resumes, CastService casts, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.ActionRequest, null, ct);
-            return error ?? await RunAsync(request!, sessions, rituals, ct);
+            return error ?? await RunAsync(request!, new ActionServices(sessions, rituals, resumes, casts), ct);
         }).WithName("actions").WithSummary("Run a control-plane action by id (same validation and answers as the direct route).");
     }
 
-    internal static async Task<ApiResult> RunAsync(ActionRequest request, SessionService sessions, RitualService rituals, CancellationToken ct)
+    /// <summary>The services the actions run through (the same ones behind the direct routes).</summary>
+    internal sealed record ActionServices(SessionService Sessions, RitualService Rituals, ResumeService Resumes, CastService Casts);
+
+    internal static async Task<ApiResult> RunAsync(ActionRequest request, ActionServices services, CancellationToken ct)
     {
+        var (sessions, rituals) = (services.Sessions, services.Rituals);
         if (string.IsNullOrWhiteSpace(request.Action))
         {
             return ApiErrors.InvalidRequest("action is required.");
@@ -42,7 +47,7 @@ internal static class ControlPlaneEndpoints
             return ApiResult.Error(400, ErrorCodes.UnknownAction, $"unknown action '{ApiErrors.Printable(request.Action)}'; known actions: {string.Join(", ", SessionActions.All)}.", new() { ["action"] = ApiErrors.Printable(request.Action) });
         }
 
-        if (request.Action is not (SessionActions.Launch or SessionActions.RitualsRun or SessionActions.RitualsSchedule or SessionActions.RitualsUnschedule)
+        if (request.Action is not (SessionActions.Launch or SessionActions.RitualsRun or SessionActions.RitualsSchedule or SessionActions.RitualsUnschedule or SessionActions.Cast)
             && string.IsNullOrEmpty(request.SessionId))
         {
             return ApiErrors.InvalidRequest($"sessionId is required for {request.Action}.");
@@ -85,6 +90,18 @@ internal static class ControlPlaneEndpoints
             {
                 var (sacrifice, error) = JsonBody.Parse(args, CovenJsonContext.Default.SacrificeRequest, new SacrificeRequest());
                 return error ?? await sessions.SacrificeAsync(request.SessionId, sacrifice!, ct);
+            }
+
+            case SessionActions.Resume:
+            {
+                var (size, error) = JsonBody.Parse(args, CovenJsonContext.Default.ResizeRequest, new ResizeRequest());
+                return error ?? await services.Resumes.ResumeAsync(request.SessionId, new ResumeOptions(size!.Cols, size.Rows), ct);
+            }
+
+            case SessionActions.Cast:
+            {
+                var (cast, error) = JsonBody.Parse(args, CovenJsonContext.Default.CastRequest, null);
+                return error ?? await services.Casts.CastAsync(cast!, ct);
             }
 
             case SessionActions.RitualsSchedule:

@@ -14,7 +14,7 @@ namespace Coven.Daemon.Sessions;
 /// </summary>
 internal sealed class ResumeService(CovenStore store, SessionService sessions)
 {
-    public const string Action = "session.resume";
+    public const string Action = SessionActions.Resume;
 
     private static readonly SessionStatus[] s_ended = [SessionStatus.Finished, SessionStatus.Failed, SessionStatus.Orphaned];
 
