@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CLI benchmarks (docs/benchmarks-cli.md): the NativeAOT `coven` against tmux, same machine, same run.
 #   1. `coven sessions --json` with 10 live sessions  vs  `tmux list-sessions` with 10 sessions
-#      (100 warm-up runs: the daemon is a long-running JIT process, measured once its code is optimised)
+#      (the daemon, a long-running JIT process, is first brought to steady state with 500 list requests)
 #   2. `coven run --detach` of a trivial harness until it is live  vs  `tmux new-session -d`
 # Needs: hyperfine (apt-get install -y hyperfine), tmux, the .NET SDK with gcc (NativeAOT).
 # Usage: tests/bench/cli-bench.sh [results.md]
@@ -41,7 +41,14 @@ for i in $(seq 1 10); do
 done
 echo "coven sessions: $($coven sessions --quiet | wc -l); tmux sessions: $(tmux -S "$tsock" list-sessions | wc -l)"
 
-hyperfine -N --warmup 100 --runs 300 \
+# covend is a long-running JIT process: bring its list path to steady state (tiered JIT promotes hot methods
+# after enough calls and a quiet moment) before timing, as it is after minutes of use.
+for round in 1 2 3 4 5; do
+  for i in $(seq 1 100); do $coven sessions --json >/dev/null; done
+  sleep 0.3
+done
+
+hyperfine -N --warmup 20 --runs 300 \
   --export-markdown "$work/list.md" \
   "$coven sessions --json" \
   "tmux -S $tsock list-sessions"
