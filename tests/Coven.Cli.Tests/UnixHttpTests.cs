@@ -40,5 +40,50 @@ public sealed class UnixHttpTests
     public void Parse_BrokenAnswers_AreIOExceptions(string text) =>
         Assert.ThrowsAny<IOException>(() => UnixHttp.Parse(Bytes(text)));
 
+    [Fact]
+    public void Exchange_OverARealSocket_SendsOneRequestAndReadsTheSplitAnswer()
+    {
+        using var dir = new Coven.TestSupport.TempDir();
+        var socket = dir.Combine("s.sock");
+        using var server = new ScriptedServer(socket, _ => ScriptedServer.Split("HTTP/1.1 201 Created\r\nContent-Length: 8\r\n\r\n{\"id\":1}", 3, 20, 40));
+
+        var (status, body) = UnixHttp.Exchange(socket, "POST", "api/v1/x", "{\"a\":\"ü\"}", 10_000);
+
+        Assert.Equal(201, status);
+        Assert.Equal("{\"id\":1}", body);
+        var head = server.Requests.Single();
+        Assert.StartsWith("POST /api/v1/x HTTP/1.1\r\n", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Length: 10\r\n", head, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exchange_MissingSocket_IsAConnectFailure()
+    {
+        using var dir = new Coven.TestSupport.TempDir();
+
+        var e = Assert.Throws<UnixHttp.ConnectFailedException>(() => UnixHttp.Exchange(dir.Combine("none.sock"), "GET", "x", null, 1000));
+        Assert.Equal("No such file or directory", e.Message);
+    }
+
+    [Fact]
+    public void Exchange_SilentDaemon_TimesOutWithAClearError()
+    {
+        using var dir = new Coven.TestSupport.TempDir();
+        var socket = dir.Combine("s.sock");
+        using var hold = new ManualResetEventSlim();
+        using var server = new ScriptedServer(socket, _ => [], hold);
+
+        var e = Assert.ThrowsAny<IOException>(() => UnixHttp.Exchange(socket, "GET", "x", null, 200));
+        hold.Set();
+        Assert.Equal("timed out waiting for the daemon's answer", e.Message);
+    }
+
+    [Fact]
+    public void Exchange_TooLongSocketPath_IsAnErrorNotAConnectAttempt()
+    {
+        var e = Assert.ThrowsAny<IOException>(() => UnixHttp.Exchange("/tmp/" + new string('x', 200), "GET", "x", null, 1000));
+        Assert.IsNotType<UnixHttp.ConnectFailedException>(e);
+    }
+
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 }

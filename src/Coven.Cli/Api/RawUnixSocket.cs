@@ -15,7 +15,7 @@ internal sealed class RawUnixSocket : IDisposable
     private RawUnixSocket(int fd) => _fd = fd;
 
     /// <summary>Connects; a missing socket or a refused connection is <see cref="UnixHttp.ConnectFailedException"/>.</summary>
-    public static unsafe RawUnixSocket Connect(string path, int timeoutMs)
+    public static RawUnixSocket Connect(string path, int timeoutMs)
     {
         var pathBytes = Encoding.UTF8.GetBytes(path);
         if (pathBytes.Length >= Libc.SunPathLength || pathBytes.Contains((byte)0))
@@ -23,39 +23,50 @@ internal sealed class RawUnixSocket : IDisposable
             throw new IOException($"socket path is not usable ({pathBytes.Length} bytes, at most {Libc.SunPathLength - 1}): {path}");
         }
 
+        // A connect interrupted by a signal may complete in the background and cannot simply be called again:
+        // start over with a fresh socket instead.
+        for (var attempt = 0; ; attempt++)
+        {
+            if (TryConnect(pathBytes, timeoutMs, out var socket, out var errno))
+            {
+                return socket!;
+            }
+
+            if (errno != Libc.EINTR || attempt == 3)
+            {
+                throw new UnixHttp.ConnectFailedException(Marshal.GetPInvokeErrorMessage(errno));
+            }
+        }
+    }
+
+    private static unsafe bool TryConnect(byte[] pathBytes, int timeoutMs, out RawUnixSocket? socket, out int errno)
+    {
+        socket = null;
         var fd = Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             throw new IOException("cannot create a socket: " + LastError());
         }
 
-        var socket = new RawUnixSocket(fd);
-        try
-        {
-            var timeout = stackalloc long[2] { timeoutMs / 1000, timeoutMs % 1000 * 1000 };
-            Libc.Setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16);
-            Libc.Setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, timeout, 16);
+        var candidate = new RawUnixSocket(fd);
+        var timeout = stackalloc long[2] { timeoutMs / 1000, timeoutMs % 1000 * 1000 };
+        Libc.Setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16);
+        Libc.Setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, timeout, 16);
 
-            var address = stackalloc byte[2 + Libc.SunPathLength];
-            new Span<byte>(address, 2 + Libc.SunPathLength).Clear();
-            *(ushort*)address = Libc.AF_UNIX;
-            pathBytes.CopyTo(new Span<byte>(address + 2, Libc.SunPathLength));
-            while (Libc.Connect(fd, address, (uint)(2 + pathBytes.Length + 1)) != 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != Libc.EINTR)
-                {
-                    throw new UnixHttp.ConnectFailedException(Marshal.GetPInvokeErrorMessage(errno));
-                }
-            }
-
-            return socket;
-        }
-        catch
+        var address = stackalloc byte[2 + Libc.SunPathLength];
+        new Span<byte>(address, 2 + Libc.SunPathLength).Clear();
+        *(ushort*)address = Libc.AF_UNIX;
+        pathBytes.CopyTo(new Span<byte>(address + 2, Libc.SunPathLength));
+        if (Libc.Connect(fd, address, (uint)(2 + pathBytes.Length + 1)) == 0)
         {
-            socket.Dispose();
-            throw;
+            socket = candidate;
+            errno = 0;
+            return true;
         }
+
+        errno = Marshal.GetLastPInvokeError();
+        candidate.Dispose();
+        return false;
     }
 
     public unsafe void SendAll(ReadOnlySpan<byte> data)
