@@ -108,6 +108,8 @@ internal sealed class ScriptedServer : IDisposable
         _loop.Wait(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>The request head, after which its body (Content-Length) is read and dropped: closing with unread
+    /// bytes would reset the connection under the client.</summary>
     private static string ReadHead(Socket client)
     {
         var head = new List<byte>();
@@ -121,6 +123,23 @@ internal sealed class ScriptedServer : IDisposable
             }
         }
 
-        return Encoding.ASCII.GetString([.. head]);
+        var text = Encoding.ASCII.GetString([.. head]);
+        var length = text.Split("\r\n")
+            .Where(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            .Select(h => int.Parse(h["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault();
+        var body = new byte[Math.Max(length, 1)];
+        for (var read = 0; read < length;)
+        {
+            var n = client.Receive(body, read, length - read, SocketFlags.None);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return text;
     }
 }

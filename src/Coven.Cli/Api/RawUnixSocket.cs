@@ -124,6 +124,13 @@ internal sealed class RawUnixSocket : IDisposable
                     continue;
                 }
 
+                // A peer that closes without reading all we sent (an early error answer to a large body) resets the
+                // connection; what it answered before that is complete or not, and the parser tells which.
+                if (errno == Libc.ECONNRESET && length > 0)
+                {
+                    return buffer.AsSpan(0, length);
+                }
+
                 throw new IOException(errno == Libc.EAGAIN ? "timed out waiting for the daemon's answer" : "reading the daemon's answer failed: " + Marshal.GetPInvokeErrorMessage(errno));
             }
 

@@ -49,4 +49,7 @@ internal static partial class Libc
     internal const int EINTR = 4;
     internal const int EIO = 5;
     internal const int EAGAIN = 11;
+
+    // <asm-generic/errno.h>
+    internal const int ECONNRESET = 104;
 }
