@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using System.Reflection;
 using System.Text;
 using Coven.Cli.Commands;
 using Coven.Cli.Output;
@@ -169,15 +168,11 @@ internal sealed class CliApp
 
         public override int Invoke(ParseResult parseResult)
         {
-            console.Out.WriteLine(Version);
+            console.Out.WriteLine(ProductVersion.Full);
             console.Out.Flush();
             return ExitCodes.Ok;
         }
     }
-
-    /// <summary>The informational version (version and commit), as <c>coven --version</c> prints it.</summary>
-    public static string Version =>
-        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     public static string CommandPath(Command command)
     {

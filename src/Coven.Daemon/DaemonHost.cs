@@ -76,7 +76,7 @@ internal static partial class DaemonHost
 
             File.SetUnixFileMode(options.Paths.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             var clock = app.Services.GetRequiredService<DaemonClock>();
-            instance.WriteInfo(new DaemonInfoDocument(Environment.ProcessId, Timestamps.Of(clock.StartedAt), DaemonOptions.Version, options.Paths.Socket));
+            instance.WriteInfo(new DaemonInfoDocument(Environment.ProcessId, Timestamps.Of(clock.StartedAt), ProductVersion.Number, options.Paths.Socket));
             LogStarted(logger, Environment.ProcessId, options.Paths.Socket, supervisor.MonitorCount);
 
             await app.WaitForShutdownAsync();

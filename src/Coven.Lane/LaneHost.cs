@@ -103,7 +103,7 @@ internal static class LaneHost
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var state = new LaneState(session, laneIdentity, harnessIdentity, store.Events.LastSeq(session));
         var hub = new NotificationHub();
-        var terminal = new TerminalState(spec.Columns, spec.Rows, Version());
+        var terminal = new TerminalState(spec.Columns, spec.Rows, ProductVersion.Number);
         using var input = new InputWriter(pty, log);
         using var recorder = new EventRecorder(store, state, hub, log);
         var pump = new OutputPump(pty, terminal, input, recorder, log);
@@ -199,9 +199,6 @@ internal static class LaneHost
         env.Remove("COVEN_HOME");
         return env;
     }
-
-    private static string Version() =>
-        typeof(LaneHost).Assembly.GetName().Version is { } v ? v.ToString(3) : "0.0.0";
 
     /// <summary>SIGTERM/SIGINT stop the harness (TERM, then KILL after a grace) and let the lane finish normally; SIGHUP is ignored.</summary>
     private static Registrations RegisterShutdownSignals(PtyProcess pty, LaneLog log, CancellationToken stopping)

@@ -274,6 +274,17 @@ public sealed class ParseTests
         Assert.Equal("daemon not running\n", stdout);
     }
 
+    [Fact]
+    public async Task Version_PrintsTheBuildVersionWithItsCommit()
+    {
+        var (code, stdout, stderr) = await RunAsync("--version");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(Coven.Core.ProductVersion.Full + "\n", stdout);
+        Assert.StartsWith(Coven.Core.ProductVersion.Number, stdout, StringComparison.Ordinal);
+        Assert.Matches(@"^\d+\.\d+\.\d+", stdout);
+    }
+
     internal static CliApp NewApp(out StringWriter stdout, out StringWriter stderr, Func<string, string?>? env = null)
     {
         stdout = new StringWriter { NewLine = "\n" };

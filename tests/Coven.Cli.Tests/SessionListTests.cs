@@ -81,17 +81,31 @@ public sealed class SessionListTests : IDisposable
     }
 
     [Fact]
-    public async Task Prefix_IsResolvedAcrossPages()
+    public async Task Prefix_IsResolvedByTheDaemonsIdPrefixFilter()
     {
         using var server = new ScriptedServer(Socket, head =>
-            head.StartsWith($"GET /api/v1/sessions/{IdC} ", StringComparison.Ordinal)
-                ? ScriptedServer.Json(Record(IdC, "failed", "third"))
-                : TwoPages(head));
+            head.StartsWith($"GET /api/v1/sessions/{IdC} ", StringComparison.Ordinal) ? ScriptedServer.Json(Record(IdC, "failed", "third"))
+            : head.Contains("idPrefix=01a2125c&", StringComparison.Ordinal) ? ScriptedServer.Json($$"""{"sessions":[{{Record(IdC, "failed", "third")}}],"nextCursor":null}""")
+            : head.Contains("idPrefix=01a2125b&", StringComparison.Ordinal) ? ScriptedServer.Json($$"""{"sessions":[{{Record(IdA, "live", "first")}},{{Record(IdB, "finished", "second")}}],"nextCursor":null}""")
+            : ScriptedServer.Json("""{"sessions":[],"nextCursor":null}"""));
 
-        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "show", "01a2125c", "--json");
+        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "show", "01A2125C", "--json");
 
         Assert.True(code == 0, stderr);
         Assert.Contains($"\"id\": \"{IdC}\"", stdout, StringComparison.Ordinal);
+        Assert.Contains("GET /api/v1/sessions?includeArchived=true&idPrefix=01a2125c&limit=21 ", server.Requests[0], StringComparison.Ordinal);
+
+        (code, _, stderr) = await ParseTests.RunAsync(Env, "show", "01a2125b");
+        Assert.Equal(2, code);
+        Assert.StartsWith("coven: session prefix '01a2125b' is ambiguous: 2 sessions match", stderr, StringComparison.Ordinal);
+        Assert.Contains($"  {IdA}  fake  live  first", stderr, StringComparison.Ordinal);
+
+        // Not an id prefix at all: not found, without a request.
+        var asked = server.Requests.Count;
+        (code, _, stderr) = await ParseTests.RunAsync(Env, "show", "nope");
+        Assert.Equal(4, code);
+        Assert.Contains("(session_not_found)", stderr, StringComparison.Ordinal);
+        Assert.Equal(asked, server.Requests.Count);
     }
 
     [Theory]

@@ -160,7 +160,7 @@ public sealed class ApiBasicsTests : IAsyncLifetime
     [Fact]
     public async Task SessionList_BadQueryValues_Return400()
     {
-        foreach (var q in new[] { "status=running", "status=live,bogus", "limit=0", "limit=1001", "limit=abc", "includeArchived=maybe", "cursor=zzz" })
+        foreach (var q in new[] { "status=running", "status=live,bogus", "limit=0", "limit=1001", "limit=abc", "includeArchived=maybe", "cursor=zzz", "idPrefix=01A2", "idPrefix=01a2%25", "idPrefix=" + new string('0', 37) })
         {
             var r = await _daemon.Api.GetAsync("api/v1/sessions?" + q);
             Assert.True(r.Status == HttpStatusCode.BadRequest, q + ": " + r);

@@ -165,6 +165,13 @@ public sealed class SessionOperationTests : IAsyncLifetime
         Assert.DoesNotContain(id, list.Json.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
         var withArchived = await Api.GetAsync("api/v1/sessions?includeArchived=true");
         Assert.Contains(id, withArchived.Json.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        var byPrefix = await Api.GetAsync($"api/v1/sessions?includeArchived=true&idPrefix={id[..20]}");
+        Assert.Equal([id], byPrefix.Json.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        var byShortPrefix = await Api.GetAsync($"api/v1/sessions?includeArchived=true&idPrefix={id[..8]}");
+        var shortIds = byShortPrefix.Json.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()!).ToList();
+        Assert.Contains(id, shortIds);
+        Assert.All(shortIds, s => Assert.StartsWith(id[..8], s, StringComparison.Ordinal));
+        Assert.Empty((await Api.GetAsync($"api/v1/sessions?includeArchived=true&idPrefix=ffffffff")).Json.GetProperty("sessions").EnumerateArray());
 
         var summoned = await Api.PostAsync($"api/v1/sessions/{id}/summon");
         Assert.Equal(HttpStatusCode.OK, summoned.Status);

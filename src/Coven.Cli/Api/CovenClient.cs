@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -51,37 +49,8 @@ internal sealed class CovenClient
     /// <summary>Sends a request and returns the body of a successful answer; an error answer throws.</summary>
     public async Task<string> SendAsync(string method, string path, string? jsonBody, CancellationToken ct)
     {
-        var recovered = false;
-        while (true)
-        {
-            ct.ThrowIfCancellationRequested();
-            try
-            {
-                var (status, body) = UnixHttp.Exchange(SocketPath, method, path, jsonBody, _receiveTimeoutMs);
-                if (status is < 200 or > 299)
-                {
-                    throw ErrorFrom(status, body);
-                }
-
-                return body;
-            }
-            catch (UnixHttp.ConnectFailedException e) when (!recovered && Recover is { } recover)
-            {
-                recovered = true;
-                if (!await recover(ct))
-                {
-                    throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {e.Message}");
-                }
-            }
-            catch (UnixHttp.ConnectFailedException e)
-            {
-                throw CliException.Unreachable($"daemon not reachable at {SocketPath}: {e.Message}");
-            }
-            catch (Exception e) when (e is IOException or SocketException)
-            {
-                throw CliException.Unreachable($"daemon at {SocketPath} did not answer: {e.Message}");
-            }
-        }
+        var (status, body) = await ReachDaemonAsync(() => Task.FromResult(UnixHttp.Exchange(SocketPath, method, path, jsonBody, _receiveTimeoutMs)), ct);
+        return status is < 200 or > 299 ? throw ErrorFrom(status, body) : body;
     }
 
     /// <summary>
@@ -145,12 +114,16 @@ internal sealed class CovenClient
         }
     }
 
-    public static T Deserialize<T>(string body, JsonTypeInfo<T> typeInfo)
+    public static T Deserialize<T>(string body, JsonTypeInfo<T> typeInfo) => Checked(() => JsonSerializer.Deserialize(body, typeInfo));
+
+    /// <summary>A record already parsed as JSON (e.g. one session of a list page) as <typeparamref name="T"/>.</summary>
+    public static T Deserialize<T>(JsonElement element, JsonTypeInfo<T> typeInfo) => Checked(() => element.Deserialize(typeInfo));
+
+    private static T Checked<T>(Func<T?> deserialize)
     {
         try
         {
-            return JsonSerializer.Deserialize(body, typeInfo)
-                ?? throw new CliException("bad_response", $"the daemon answered an empty {typeof(T).Name}");
+            return deserialize() ?? throw new CliException("bad_response", $"the daemon answered an empty {typeof(T).Name}");
         }
         catch (JsonException e)
         {
@@ -171,15 +144,24 @@ internal sealed class CovenClient
         }
     }
 
-    /// <summary>Opens a streamed GET, starting the daemon once if its socket refuses the connection.</summary>
-    private async Task<HttpStreamResponse> OpenStreamAsync(string path, CancellationToken ct)
+    /// <summary>Opens a streamed GET (see <see cref="ReachDaemonAsync"/> for failures).</summary>
+    private Task<HttpStreamResponse> OpenStreamAsync(string path, CancellationToken ct) =>
+        ReachDaemonAsync(() => HttpStreamResponse.GetAsync(SocketPath, path, "text/event-stream", ct), ct);
+
+    /// <summary>
+    /// One exchange with the daemon. When its socket refuses the connection (nothing was sent), <see cref="Recover"/>
+    /// may start it once and the exchange is tried again; a request that reached the daemon is never repeated.
+    /// Every other I/O failure is <c>daemon_unreachable</c>.
+    /// </summary>
+    private async Task<T> ReachDaemonAsync<T>(Func<Task<T>> attempt, CancellationToken ct)
     {
         var recovered = false;
         while (true)
         {
+            ct.ThrowIfCancellationRequested();
             try
             {
-                return await HttpStreamResponse.GetAsync(SocketPath, path, "text/event-stream", ct);
+                return await attempt();
             }
             catch (UnixHttp.ConnectFailedException e) when (!recovered && Recover is { } recover)
             {

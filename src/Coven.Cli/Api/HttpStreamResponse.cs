@@ -53,19 +53,27 @@ internal sealed class HttpStreamResponse : IAsyncDisposable, IDisposable
                 $"GET /{path} HTTP/1.1\r\nHost: coven\r\nConnection: close\r\nAccept: {accept}\r\n\r\n");
             await network.WriteAsync(request, ct);
 
-            var reader = new BufferedReader(network);
-            var head = await reader.ReadHeadAsync(MaxHeadBytes, ct);
-            var parsed = UnixHttp.ParseHead(head);
-            Stream body = parsed.Chunked ? new ChunkedBody(reader)
-                : parsed.ContentLength is { } length ? new LengthBody(reader, length)
-                : new LengthBody(reader, long.MaxValue);
-            return new HttpStreamResponse(socket, network, parsed.Status, body);
+            var (status, body) = await ReadResponseAsync(network, ct);
+            return new HttpStreamResponse(socket, network, status, body);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Reads the head of the response on <paramref name="connection"/> and returns its status and its body with the
+    /// framing undone (chunked, Content-Length, or until the connection ends). The one framing implementation for
+    /// both streamed and one-shot answers (<see cref="UnixHttp.Parse"/>).
+    /// </summary>
+    internal static async Task<(int Status, Stream Body)> ReadResponseAsync(Stream connection, CancellationToken ct)
+    {
+        var reader = new BufferedReader(connection);
+        var head = UnixHttp.ParseHead(await reader.ReadHeadAsync(MaxHeadBytes, ct));
+        Stream body = head.Chunked ? new ChunkedBody(reader) : new LengthBody(reader, head.ContentLength ?? long.MaxValue);
+        return (head.Status, body);
     }
 
     /// <summary>The whole body as text (for error answers, which are small).</summary>

@@ -40,30 +40,11 @@ internal static class UnixHttp
     /// <summary>Status and body of a complete HTTP/1.1 response (Content-Length, chunked, or until close).</summary>
     internal static (int Status, string Body) Parse(ReadOnlySpan<byte> response)
     {
-        var headerEnd = response.IndexOf("\r\n\r\n"u8);
-        if (headerEnd < 0)
-        {
-            throw new IOException("the daemon closed the connection before a complete answer");
-        }
-
-        var head = ParseHead(response[..headerEnd]);
-        var rest = response[(headerEnd + 4)..];
-        if (head.Chunked)
-        {
-            return (head.Status, Encoding.UTF8.GetString(Dechunk(rest)));
-        }
-
-        if (head.ContentLength is { } len)
-        {
-            if (len > rest.Length)
-            {
-                throw new IOException("the daemon's answer was cut short");
-            }
-
-            rest = rest[..(int)len];
-        }
-
-        return (head.Status, Encoding.UTF8.GetString(rest));
+        // The framing code of streamed answers; over memory its reads complete synchronously.
+        var (status, body) = HttpStreamResponse.ReadResponseAsync(new MemoryStream(response.ToArray(), writable: false), CancellationToken.None)
+            .GetAwaiter().GetResult();
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+        return (status, text.ReadToEnd());
     }
 
     /// <summary>What the framing of a response needs from its head (status line and headers, without the blank line).</summary>
@@ -102,44 +83,5 @@ internal static class UnixHttp
         }
 
         return new ResponseHead(status, chunked, length);
-    }
-
-    private static byte[] Dechunk(ReadOnlySpan<byte> data)
-    {
-        using var body = new MemoryStream();
-        while (true)
-        {
-            var lineEnd = data.IndexOf("\r\n"u8);
-            if (lineEnd < 0)
-            {
-                throw new IOException("the daemon's chunked answer was cut short");
-            }
-
-            var sizeText = Encoding.ASCII.GetString(data[..lineEnd]);
-            var semicolon = sizeText.IndexOf(';', StringComparison.Ordinal);
-            if (semicolon >= 0)
-            {
-                sizeText = sizeText[..semicolon];
-            }
-
-            if (!int.TryParse(sizeText.Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
-            {
-                throw new IOException("bad chunk size in the daemon's answer");
-            }
-
-            data = data[(lineEnd + 2)..];
-            if (size == 0)
-            {
-                return body.ToArray();
-            }
-
-            if (data.Length < size + 2)
-            {
-                throw new IOException("the daemon's chunked answer was cut short");
-            }
-
-            body.Write(data[..size]);
-            data = data[(size + 2)..];
-        }
     }
 }

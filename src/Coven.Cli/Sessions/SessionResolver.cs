@@ -13,6 +13,9 @@ namespace Coven.Cli.Sessions;
 /// </summary>
 internal static class SessionResolver
 {
+    /// <summary>How many candidates an ambiguous prefix lists.</summary>
+    private const int MaxCandidates = 20;
+
     public static async Task<SessionDto> ResolveAsync(CovenClient client, string reference, CancellationToken ct)
     {
         var text = reference.Trim().ToLowerInvariant();
@@ -26,18 +29,23 @@ internal static class SessionResolver
             return await client.GetAsync($"api/v1/sessions/{id}", CovenJsonContext.Default.SessionDto, ct);
         }
 
-        // Matched on the raw records: only the one that matches is turned into a SessionDto.
-        var all = await ListRecordsAsync(client, "includeArchived=true", null, ct);
-        var matches = all.Where(s => IdOf(s).StartsWith(text, StringComparison.OrdinalIgnoreCase)).Select(ToSession).ToList();
+        // Ids are lowercase hex and dashes: anything else matches nothing, without asking.
+        if (text.Length > 36 || text.Any(c => !char.IsAsciiHexDigitLower(c) && c != '-'))
+        {
+            throw new CliException(ErrorCodes.SessionNotFound, $"no session matches '{reference}'");
+        }
+
+        // The daemon narrows the list to the prefix; one more than we list tells "more than 20" apart.
+        var matches = (await ListRecordsAsync(client, "includeArchived=true&idPrefix=" + text, MaxCandidates + 1, ct)).Select(ToSession).ToList();
         return matches.Count switch
         {
             1 => matches[0],
             0 => throw new CliException(ErrorCodes.SessionNotFound, $"no session matches '{reference}'"),
             _ => throw new CliException(
                 "ambiguous_session",
-                $"session prefix '{reference}' is ambiguous: {matches.Count} sessions match; use more characters",
+                $"session prefix '{reference}' is ambiguous: {(matches.Count > MaxCandidates ? "more than " + MaxCandidates : matches.Count)} sessions match; use more characters",
                 ExitCodes.Usage,
-                [.. matches.Take(20).Select(s => $"  {s.Id}  {s.Harness}  {s.Status}  {TextWidth.Truncate(s.Title, 40)}")]),
+                [.. matches.Take(MaxCandidates).Select(s => $"  {s.Id}  {s.Harness}  {s.Status}  {TextWidth.Truncate(s.Title, 40)}")]),
         };
     }
 
@@ -83,18 +91,7 @@ internal static class SessionResolver
     /// <summary>The <c>status</c> of a session record.</summary>
     public static string StatusOf(JsonElement record) => StringProperty(record, "status");
 
-    public static SessionDto ToSession(JsonElement record)
-    {
-        try
-        {
-            return record.Deserialize(CovenJsonContext.Default.SessionDto)
-                ?? throw new CliException("bad_response", "the daemon answered an empty session record");
-        }
-        catch (JsonException e)
-        {
-            throw new CliException("bad_response", $"the daemon's answer is not a valid SessionDto: {e.Message}");
-        }
-    }
+    public static SessionDto ToSession(JsonElement record) => CovenClient.Deserialize(record, CovenJsonContext.Default.SessionDto);
 
     /// <summary>One page of <c>GET /sessions</c>: the records and nextCursor; anything else is <c>bad_response</c>.</summary>
     internal static (List<JsonElement> Sessions, string? NextCursor) ParsePage(string body)

@@ -13,13 +13,13 @@ internal static class HealthEndpoints
             ApiResult.Ok(
                 new HealthResponse
                 {
-                    CovenVersion = DaemonOptions.Version,
+                    CovenVersion = ProductVersion.Number,
                     Daemon = new DaemonInfo
                     {
                         Pid = Environment.ProcessId,
                         StartedAt = Timestamps.Of(clock.StartedAt),
                         Socket = options.Paths.Socket,
-                        Version = DaemonOptions.Version,
+                        Version = ProductVersion.Number,
                     },
                     Capabilities = new HealthCapabilities
                     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Coven.Core;
 using Coven.Daemon.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -33,7 +34,7 @@ internal static class OpenApiEndpoint
             w.WriteString("openapi", "3.0.3");
             w.WriteStartObject("info");
             w.WriteString("title", "Coven daemon API");
-            w.WriteString("version", "coven.daemon.v1 (" + DaemonOptions.Version + ")");
+            w.WriteString("version", "coven.daemon.v1 (" + ProductVersion.Number + ")");
             w.WriteString("description", "HTTP/1.1 over the Unix socket COVEN_HOME/coven.sock. Errors use {\"error\":{\"code\",\"message\",\"details\"}}.");
             w.WriteEndObject();
             w.WriteStartObject("paths");

@@ -89,6 +89,13 @@ internal static class SessionEndpoints
             return ApiErrors.InvalidRequest("cursor is not a cursor this daemon issued.");
         }
 
+        // Additive (docs/api-additions.md): what a short id resolves against, without listing every session.
+        var idPrefix = QueryValues.GetString(query, "idPrefix");
+        if (idPrefix is not null && (idPrefix.Length is 0 or > 36 || idPrefix.Any(c => !char.IsAsciiHexDigitLower(c) && c != '-')))
+        {
+            return ApiErrors.InvalidRequest("idPrefix must be 1 to 36 characters of a session id (lowercase hex and '-').");
+        }
+
         var root = QueryValues.GetString(query, "projectRoot");
         if (root is not null && PathPolicy.TryCanonicalize(root, out var canonical))
         {
@@ -101,6 +108,7 @@ internal static class SessionEndpoints
             Harness = QueryValues.GetString(query, "harness"),
             ProjectRoot = root,
             IncludeArchived = includeArchived,
+            IdPrefix = idPrefix,
             Limit = (int)limit,
             Cursor = cursor,
         });

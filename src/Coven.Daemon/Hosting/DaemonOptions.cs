@@ -30,8 +30,6 @@ internal sealed record DaemonOptions
     public long LogFileMaxBytes { get; init; } = 5 * 1024 * 1024;
     public int LogFilesKept { get; init; } = 3;
 
-    public static string Version => "0.1.0";
-
     /// <summary>Parses <c>covend [--home DIR] [--foreground]</c>; null with an error message when the arguments are wrong.</summary>
     public static DaemonOptions? Parse(string[] args, out string? error)
     {

@@ -2,18 +2,19 @@ namespace Coven.Lane.Output;
 
 /// <summary>
 /// The bounded hand-off between the PTY reader and the recorder: <see cref="Add"/> blocks while the queue is full
-/// (backpressure), <see cref="TryTake(out byte[])"/> waits for a chunk or the end. Waiters sleep at once
+/// (backpressure), <see cref="Take"/> waits for a chunk or the end. Waiters sleep at once
 /// instead of spinning first (as BlockingCollection's semaphores do): on 2 cores the spinning recorder took
 /// CPU from the harness and the reader (docs/benchmarks-lane.md).
 /// </summary>
 internal sealed class ChunkQueue(int capacity)
 {
     private readonly Queue<byte[]> _chunks = new();
+
     // A plain object, not System.Threading.Lock: Monitor.Wait/Pulse need the monitor.
     private readonly object _lock = new();
     private bool _completed;
 
-    /// <summary>Queues a chunk; blocks while <paramref name="chunk"/> would exceed the capacity.</summary>
+    /// <summary>Queues a chunk; blocks while the queue holds <c>capacity</c> chunks.</summary>
     public void Add(byte[] chunk)
     {
         lock (_lock)
