@@ -9,37 +9,7 @@ namespace Coven.Cli.Api;
 internal static class EventPayloads
 {
     /// <summary>The exact bytes of an output event (<c>data</c> as UTF-8, or <c>dataBase64</c> decoded).</summary>
-    public static byte[] OutputBytes(EventDto evt)
-    {
-        OutputPayload? payload;
-        try
-        {
-            payload = JsonSerializer.Deserialize(evt.PayloadJson, CovenJsonContext.Default.OutputPayload);
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-
-        if (payload?.Data is { } data)
-        {
-            return Encoding.UTF8.GetBytes(data);
-        }
-
-        if (payload?.DataBase64 is { } b64)
-        {
-            try
-            {
-                return Convert.FromBase64String(b64);
-            }
-            catch (FormatException)
-            {
-                return [];
-            }
-        }
-
-        return [];
-    }
+    public static byte[] OutputBytes(EventDto evt) => OutputPayload.Bytes(evt.PayloadJson) ?? [];
 
     /// <summary>Readable text of an output event (invalid UTF-8 in base64 payloads becomes U+FFFD).</summary>
     public static string OutputText(EventDto evt)

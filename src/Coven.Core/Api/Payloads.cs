@@ -5,6 +5,25 @@ public sealed record OutputPayload
 {
     public string? Data { get; init; }
     public string? DataBase64 { get; init; }
+
+    /// <summary>
+    /// The exact bytes of an <c>output</c> event's payload (<c>data</c> as UTF-8, or <c>dataBase64</c> decoded);
+    /// null for a payload that is neither (damaged or not an output payload), which readers skip.
+    /// </summary>
+    public static byte[]? Bytes(string payloadJson)
+    {
+        try
+        {
+            var payload = System.Text.Json.JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.OutputPayload);
+            return payload?.Data is { } text ? System.Text.Encoding.UTF8.GetBytes(text)
+                : payload?.DataBase64 is { } b64 ? Convert.FromBase64String(b64)
+                : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            return null;
+        }
+    }
 }
 
 public sealed record ExitPayload(int? ExitCode, string? Signal, string Status);

@@ -159,7 +159,7 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
             foreach (var e in page)
             {
                 after = e.Seq;
-                if (Decode(e.PayloadJson) is not { Length: > 0 } bytes)
+                if (OutputPayload.Bytes(e.PayloadJson) is not { Length: > 0 } bytes)
                 {
                     continue;
                 }
@@ -188,27 +188,5 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
         }
 
         return all;
-    }
-
-    private static byte[]? Decode(string payloadJson)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(payloadJson);
-            if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.String)
-            {
-                return Encoding.UTF8.GetBytes(data.GetString()!);
-            }
-
-            if (doc.RootElement.TryGetProperty("dataBase64", out var b64) && b64.ValueKind == JsonValueKind.String)
-            {
-                return Convert.FromBase64String(b64.GetString()!);
-            }
-        }
-        catch (Exception e) when (e is JsonException or FormatException)
-        {
-        }
-
-        return null;
     }
 }

@@ -27,7 +27,11 @@ internal static class RecordedScreen
                 afterSeq = e.Seq;
                 if (e.Kind == EventKinds.Output)
                 {
-                    Feed(screen, e.PayloadJson);
+                    // A damaged event is skipped, not fatal: the rest of the screen is still worth showing.
+                    if (OutputPayload.Bytes(e.PayloadJson) is { } bytes)
+                    {
+                        screen.Feed(bytes);
+                    }
                 }
                 else if (e.Kind == EventKinds.Resize && TryReadSize(e.PayloadJson, out var cols, out var rows))
                 {
@@ -54,35 +58,6 @@ internal static class RecordedScreen
             Ansi = ansi ? screen.RenderAnsi() : null,
             Live = false,
         };
-    }
-
-    private static void Feed(TerminalScreen screen, string payloadJson)
-    {
-        OutputPayload? payload;
-        try
-        {
-            payload = JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.OutputPayload);
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-
-        if (payload?.Data is { } text)
-        {
-            screen.Feed(Encoding.UTF8.GetBytes(text));
-        }
-        else if (payload?.DataBase64 is { } b64)
-        {
-            try
-            {
-                screen.Feed(Convert.FromBase64String(b64));
-            }
-            catch (FormatException)
-            {
-                // A damaged event is skipped, not fatal: the rest of the screen is still worth showing.
-            }
-        }
     }
 
     private static bool TryReadSize(string payloadJson, out int cols, out int rows)
