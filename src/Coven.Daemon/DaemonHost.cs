@@ -4,7 +4,7 @@ using Coven.Daemon.Familiars;
 using Coven.Daemon.Handoff;
 using Coven.Daemon.Api;
 using Coven.Daemon.Hosting;
-using Coven.Daemon.Interop;
+using Coven.Interop;
 using Coven.Daemon.Lanes;
 using Coven.Daemon.Logging;
 using Coven.Daemon.Rituals;
