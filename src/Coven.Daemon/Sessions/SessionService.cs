@@ -18,13 +18,14 @@ namespace Coven.Daemon.Sessions;
 internal sealed partial class SessionService(
     CovenStore store,
     DaemonOptions options,
-    Supervisor supervisor,
+    LaneMonitors monitors,
+    LeftoverReaper reaper,
     LaneLauncher launcher,
     SessionLocks locks,
     SessionSignals signals,
     TimeProvider time,
     ILogger<SessionService> logger,
-    Screens.SubmitService submitter)
+    Interaction.SubmitService submitter)
 {
     private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
 
@@ -41,7 +42,7 @@ internal sealed partial class SessionService(
             return invalid.ToApiResult();
         }
 
-        if (supervisor.Stopping)
+        if (monitors.Stopping)
         {
             return ApiErrors.Unavailable("covend is shutting down; no new sessions.");
         }
@@ -66,7 +67,7 @@ internal sealed partial class SessionService(
         signals.Pulse(id);
 
         LaneStartResult started;
-        supervisor.BeginLaunch(id);
+        monitors.BeginLaunch(id);
         try
         {
             // Not the request's token: a client that hangs up must not leave a half-started lane behind.
@@ -74,7 +75,7 @@ internal sealed partial class SessionService(
         }
         finally
         {
-            supervisor.EndLaunch(id);
+            monitors.EndLaunch(id);
         }
 
         if (started.Outcome != LaneStartOutcome.Started)
@@ -93,7 +94,7 @@ internal sealed partial class SessionService(
             signals.Pulse(id);
             if (store.Sessions.Get(id) is { } failed)
             {
-                supervisor.KillLeftovers(failed);
+                reaper.KillLeftovers(failed);
             }
 
             LogLaunchFailed(id, started.Reason ?? "unknown");
@@ -118,7 +119,7 @@ internal sealed partial class SessionService(
             // Killed while the lane was starting: the kill already ended the session, so stop what the lane started.
             if (store.Sessions.Get(id) is { } ended)
             {
-                supervisor.KillLeftovers(ended);
+                reaper.KillLeftovers(ended);
                 LogLateStartKilled(id);
                 return ApiResult.Json(201, SessionDto.From(ended), CovenJsonContext.Default.SessionDto);
             }
@@ -128,12 +129,12 @@ internal sealed partial class SessionService(
 
         LogLaunched(id, plan.Harness.Id, started.LanePid, started.HarnessPid);
         var live = result.Session!;
-        if (!await supervisor.AttachAsync(live, writeReattached: false, CancellationToken.None))
+        if (!await monitors.AttachAsync(live, writeReattached: false, CancellationToken.None))
         {
             // The harness may already be done and its lane gone; otherwise the lane is lost.
-            if (!await supervisor.ApplyExitAsync(id, CancellationToken.None))
+            if (!await monitors.ApplyExitAsync(id, CancellationToken.None))
             {
-                await supervisor.OrphanAsync(id, "the lane stopped answering right after it started", CancellationToken.None);
+                await monitors.OrphanAsync(id, "the lane stopped answering right after it started", CancellationToken.None);
             }
         }
 
@@ -314,7 +315,7 @@ internal sealed partial class SessionService(
                 return cancelled.Session is { } s ? ApiErrors.InvalidTransition(s, SessionActions.Kill) : ApiErrors.SessionNotFound(rawId);
             }
 
-            supervisor.KillLeftovers(cancelled.Session!);
+            reaper.KillLeftovers(cancelled.Session!);
             LogKillRequested(id, signalName);
             return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
         }
@@ -325,7 +326,7 @@ internal sealed partial class SessionService(
             return ApiErrors.InvalidTransition(session, SessionActions.Kill);
         }
 
-        var monitor = supervisor.FindLive(id);
+        var monitor = monitors.FindLive(id);
         if (monitor is null)
         {
             return ApiErrors.NotLive(session, "the session's lane is not verified live; nothing was signalled.");
@@ -429,7 +430,7 @@ internal sealed partial class SessionService(
             return ApiErrors.NotLive(session, $"the session is {WireNames.Of(session.Status)}, not live.");
         }
 
-        monitor = supervisor.FindLive(session.Id);
+        monitor = monitors.FindLive(session.Id);
         return monitor is null ? ApiErrors.NotLive(session, "the session's lane is not verified live.") : null;
     }
 
