@@ -26,6 +26,7 @@ internal sealed partial class LaneMonitors(
 {
     private readonly ConcurrentDictionary<SessionId, SessionMonitor> _monitors = new();
     private readonly ConcurrentDictionary<SessionId, byte> _launching = new();
+    private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _screenUnsupported;
 
@@ -52,10 +53,56 @@ internal sealed partial class LaneMonitors(
 
     /// <summary>
     /// Connects to the lane of <paramref name="session"/>, verifies its identity and subscribes. On success the
-    /// monitor runs until the harness exits or the connection drops.
+    /// monitor runs until the harness exits or the connection drops. At most one attach per session runs at a time
+    /// (launch, sweep, reconciliation and a lost connection can all ask at once): a caller that finds one in flight
+    /// waits for its answer instead of opening a second connection, so a session never has two monitors.
     /// </summary>
     public async Task<bool> AttachAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            if (FindLive(session.Id) is not null)
+            {
+                return true;
+            }
+
+            var owned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var inFlight = _attaching.GetOrAdd(session.Id, owned.Task);
+            if (!ReferenceEquals(inFlight, owned.Task))
+            {
+                try
+                {
+                    return await inFlight.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The other attach was cancelled or failed: try again, perhaps as the owner.
+                    continue;
+                }
+            }
+
+            try
+            {
+                var attached = await ConnectAndRegisterAsync(session, writeReattached, cancellationToken);
+                owned.SetResult(attached);
+                return attached;
+            }
+            catch
+            {
+                // Waiters retry on their own; a cancelled task carries no exception to leave unobserved.
+                owned.TrySetCanceled(CancellationToken.None);
+                throw;
+            }
+            finally
+            {
+                _attaching.TryRemove(KeyValuePair.Create(session.Id, owned.Task));
+            }
+        }
+    }
+
+    private async Task<bool> ConnectAndRegisterAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
+    {
+        // Re-checked as the owner: an attach that finished between the caller's check and ours registered it.
         if (FindLive(session.Id) is not null)
         {
             return true;
@@ -240,7 +287,7 @@ internal sealed partial class LaneMonitors(
 
             if (!_stopping.IsCancellationRequested && _monitors.TryGetValue(monitor.Id, out var current) && ReferenceEquals(current, monitor))
             {
-                await LaneGoneAsync(monitor.Id, "the lane connection closed", _stopping.Token);
+                await LaneGoneAsync(monitor, "the lane connection closed", _stopping.Token);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -253,9 +300,11 @@ internal sealed partial class LaneMonitors(
     }
 
     /// <summary>The monitor's connection dropped: exit recorded → apply it; lane dead → orphan; lane alive → re-attach.</summary>
-    public async Task LaneGoneAsync(SessionId id, string why, CancellationToken cancellationToken)
+    public async Task LaneGoneAsync(SessionMonitor monitor, string why, CancellationToken cancellationToken)
     {
-        DropMonitor(id);
+        // Only this monitor: one attached meanwhile (by the sweep, say) is not lost.
+        var id = monitor.Id;
+        DropMonitor(monitor);
         LogMonitorLost(id, why);
         if (await ApplyExitAsync(id, cancellationToken))
         {
@@ -292,6 +341,12 @@ internal sealed partial class LaneMonitors(
         {
             _ = monitor.Client.DisposeAsync().AsTask();
         }
+    }
+
+    private void DropMonitor(SessionMonitor monitor)
+    {
+        _monitors.TryRemove(KeyValuePair.Create(monitor.Id, monitor));
+        _ = monitor.Client.DisposeAsync().AsTask();
     }
 
     internal static ExitStatus ParseExit(string payloadJson)

@@ -31,7 +31,7 @@ internal sealed partial class Sweeper(
                 {
                     if (monitor.Lane is { } lane && !lane.IsAlive())
                     {
-                        await monitors.LaneGoneAsync(session.Id, "the lane process is gone", cancellationToken);
+                        await monitors.LaneGoneAsync(monitor, "the lane process is gone", cancellationToken);
                     }
 
                     continue;
