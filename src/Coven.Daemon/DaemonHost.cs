@@ -64,7 +64,6 @@ internal static partial class DaemonHost
 
             // No window in which the socket exists with a wider mode: bind under umask 0177, then chmod anyway.
             var previous = Libc.Umask(0x7F);
-            _ = previous;
             try
             {
                 await app.StartAsync();

@@ -159,7 +159,7 @@ internal sealed partial class RitualService(
         var affected = new List<string>();
         foreach (var session in candidates)
         {
-            var (result, _) = await sessions.FireAsync(session.Id, trigger, "ritual " + ritual, cancellationToken);
+            var result = await sessions.FireAsync(session.Id, trigger, "ritual " + ritual, cancellationToken);
             if (result.Applied)
             {
                 affected.Add(session.Id.Value);

@@ -378,7 +378,7 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(rawId);
         }
 
-        var (result, _) = await FireAsync(id, SessionTrigger.Sacrifice, "sacrificed", cancellationToken);
+        var result = await FireAsync(id, SessionTrigger.Sacrifice, "sacrificed", cancellationToken);
         return result.Outcome switch
         {
             TransitionOutcome.Applied => ApiResult.Ok(new SacrificeResponse(id.Value, result.EventsDeleted), CovenJsonContext.Default.SacrificeResponse),
@@ -388,7 +388,7 @@ internal sealed partial class SessionService(
     }
 
     /// <summary>Fires a ritual trigger (archive, summon, sacrifice) under the session lock; used by rituals too.</summary>
-    public async Task<(TransitionResult Result, SessionRecord? Before)> FireAsync(SessionId id, SessionTrigger trigger, string reason, CancellationToken cancellationToken)
+    public async Task<TransitionResult> FireAsync(SessionId id, SessionTrigger trigger, string reason, CancellationToken cancellationToken)
     {
         TransitionResult result;
         using (await locks.AcquireAsync(id, cancellationToken))
@@ -402,7 +402,7 @@ internal sealed partial class SessionService(
         }
 
         signals.Pulse(id);
-        return (result, null);
+        return result;
     }
 
     private async Task<ApiResult> TransitionAsync(string? rawId, SessionTrigger trigger, string action, CancellationToken cancellationToken)
@@ -412,7 +412,7 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(rawId);
         }
 
-        var (result, _) = await FireAsync(id, trigger, action, cancellationToken);
+        var result = await FireAsync(id, trigger, action, cancellationToken);
         return result.Outcome switch
         {
             TransitionOutcome.Applied => ApiResult.Ok(SessionDto.From(result.Session!), CovenJsonContext.Default.SessionDto),
