@@ -1,5 +1,6 @@
 using Coven.Core;
 using Coven.Daemon.Hosting;
+using Coven.Daemon.Sessions;
 using Coven.Store;
 
 namespace Coven.Daemon.Supervision;
