@@ -10,20 +10,23 @@ using Coven.Store;
 namespace Coven.Daemon.Supervision;
 
 /// <summary>
-/// Owns the daemon's view of live sessions: one <see cref="SessionMonitor"/> per verified lane, the exit and
-/// orphan transitions, start-up reconciliation and the periodic liveness sweep. Lanes outlive the daemon: stopping
-/// the supervisor closes connections and never signals a lane.
+/// The daemon's view of live sessions: one <see cref="SessionMonitor"/> per verified lane, the loop that follows
+/// each lane's notifications, and the exit and orphan transitions they lead to. Start-up reconciliation is
+/// <see cref="Reconciler"/>, the periodic sweep <see cref="Sweeper"/>. Lanes outlive the daemon: stopping closes
+/// connections and never signals a lane.
 /// </summary>
-internal sealed partial class Supervisor(
+internal sealed partial class LaneMonitors(
     CovenStore store,
     DaemonOptions options,
     SessionSignals signals,
     SessionLocks locks,
+    LeftoverReaper reaper,
     TimeProvider time,
-    ILogger<Supervisor> logger) : IAsyncDisposable
+    ILogger<LaneMonitors> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<SessionId, SessionMonitor> _monitors = new();
     private readonly ConcurrentDictionary<SessionId, byte> _launching = new();
+    private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _screenUnsupported;
 
@@ -42,15 +45,64 @@ internal sealed partial class Supervisor(
 
     public void EndLaunch(SessionId id) => _launching.TryRemove(id, out _);
 
+    /// <summary>True while <see cref="Sessions.SessionService"/> is starting the lane of <paramref name="id"/>.</summary>
+    public bool IsLaunching(SessionId id) => _launching.ContainsKey(id);
+
     /// <summary>The verified connection of a live session, or null (then the session is not verified live).</summary>
     public SessionMonitor? FindLive(SessionId id) => _monitors.TryGetValue(id, out var m) && m.IsConnected ? m : null;
 
     /// <summary>
     /// Connects to the lane of <paramref name="session"/>, verifies its identity and subscribes. On success the
-    /// monitor runs until the harness exits or the connection drops.
+    /// monitor runs until the harness exits or the connection drops. At most one attach per session runs at a time
+    /// (launch, sweep, reconciliation and a lost connection can all ask at once): a caller that finds one in flight
+    /// waits for its answer instead of opening a second connection, so a session never has two monitors.
     /// </summary>
     public async Task<bool> AttachAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            if (FindLive(session.Id) is not null)
+            {
+                return true;
+            }
+
+            var owned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var inFlight = _attaching.GetOrAdd(session.Id, owned.Task);
+            if (!ReferenceEquals(inFlight, owned.Task))
+            {
+                try
+                {
+                    return await inFlight.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The other attach was cancelled or failed: try again, perhaps as the owner.
+                    continue;
+                }
+            }
+
+            try
+            {
+                var attached = await ConnectAndRegisterAsync(session, writeReattached, cancellationToken);
+                owned.SetResult(attached);
+                return attached;
+            }
+            catch
+            {
+                // Waiters retry on their own; a cancelled task carries no exception to leave unobserved.
+                owned.TrySetCanceled(CancellationToken.None);
+                throw;
+            }
+            finally
+            {
+                _attaching.TryRemove(KeyValuePair.Create(session.Id, owned.Task));
+            }
+        }
+    }
+
+    private async Task<bool> ConnectAndRegisterAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
+    {
+        // Re-checked as the owner: an attach that finished between the caller's check and ours registered it.
         if (FindLive(session.Id) is not null)
         {
             return true;
@@ -194,89 +246,8 @@ internal sealed partial class Supervisor(
 
         if (session is not null)
         {
-            KillLeftovers(session);
+            reaper.KillLeftovers(session);
         }
-    }
-
-    /// <summary>SIGKILLs the lane's and the harness's process groups, matched by pid and start time.</summary>
-    public void KillLeftovers(SessionRecord session)
-    {
-        foreach (var identity in new[] { session.HarnessProcess, session.Lane })
-        {
-            if (identity is { } p && ProcessReaper.KillGroup(p))
-            {
-                LogLeftoverKilled(session.Id, p.Pid);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Start-up reconciliation: re-attach every live session whose lane proves its identity, apply exits that
-    /// happened while no daemon ran, orphan the rest; resolve pending sessions left by a previous daemon.
-    /// </summary>
-    public async Task ReconcileAsync(CancellationToken cancellationToken)
-    {
-        var live = ListAll(SessionStatus.Live);
-        LogReconciling(live.Count);
-        await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (session, ct) =>
-        {
-            await CheckLiveAsync(session, writeReattached: true, ct);
-        });
-
-        var pending = ListAll(SessionStatus.Pending);
-        foreach (var session in pending)
-        {
-            await ResolvePendingAsync(session, cancellationToken);
-        }
-
-        LogReconciled(live.Count, pending.Count, _monitors.Count);
-    }
-
-    /// <summary>The periodic sweep: liveness of live lanes, leftovers of orphaned sessions, stale lane sockets, lost launches.</summary>
-    public async Task SweepAsync(CancellationToken cancellationToken)
-    {
-        foreach (var session in ListAll(SessionStatus.Live))
-        {
-            try
-            {
-                if (FindLive(session.Id) is { } monitor)
-                {
-                    if (monitor.Lane is { } lane && !lane.IsAlive())
-                    {
-                        await LaneGoneAsync(session.Id, "the lane process is gone", cancellationToken);
-                    }
-
-                    continue;
-                }
-
-                await CheckLiveAsync(session, writeReattached: false, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSweepFailed(session.Id.Value, e);
-            }
-        }
-
-        // Leftovers appear when a session is orphaned; a day of retries is plenty, and keeps the /proc scans bounded.
-        var recent = time.GetUtcNow() - TimeSpan.FromDays(1);
-        foreach (var session in ListAll(SessionStatus.Orphaned))
-        {
-            if (session.UpdatedAt > recent)
-            {
-                KillLeftovers(session);
-            }
-        }
-
-        var cutoff = time.GetUtcNow() - options.PendingTimeout;
-        foreach (var session in ListAll(SessionStatus.Pending))
-        {
-            if (!_launching.ContainsKey(session.Id) && session.CreatedAt < cutoff)
-            {
-                await ResolvePendingAsync(session, cancellationToken);
-            }
-        }
-
-        RemoveStaleLaneSockets();
     }
 
     public async Task StopAsync()
@@ -294,66 +265,6 @@ internal sealed partial class Supervisor(
     {
         await StopAsync();
         _stopping.Dispose();
-    }
-
-    private async Task CheckLiveAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
-    {
-        if (await AttachAsync(session, writeReattached, cancellationToken))
-        {
-            return;
-        }
-
-        if (await ApplyExitAsync(session.Id, cancellationToken))
-        {
-            return;
-        }
-
-        if (session.Lane is { } lane && lane.IsAlive())
-        {
-            // Alive but not answering (busy, or socket removed): retry on the next sweep rather than kill live work.
-            LogLaneUnreachable(session.Id, lane.Pid);
-            return;
-        }
-
-        await OrphanAsync(session.Id, "the lane is gone", cancellationToken);
-    }
-
-    private async Task ResolvePendingAsync(SessionRecord session, CancellationToken cancellationToken)
-    {
-        // A lane that started while the previous daemon died mid-launch may be fine: adopt it.
-        if (session.Lane is { } lane && lane.IsAlive())
-        {
-            using (await locks.AcquireAsync(session.Id, cancellationToken))
-            {
-                store.Sessions.TryTransition(session.Id, SessionTrigger.Started, new TransitionChanges { Reason = "lane found at reconciliation" });
-            }
-
-            signals.Pulse(session.Id);
-            var current = store.Sessions.Get(session.Id);
-            if (current is { Status: SessionStatus.Live })
-            {
-                await CheckLiveAsync(current, writeReattached: true, cancellationToken);
-            }
-
-            return;
-        }
-
-        using (await locks.AcquireAsync(session.Id, cancellationToken))
-        {
-            var result = store.Sessions.TryTransition(session.Id, SessionTrigger.LaunchLost, new TransitionChanges
-            {
-                EndReason = EndReason.LaunchLost,
-                Message = "the lane never reported that the harness started",
-                Reason = "launch timeout",
-            });
-            if (result.Applied)
-            {
-                LogLaunchLost(session.Id);
-            }
-        }
-
-        signals.Pulse(session.Id);
-        KillLeftovers(session);
     }
 
     private async Task RunMonitorAsync(SessionMonitor monitor)
@@ -376,7 +287,7 @@ internal sealed partial class Supervisor(
 
             if (!_stopping.IsCancellationRequested && _monitors.TryGetValue(monitor.Id, out var current) && ReferenceEquals(current, monitor))
             {
-                await LaneGoneAsync(monitor.Id, "the lane connection closed", _stopping.Token);
+                await LaneGoneAsync(monitor, "the lane connection closed", _stopping.Token);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -389,9 +300,11 @@ internal sealed partial class Supervisor(
     }
 
     /// <summary>The monitor's connection dropped: exit recorded → apply it; lane dead → orphan; lane alive → re-attach.</summary>
-    private async Task LaneGoneAsync(SessionId id, string why, CancellationToken cancellationToken)
+    public async Task LaneGoneAsync(SessionMonitor monitor, string why, CancellationToken cancellationToken)
     {
-        DropMonitor(id);
+        // Only this monitor: one attached meanwhile (by the sweep, say) is not lost.
+        var id = monitor.Id;
+        DropMonitor(monitor);
         LogMonitorLost(id, why);
         if (await ApplyExitAsync(id, cancellationToken))
         {
@@ -430,52 +343,10 @@ internal sealed partial class Supervisor(
         }
     }
 
-    private void RemoveStaleLaneSockets()
+    private void DropMonitor(SessionMonitor monitor)
     {
-        if (!Directory.Exists(options.Paths.LanesDir))
-        {
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(options.Paths.LanesDir, "*.sock"))
-        {
-            var name = Path.GetFileNameWithoutExtension(file);
-            if (SessionId.TryParse(name, out var id) && store.Sessions.Get(id) is { Status: SessionStatus.Live or SessionStatus.Pending })
-            {
-                continue;
-            }
-
-            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-            try
-            {
-                socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(file));
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                try
-                {
-                    File.Delete(file);
-                    LogStaleSocketRemoved(file);
-                }
-                catch (IOException)
-                {
-                }
-            }
-        }
-    }
-
-    private List<SessionRecord> ListAll(SessionStatus status)
-    {
-        var all = new List<SessionRecord>();
-        string? cursor = null;
-        do
-        {
-            var page = store.Sessions.List(new SessionQuery { Statuses = [status], Limit = 1000, Cursor = cursor, IncludeArchived = true });
-            all.AddRange(page.Sessions);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-        return all;
+        _monitors.TryRemove(KeyValuePair.Create(monitor.Id, monitor));
+        _ = monitor.Client.DisposeAsync().AsTask();
     }
 
     internal static ExitStatus ParseExit(string payloadJson)

@@ -4,11 +4,12 @@ using Coven.Core;
 using Coven.Core.Api;
 using Coven.Daemon.Api;
 using Coven.Daemon.Hosting;
+using Coven.Daemon.Screens;
 using Coven.Daemon.Sessions;
 using Coven.Daemon.Supervision;
 using Coven.Store;
 
-namespace Coven.Daemon.Screens;
+namespace Coven.Daemon.Interaction;
 
 /// <summary>
 /// <c>POST /api/v1/sessions/{id}/input</c> with <c>"submit": true</c>: types a prompt the way agent CLIs accept one.
@@ -16,7 +17,7 @@ namespace Coven.Daemon.Screens;
 /// early), then, after a short pause (programs treat fast input as part of a paste), a separate <c>\r</c>.
 /// Answers whether the screen changed compared with before the text, within a bounded wait.
 /// </summary>
-internal sealed class SubmitService(CovenStore store, Supervisor supervisor, ScreenReader screens, SessionLocks locks, SessionSignals signals, DaemonOptions options, TimeProvider time)
+internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, ScreenReader screens, SessionLocks locks, SessionSignals signals, DaemonOptions options, TimeProvider time)
 {
     private const string PasteStart = "\e[200~";
     private const string PasteEnd = "\e[201~";
@@ -118,7 +119,7 @@ internal sealed class SubmitService(CovenStore store, Supervisor supervisor, Scr
             return ApiErrors.SessionNotFound(id.Value);
         }
 
-        if (!SessionLifecycle.Decide(session.Status, SessionTrigger.Input, session.ArchivedFrom).Permitted || supervisor.FindLive(id) is null)
+        if (!SessionLifecycle.Decide(session.Status, SessionTrigger.Input, session.ArchivedFrom).Permitted || monitors.FindLive(id) is null)
         {
             return ApiErrors.NotLive(session, $"the session is {WireNames.Of(session.Status)}, not live.");
         }
@@ -129,7 +130,7 @@ internal sealed class SubmitService(CovenStore store, Supervisor supervisor, Scr
     /// <summary>Writes to the PTY through the lane and records the <c>input</c> event; null when done.</summary>
     private async Task<ApiResult?> SendAsync(SessionId id, string data, CancellationToken cancellationToken)
     {
-        var monitor = supervisor.FindLive(id);
+        var monitor = monitors.FindLive(id);
         var reply = monitor is null
             ? Lanes.LaneReply.NoAnswer("the lane is gone")
             : await monitor.Client.RequestAsync("input", w => w.WriteString("data", data), s_laneTimeout, cancellationToken);

@@ -3,7 +3,7 @@ using Coven.Daemon.Logging;
 
 namespace Coven.Daemon.Supervision;
 
-internal sealed partial class Supervisor
+internal sealed partial class LaneMonitors
 {
     [LoggerMessage(EventId = EventIds.MonitorAttached, Level = LogLevel.Information, Message = "Session {SessionId} attached to lane {LanePid}")]
     private partial void LogAttached(SessionId sessionId, int lanePid);
@@ -23,30 +23,9 @@ internal sealed partial class Supervisor
     [LoggerMessage(EventId = EventIds.MonitorFailed, Level = LogLevel.Error, Message = "Monitor of session {SessionId} crashed")]
     private partial void LogMonitorCrashed(SessionId sessionId, Exception exception);
 
-    [LoggerMessage(EventId = EventIds.MonitorFailed, Level = LogLevel.Warning, Message = "Session {SessionId}: lane {LanePid} is alive but does not answer; retrying at the next sweep")]
-    private partial void LogLaneUnreachable(SessionId sessionId, int lanePid);
-
     [LoggerMessage(EventId = EventIds.SessionExited, Level = LogLevel.Information, Message = "Session {SessionId} exited (code {ExitCode}, signal {Signal}) → {Status}")]
     private partial void LogExited(SessionId sessionId, int? exitCode, string? signal, string status);
 
     [LoggerMessage(EventId = EventIds.SessionOrphaned, Level = LogLevel.Warning, Message = "Session {SessionId} orphaned: {Reason}")]
     private partial void LogOrphaned(SessionId sessionId, string reason);
-
-    [LoggerMessage(EventId = EventIds.LeftoverKilled, Level = LogLevel.Warning, Message = "Session {SessionId}: killed leftover process group {Pgid}")]
-    private partial void LogLeftoverKilled(SessionId sessionId, int pgid);
-
-    [LoggerMessage(EventId = EventIds.LaunchLost, Level = LogLevel.Warning, Message = "Session {SessionId}: launch lost (no lane report)")]
-    private partial void LogLaunchLost(SessionId sessionId);
-
-    [LoggerMessage(EventId = EventIds.ReconcileDone, Level = LogLevel.Information, Message = "Reconciled {Live} live and {Pending} pending sessions; {Monitors} lanes attached")]
-    private partial void LogReconciled(int live, int pending, int monitors);
-
-    [LoggerMessage(EventId = EventIds.ReconcileDone, Level = LogLevel.Information, Message = "Reconciling {Live} live sessions")]
-    private partial void LogReconciling(int live);
-
-    [LoggerMessage(EventId = EventIds.StaleSocketRemoved, Level = LogLevel.Information, Message = "Removed stale lane socket {Path}")]
-    private partial void LogStaleSocketRemoved(string path);
-
-    [LoggerMessage(EventId = EventIds.SweepFailed, Level = LogLevel.Error, Message = "Sweep failed for session {SessionId}")]
-    private partial void LogSweepFailed(string sessionId, Exception exception);
 }

@@ -3,10 +3,11 @@ using System.Text.RegularExpressions;
 using Coven.Core;
 using Coven.Core.Api;
 using Coven.Daemon.Api;
+using Coven.Daemon.Screens;
 using Coven.Daemon.Supervision;
 using Coven.Store;
 
-namespace Coven.Daemon.Screens;
+namespace Coven.Daemon.Interaction;
 
 /// <summary>
 /// <c>POST /api/v1/sessions/{id}/wait</c>: blocks until the screen matches a pattern, output has been quiet for a
@@ -14,7 +15,7 @@ namespace Coven.Daemon.Screens;
 /// <c>appended</c>/<c>exited</c> notification and every event the daemon writes); the only timed wake-ups are the
 /// settle deadline, the request's timeout and a slow safety re-check in case a notification was dropped.
 /// </summary>
-internal sealed class WaitService(CovenStore store, ScreenReader screens, SessionSignals signals, Supervisor supervisor, TimeProvider time)
+internal sealed class WaitService(CovenStore store, ScreenReader screens, SessionSignals signals, LaneMonitors monitors, TimeProvider time)
 {
     public const int DefaultTimeoutMs = 600_000;
     public const int MaxTimeoutMs = 3_600_000;
@@ -68,7 +69,7 @@ internal sealed class WaitService(CovenStore store, ScreenReader screens, Sessio
             }
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, supervisor.StoppingToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, monitors.StoppingToken);
         var ct = cts.Token;
         var signal = signals.For(id);
         var start = time.GetTimestamp();

@@ -1,22 +1,21 @@
-using Coven.Daemon.Supervision;
 using Quartz;
 
-namespace Coven.Daemon.Rituals;
+namespace Coven.Daemon.Supervision;
 
-/// <summary>The orphan sweep: liveness of live lanes, leftovers, stale sockets, lost launches (see <see cref="Supervisor.SweepAsync"/>).</summary>
+/// <summary>The Quartz job that runs <see cref="Sweeper.SweepAsync"/> every sweep interval, never twice at once.</summary>
 [DisallowConcurrentExecution]
-internal sealed partial class SweepJob(Supervisor supervisor, ILogger<SweepJob> logger) : IJob
+internal sealed partial class SweepJob(LaneMonitors monitors, Sweeper sweeper, ILogger<SweepJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (supervisor.Stopping)
+        if (monitors.Stopping)
         {
             return;
         }
 
         try
         {
-            await supervisor.SweepAsync(cancellationToken);
+            await sweeper.SweepAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
