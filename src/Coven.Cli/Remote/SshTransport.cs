@@ -35,6 +35,28 @@ internal sealed class SshTransport(SshTarget target, Func<string, string?> env) 
         await _gate.WaitAsync(ct);
         try
         {
+            var reused = _channel is not null;
+            try
+            {
+                return await ExchangeOnChannelAsync(method, path, jsonBody, timeoutMs, ct);
+            }
+            catch (CliException) when (reused && method == HttpVerb.Get && !ct.IsCancellationRequested)
+            {
+                // A kept connection can die between requests (the relay or the link went away). Like any HTTP client,
+                // repeat an idempotent request once on a fresh connection; anything else could have been applied.
+                return await ExchangeOnChannelAsync(method, path, jsonBody, timeoutMs, ct);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(int Status, string Body)> ExchangeOnChannelAsync(string method, string path, string? jsonBody, int timeoutMs, CancellationToken ct)
+    {
+        try
+        {
             var channel = _channel ??= SshChannel.Start(Target, env);
             if (RemoteHealth is null)
             {
@@ -54,10 +76,6 @@ internal sealed class SshTransport(SshTarget target, Func<string, string?> env) 
             _channel?.Dispose();
             _channel = null;
             throw;
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
