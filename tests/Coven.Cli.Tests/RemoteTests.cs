@@ -204,6 +204,30 @@ public sealed class RemoteTests(RemoteFixture fx) : IClassFixture<RemoteFixture>
         Assert.Equal(3, missing.ExitCode);
         Assert.Contains("(remote_coven_missing)", missing.Stderr, StringComparison.Ordinal);
 
+        // A remote coven of another API generation: the handshake refuses it and names both versions.
+        var old = fx.Remote.Harnesses.Write("old-coven", """
+            IFS= read -r line
+            body='{"ok":true,"apiVersion":"coven.daemon.v0","covenVersion":"0.0.1","daemon":{"pid":1,"startedAt":"2026-01-01T00:00:00Z","socket":"/x"},"capabilities":{}}'
+            printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' "${#body}" "$body"
+            """);
+        stranger.Environment["COVEN_REMOTE_COVEN"] = old;
+        var incompatible = await stranger.RunAsync(["--host", fx.Ssh.Address, "ls"], stdin: null, timeout: s_wait);
+        Assert.Equal(3, incompatible.ExitCode);
+        Assert.Contains("(remote_incompatible)", incompatible.Stderr, StringComparison.Ordinal);
+        Assert.Contains("coven.daemon.v0", incompatible.Stderr, StringComparison.Ordinal);
+
+        // A remote home where no daemon can start.
+        stranger.Environment["COVEN_REMOTE_COVEN"] = CovenCli.Executable;
+        stranger.Environment["COVEN_REMOTE_HOME"] = "/proc/no-coven-here";
+        var noDaemon = await stranger.RunAsync(["--host", fx.Ssh.Address, "ls"], stdin: null, timeout: s_wait);
+        Assert.Equal(3, noDaemon.ExitCode);
+        Assert.Contains("(remote_daemon_unreachable)", noDaemon.Stderr, StringComparison.Ordinal);
+
+        // The same failure on this machine is a clear error too (it was an unhandled exception).
+        var unusable = await new CovenCli("/proc/no-coven-here").RunAsync("ls");
+        Assert.Equal(3, unusable.ExitCode);
+        Assert.Contains("cannot be created", unusable.Stderr, StringComparison.Ordinal);
+
         stranger.Environment["COVEN_SSH"] = "/nonexistent/ssh";
         var noSsh = await stranger.RunAsync(["--host", fx.Ssh.Address, "ls"], stdin: null, timeout: s_wait);
         Assert.Equal(3, noSsh.ExitCode);

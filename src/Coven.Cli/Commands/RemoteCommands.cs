@@ -25,7 +25,7 @@ internal static class RemoteCommands
             + "Only bytes pass: the daemon checks its peer and every request as always.");
         app.Bind(command, async (context, parse, ct) =>
         {
-            context.RequireLocal("dial-stdio");
+            // Always this machine's daemon: --host and COVEN_HOST (set in a remote login's profile, say) do not apply.
             using var socket = await ConnectLocalAsync(context, ct);
             await using var daemon = new NetworkStream(socket, ownsSocket: false);
             await using var stdin = System.Console.OpenStandardInput();
