@@ -4,9 +4,14 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# tmux drives the attach tests and is the terminal the screen-model tests compare against.
-if ! command -v tmux >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null 2>&1 || echo "warning: could not install tmux" >&2
+# tmux drives the attach tests and is the terminal the screen-model tests compare against; a real sshd and ssh
+# client carry the remote-host tests (the tests fail, never skip, when one is missing).
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 || echo "warning: could not install ${missing[*]}" >&2
 fi
 
 # Real harness CLIs for the terminal-fidelity checks (no network needed to show their first screens).
