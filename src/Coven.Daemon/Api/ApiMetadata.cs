@@ -64,10 +64,16 @@ internal static class ApiMetadata
             if (operation.Responses?.TryGetValue(oneOf.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true
                 && response is OpenApiResponse concrete && concrete.Content?.TryGetValue(Json, out var media) == true)
             {
+                // References to component schemas: the generator's inline schemas of nested types lose their nullability.
                 var schema = new OpenApiSchema { OneOf = [] };
                 foreach (var type in oneOf.Types)
                 {
-                    schema.OneOf.Add(await context.GetOrCreateSchemaAsync(type, null, ct));
+                    if (context.Document?.Components?.Schemas?.ContainsKey(type.Name) != true)
+                    {
+                        context.Document?.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, ct));
+                    }
+
+                    schema.OneOf.Add(new OpenApiSchemaReference(type.Name, context.Document));
                 }
 
                 media.Schema = schema;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coven.Core;
 using Coven.Core.Api;
+using Coven.Store;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -31,15 +32,49 @@ internal static class OpenApiEndpoint
         {
             o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             o.AddOperationTransformer(ApiMetadata.ApplyAsync);
-            o.AddDocumentTransformer((document, context, _) =>
+            o.AddDocumentTransformer(async (document, context, ct) =>
             {
                 Describe(document, context.ApplicationServices.GetRequiredService<EndpointDataSource>());
-                return Task.CompletedTask;
+                await DescribePayloadsAsync(document, context, ct);
             });
         });
     }
 
     public static void Map(IEndpointRouteBuilder app) => app.MapOpenApi(Path);
+
+    /// <summary>The schema of each event kind's <c>payloadJson</c> document (input has the shape of output).</summary>
+    internal static readonly (string Kind, Type Payload)[] EventPayloads =
+    [
+        (EventKinds.Output, typeof(OutputPayload)), (EventKinds.Input, typeof(OutputPayload)), (EventKinds.Resize, typeof(ResizePayload)),
+        (EventKinds.Kill, typeof(KillPayload)), (EventKinds.Exit, typeof(ExitPayload)), (EventKinds.Lifecycle, typeof(LifecyclePayload)),
+        (EventKinds.Reattached, typeof(ReattachedPayload)), (EventKinds.Truncated, typeof(TruncatedPayload)),
+    ];
+
+    /// <summary>
+    /// <c>payloadJson</c> is a JSON document in a string, which OpenAPI cannot type: its schemas go into the components,
+    /// and <c>EventDto</c> maps each kind to one (<c>x-coven-payload-schemas</c>).
+    /// </summary>
+    private static async Task DescribePayloadsAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        var map = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (kind, type) in EventPayloads)
+        {
+            if (!document.Components.Schemas.ContainsKey(type.Name))
+            {
+                document.Components.Schemas[type.Name] = await context.GetOrCreateSchemaAsync(type, null, ct);
+            }
+
+            map[kind] = "#/components/schemas/" + type.Name;
+        }
+
+        if (document.Components.Schemas.TryGetValue("EventDto", out var eventSchema) && eventSchema is OpenApiSchema concrete)
+        {
+            concrete.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            concrete.Extensions["x-coven-payload-schemas"] = new JsonNodeExtension(map);
+        }
+    }
 
     private static void Describe(OpenApiDocument document, EndpointDataSource endpoints)
     {
