@@ -105,7 +105,7 @@ internal static class SessionEndpoints
             return ApiErrors.InvalidRequest("cursor is not a cursor this daemon issued.");
         }
 
-        // Additive (docs/api-additions.md): what a short id resolves against, without listing every session.
+        // Additive (docs/api.md): what a short id resolves against, without listing every session.
         var idPrefix = QueryValues.GetString(query, "idPrefix");
         if (idPrefix is not null && (idPrefix.Length is 0 or > 36 || idPrefix.Any(c => !char.IsAsciiHexDigitLower(c) && c != '-')))
         {
