@@ -10,32 +10,16 @@ namespace Coven.Core.Tests;
 /// </summary>
 public sealed class ArchitectureDocTests
 {
-    private const string Begin = "<!-- BEGIN GENERATED: ProjectReferences of src/*/*.csproj -->";
-    private const string End = "<!-- END GENERATED -->";
-
     [Fact]
     public void ArchitectureDoc_DependencyGraph_MatchesTheProjects()
     {
-        var docPath = Path.Combine(RepoPaths.Root, "docs", "architecture.md");
-        var doc = File.ReadAllText(docPath);
-        var expected = DependencyGraph(Path.Combine(RepoPaths.Root, "src"));
-        Assert.Contains("Daemon --> Store", expected, StringComparison.Ordinal);
-
-        var start = doc.IndexOf(Begin, StringComparison.Ordinal);
-        var end = start < 0 ? -1 : doc.IndexOf(End, start, StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, $"{docPath} lacks the generated-graph markers");
-        var embedded = doc[(start + Begin.Length)..end].Trim();
-
-        if (embedded != expected && Environment.GetEnvironmentVariable("COVEN_UPDATE_DOCS") == "1")
-        {
-            File.WriteAllText(docPath, doc[..(start + Begin.Length)] + "\n" + expected + "\n" + doc[end..]);
-            return;
-        }
-
-        Assert.True(
-            embedded == expected,
-            "docs/architecture.md's dependency graph is stale; regenerate with: COVEN_UPDATE_DOCS=1 dotnet test tests/Coven.Core.Tests --filter ArchitectureDoc\n"
-            + "expected:\n" + expected);
+        var graph = DependencyGraph(Path.Combine(RepoPaths.Root, "src"));
+        Assert.Contains("Daemon --> Store", graph, StringComparison.Ordinal);
+        GeneratedDoc.AssertCurrent(
+            "architecture.md",
+            "<!-- BEGIN GENERATED: ProjectReferences of src/*/*.csproj -->",
+            graph,
+            "dotnet test tests/Coven.Core.Tests --filter ArchitectureDoc");
     }
 
     /// <summary>A Mermaid flowchart: one node per project (executables with their program name), one edge per reference.</summary>
