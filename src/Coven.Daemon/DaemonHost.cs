@@ -144,6 +144,7 @@ internal static partial class DaemonHost
                 .WithSimpleSchedule(x => x.WithInterval(options.SweepInterval).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        OpenApiEndpoint.AddServices(services);
 
         var app = builder.Build();
         app.UseMiddleware<ErrorHandling>();

@@ -4,7 +4,7 @@ namespace Coven.Core.Tests;
 
 public sealed class SessionLifecycleTests
 {
-    // The full transition table of lifecycle.md: (from, trigger) → to. Anything not listed must be rejected.
+    // The full transition table of docs/session-lifecycle.md: (from, trigger) → to. Anything not listed must be rejected.
     public static readonly TheoryData<SessionStatus, SessionTrigger, SessionStatus> Permitted = new()
     {
         { SessionStatus.Pending, SessionTrigger.Started, SessionStatus.Live },

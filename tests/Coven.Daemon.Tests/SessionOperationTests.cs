@@ -74,7 +74,7 @@ public sealed class SessionOperationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, kill.Status);
         Assert.Equal("invalid_transition", kill.ErrorCode);
         Assert.Equal(["session.archive", "session.sacrifice"], kill.Json.GetProperty("error").GetProperty("details").GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()!).Order());
-        // An ended session's screen is its recorded output replayed (docs/api-additions.md), marked "live": false.
+        // An ended session's screen is its recorded output replayed (docs/api.md), marked "live": false.
         var screen = await Api.GetAsync($"api/v1/sessions/{id}/screen");
         Assert.Equal(HttpStatusCode.OK, screen.Status);
         Assert.False(screen.Json.GetProperty("live").GetBoolean());

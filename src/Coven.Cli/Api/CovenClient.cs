@@ -8,7 +8,7 @@ using Coven.Core.Api;
 namespace Coven.Cli.Api;
 
 /// <summary>
-/// The client side of api.md: HTTP/1.1 over the daemon's Unix socket. Every failure surfaces as a
+/// The client side of docs/api.md: HTTP/1.1 over the daemon's Unix socket. Every failure surfaces as a
 /// <see cref="CliException"/> carrying the API's stable error code; a socket that does not answer is
 /// <c>daemon_unreachable</c>.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Coven.Core.Api;
 
-/// <summary>The wire form of a session record (api.md). Field names are a compatibility contract.</summary>
+/// <summary>The wire form of a session record (docs/api.md). Field names are a compatibility contract.</summary>
 public sealed record SessionDto
 {
     public required string Id { get; init; }

@@ -5,7 +5,7 @@ using Stateless.Reflection;
 namespace Coven.Core;
 
 /// <summary>
-/// The session lifecycle (lifecycle.md) as a Stateless machine over externally stored state. A fresh machine is
+/// The session lifecycle (docs/session-lifecycle.md) as a Stateless machine over externally stored state. A fresh machine is
 /// built per operation over the status just read from the store; the store then persists the decision with a
 /// compare-and-set. The allowed actions of any state are read from this machine, never from a second table.
 /// </summary>
