@@ -77,7 +77,7 @@ public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
         Assert.True(
             File.Exists(path),
             $"the real '{name}' CLI is not installed at {path}. Install the harness CLIs with: "
-            + "npm install --prefix .tools --no-audit --no-fund @openai/codex @anthropic-ai/claude-code (test.sh does this; it needs network once).");
+            + "npm install --prefix .tools --no-audit --no-fund @openai/codex@0.171.0 @anthropic-ai/claude-code@2.1.197 (test.sh does this; it needs network once).");
     }
 
     public async Task InitializeAsync()
