@@ -100,12 +100,21 @@ internal sealed partial class SessionService(
                 : ApiResult.Error(400, ErrorCodes.HarnessUnavailable, lookup.Message!, new() { ["harness"] = request.Harness });
         }
 
-        if (resume is not null && lookup.Harness!.ResumeArguments is null)
+        // A resume continues the old session's own conversation when its id is known, else the latest one (ResumeService).
+        var conversationId = resume is null ? lookup.Harness!.NewConversationId() : null;
+        IReadOnlyList<string>? resumeArguments = null;
+        if (resume is not null)
+        {
+            resumeArguments = lookup.Harness!.BuildResumeArguments(resume.ConversationId, extraArguments, out var latest);
+            conversationId = latest ? null : resume.ConversationId;
+        }
+
+        if (resume is not null && resumeArguments is null)
         {
             return ApiResult.Error(
                 400,
                 CastErrorCodes.ResumeUnsupported,
-                $"harness '{lookup.Harness.Id}' has no resume mechanism; register one with \"resumeArgs\" in harnesses.json.",
+                $"harness '{lookup.Harness!.Id}' has no resume mechanism; register one with \"resumeArgs\" in harnesses.json.",
                 new() { ["harness"] = lookup.Harness.Id, ["sessionId"] = resume.ResumedFrom.Value });
         }
 
@@ -126,9 +135,7 @@ internal sealed partial class SessionService(
         var spec = new LaunchSpec
         {
             Executable = lookup.ExecutablePath!,
-            Arguments = resume is null
-                ? harness.BuildArguments(request.Prompt, request.Model, extraArguments)
-                : [.. harness.BaseArguments, .. harness.ResumeArguments!, .. extraArguments],
+            Arguments = resumeArguments ?? harness.BuildArguments(request.Prompt, request.Model, extraArguments, conversationId),
             WorkingDirectory = paths.WorkingDirectory!,
             Environment = LaunchSpec.DefaultEnvironment,
             UnsetEnvironment = LaunchSpec.DefaultUnset,
@@ -148,6 +155,7 @@ internal sealed partial class SessionService(
                 Model = request.Model,
                 Familiar = familiarName,
                 ResumedFrom = resume?.ResumedFrom,
+                ConversationId = conversationId,
                 Status = SessionStatus.Pending,
                 CreatedAt = now,
                 UpdatedAt = now,

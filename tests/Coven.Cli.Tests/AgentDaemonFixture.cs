@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Coven.ModelEndpoint;
+using Coven.TestSupport;
+
+namespace Coven.Cli.Tests;
+
+/// <summary>
+/// A real covend whose harnesses are the real Codex and Claude Code CLIs (from <c>.tools</c>), configured against a
+/// <see cref="ScriptedModelEndpoint"/> on 127.0.0.1: agent turns complete offline. HOME is an empty temp folder;
+/// CODEX_HOME and CLAUDE_CONFIG_DIR are the endpoint's <see cref="HarnessHomes"/>.
+/// </summary>
+public sealed class AgentDaemonFixture : IAsyncLifetime, IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public AgentDaemonFixture()
+    {
+        HomeDir = _dir.Combine("h");
+        Directory.CreateDirectory(HomeDir);
+        File.SetUnixFileMode(HomeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        UserHome = _dir.Combine("u");
+        Directory.CreateDirectory(UserHome);
+        ProjectDir = _dir.Combine("proj");
+        Directory.CreateDirectory(ProjectDir);
+        Cli = new CovenCli(HomeDir, TerminalDaemonFixture.ToolsBin);
+        Cli.Environment["HOME"] = UserHome;
+        Cli.Environment["ANTHROPIC_API_KEY"] = null;
+        Cli.Environment["OPENAI_API_KEY"] = null;
+    }
+
+    public string HomeDir { get; }
+    public string UserHome { get; }
+    public string ProjectDir { get; }
+    public CovenCli Cli { get; }
+    public ScriptedModelEndpoint Endpoint { get; private set; } = null!;
+    public HarnessHomes Homes { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Endpoint = await ScriptedModelEndpoint.StartAsync();
+        Homes = new HarnessHomes(Endpoint, _dir.Path, ProjectDir);
+        foreach (var (k, v) in Homes.Environment)
+        {
+            Cli.Environment[k] = v;
+        }
+
+        var r = await Cli.RunAsync("daemon", "start");
+        if (r.ExitCode != 0)
+        {
+            var log = Path.Combine(HomeDir, "logs", "covend.console.log");
+            throw new InvalidOperationException($"coven daemon start failed: {r}\n--- covend console log\n{(File.Exists(log) ? File.ReadAllText(log) : "(none)")}");
+        }
+    }
+
+    /// <summary>A fresh git repository under the project folder, trusted by both CLIs.</summary>
+    public async Task<string> NewGitRepoAsync()
+    {
+        var repo = Path.Combine(ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(repo);
+        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repo };
+        info.ArgumentList.Add("init");
+        info.ArgumentList.Add("-q");
+        using var git = Process.Start(info)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await git.WaitForExitAsync(cts.Token);
+        Assert.Equal(0, git.ExitCode);
+        Homes.Trust(repo);
+        return repo;
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            var live = await Cli.RunAsync("sessions", "--status", "live,pending", "--quiet");
+            foreach (var id in live.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                await Cli.RunAsync("kill", id.Trim(), "--signal", "KILL");
+            }
+
+            await Cli.RunAsync("daemon", "stop");
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+        {
+            // Best effort: the temp dir goes anyway.
+        }
+
+        if (Endpoint is not null)
+        {
+            await Endpoint.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
