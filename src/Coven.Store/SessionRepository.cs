@@ -199,7 +199,7 @@ public sealed class SessionRepository
         var current = observed;
         var id = observed.Id;
         using var connection = _store.Open();
-        var decision = SessionLifecycle.Decide(current.Status, trigger, current.ArchivedFrom, changes.Exit);
+        var decision = SessionLifecycle.Decide(current.Status, trigger, current.ArchivedFrom, changes.Exit, changes.EndReason == EndReason.Killed);
         if (!decision.Permitted)
         {
             return new TransitionResult { Outcome = TransitionOutcome.Rejected, Decision = decision, Session = current };
