@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Coven.ModelEndpoint;
 using Coven.TestSupport;
 
@@ -44,47 +43,20 @@ public sealed class AgentDaemonFixture : IAsyncLifetime, IDisposable
             Cli.Environment[k] = v;
         }
 
-        var r = await Cli.RunAsync("daemon", "start");
-        if (r.ExitCode != 0)
-        {
-            var log = Path.Combine(HomeDir, "logs", "covend.console.log");
-            throw new InvalidOperationException($"coven daemon start failed: {r}\n--- covend console log\n{(File.Exists(log) ? File.ReadAllText(log) : "(none)")}");
-        }
+        await CovenDaemon.StartAsync(Cli);
     }
 
     /// <summary>A fresh git repository under the project folder, trusted by both CLIs.</summary>
     public async Task<string> NewGitRepoAsync()
     {
-        var repo = Path.Combine(ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(repo);
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repo };
-        info.ArgumentList.Add("init");
-        info.ArgumentList.Add("-q");
-        using var git = Process.Start(info)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await git.WaitForExitAsync(cts.Token);
-        Assert.Equal(0, git.ExitCode);
+        var repo = await GitRepo.InitAsync(Path.Combine(ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]));
         Homes.Trust(repo);
         return repo;
     }
 
     public async Task DisposeAsync()
     {
-        try
-        {
-            var live = await Cli.RunAsync("sessions", "--status", "live,pending", "--quiet");
-            foreach (var id in live.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                await Cli.RunAsync("kill", id.Trim(), "--signal", "KILL");
-            }
-
-            await Cli.RunAsync("daemon", "stop");
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
-        {
-            // Best effort: the temp dir goes anyway.
-        }
-
+        await CovenDaemon.StopAsync(Cli);
         if (Endpoint is not null)
         {
             await Endpoint.DisposeAsync();

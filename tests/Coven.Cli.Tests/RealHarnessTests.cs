@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -132,19 +131,7 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
         return line.Trim();
     }
 
-    private async Task<string> NewGitRepoAsync()
-    {
-        var repo = Path.Combine(daemon.ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(repo);
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repo };
-        info.ArgumentList.Add("init");
-        info.ArgumentList.Add("-q");
-        using var git = Process.Start(info)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await git.WaitForExitAsync(cts.Token);
-        Assert.Equal(0, git.ExitCode);
-        return repo;
-    }
+    private Task<string> NewGitRepoAsync() => GitRepo.InitAsync(Path.Combine(daemon.ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]));
 
     /// <summary>Pids whose process group is <paramref name="pgid"/> (field 5 of /proc/&lt;pid&gt;/stat).</summary>
     private static List<int> GroupMembers(int pgid)

@@ -56,10 +56,7 @@ internal static class ResumeCommand
                     ?? throw new CliException("bad_response", "the daemon's answer has no session");
             }
 
-            // Which conversation the harness continues: the old session's own, or (id unknown) its latest in that folder.
-            context.Error.WriteLine(resumed.ConversationId is { } conversation
-                ? $"resumed {resumed.ResumedFrom} as {resumed.Id}: conversation {conversation}"
-                : $"resumed {resumed.ResumedFrom} as {resumed.Id}: its conversation id is unknown, so {resumed.Harness} continues its latest conversation in {resumed.Cwd}");
+            CastOutput.ResumedConversation(context, resumed);
             if (parse.GetValue(detach))
             {
                 if (parse.GetValue(json))
