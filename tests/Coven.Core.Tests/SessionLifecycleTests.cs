@@ -77,6 +77,18 @@ public sealed class SessionLifecycleTests
     }
 
     [Theory]
+    [InlineData(0, null)]
+    [InlineData(1, null)]
+    [InlineData(null, 15)]
+    public void Decide_ExitedAfterAKillRequest_FailsWhateverTheExitStatus(int? code, int? signal)
+    {
+        var decision = SessionLifecycle.Decide(SessionStatus.Live, SessionTrigger.Exited, exit: new ExitStatus(code, signal), killed: true);
+
+        Assert.True(decision.Permitted);
+        Assert.Equal(SessionStatus.Failed, decision.To);
+    }
+
+    [Theory]
     [InlineData(SessionStatus.Finished)]
     [InlineData(SessionStatus.Failed)]
     [InlineData(SessionStatus.Orphaned)]
