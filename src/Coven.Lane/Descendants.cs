@@ -21,12 +21,13 @@ internal static class Descendants
     /// zombies until the session ends. Waits only for the pids it finds among the lane's own children, never for
     /// <paramref name="harnessPid"/>: the harness's exit status belongs to the PTY's waiter. Returns how many it reaped.
     /// </summary>
-    public static int ReapExited(int harnessPid)
+    public static unsafe int ReapExited(int harnessPid)
     {
         var reaped = 0;
         foreach (var pid in OwnChildren())
         {
-            if (pid != harnessPid && LaneLibc.Waitpid(pid, out _, LaneLibc.WNOHANG) == pid)
+            int status;
+            if (pid != harnessPid && Libc.Waitpid(pid, &status, Libc.WNOHANG) == pid)
             {
                 reaped++;
             }
