@@ -20,6 +20,8 @@ internal static partial class DaemonHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // Every file the daemon (and SQLite: coven.db, -wal, -shm) creates in COVEN_HOME is private to the user.
+        ProcessUmask.RestrictToUser();
         var options = DaemonOptions.Parse(args, out var error);
         if (options is null)
         {
@@ -48,6 +50,7 @@ internal static partial class DaemonHost
             var time = TimeProvider.System;
             using var store = new CovenStore(options.Paths.Database, time);
             store.Migrate();
+            store.RestrictFileModes();
 
             var app = Build(options, store, instance, time);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coven.Daemon");
@@ -63,15 +66,14 @@ internal static partial class DaemonHost
             await app.Services.GetRequiredService<StoreIntegrity>().Completion;
 
             // No window in which the socket exists with a wider mode: bind under umask 0177, then chmod anyway.
-            var previous = Libc.Umask(0x7F);
-            _ = previous;
+            _ = Libc.Umask(0x7F);
             try
             {
                 await app.StartAsync();
             }
             finally
             {
-                _ = Libc.Umask(previous);
+                _ = Libc.Umask(ProcessUmask.Private);
             }
 
             File.SetUnixFileMode(options.Paths.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);

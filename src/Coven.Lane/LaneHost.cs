@@ -24,6 +24,10 @@ internal static class LaneHost
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
+        // Files the lane (and SQLite) creates in COVEN_HOME are private to the user: umask 077. The harness gets
+        // the user's umask (--umask from the daemon, else the one the lane inherited) through the spawner.
+        var inheritedUmask = Daemon.Interop.Libc.Umask(0x3F);
+
         // A new session: the daemon's death, a SIGHUP to its process group or its terminal closing must not reach us.
         // EPERM means we already lead a group (started by something other than the daemon); that is fine.
         if (LaneLibc.Setsid() < 0 && Marshal.GetLastPInvokeError() != LaneLibc.EPERM)
@@ -48,7 +52,7 @@ internal static class LaneHost
         }
         try
         {
-            return await RunSessionAsync(session, paths, log, cancellationToken);
+            return await RunSessionAsync(session, paths, arguments.HarnessUmask ?? inheritedUmask, log, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -58,7 +62,7 @@ internal static class LaneHost
         }
     }
 
-    private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, LaneLog log, CancellationToken cancellationToken)
+    private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, uint harnessUmask, LaneLog log, CancellationToken cancellationToken)
     {
         using var store = new CovenStore(paths.Database);
         var spec = store.Sessions.GetLaunchSpec(session);
@@ -77,7 +81,7 @@ internal static class LaneHost
         var executable = Path.IsPathFullyQualified(spec.Executable)
             ? spec.Executable
             : PtyProcess.ResolveExecutable(spec.Executable, environment.GetValueOrDefault("PATH")) ?? spec.Executable;
-        var start = PtyProcess.Start(new PtyStartOptions(executable, spec.Arguments, spec.WorkingDirectory, environment, spec.Columns, spec.Rows));
+        var start = PtyProcess.Start(new PtyStartOptions(executable, spec.Arguments, spec.WorkingDirectory, environment, spec.Columns, spec.Rows) { Umask = harnessUmask });
         if (!start.Succeeded)
         {
             return Fail(log, start.Error.Message, start.Error.Errno);

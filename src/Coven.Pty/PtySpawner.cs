@@ -8,6 +8,8 @@ namespace Coven.Pty;
 /// </summary>
 internal static unsafe class PtySpawner
 {
+    private static readonly Lock s_umaskGate = new();
+
     /// <summary>Returns 0 and the pid, or the error number posix_spawn reported.</summary>
     public static int Spawn(PtyStartOptions options, string slavePath, out int pid)
     {
@@ -56,7 +58,23 @@ internal static unsafe class PtySpawner
             Check(Libc.PosixSpawnFileActionsAddclosefromNp(fileActions, 3));
 
             int childPid;
-            var error = Libc.PosixSpawn(&childPid, path, fileActions, attributes, argv, envp);
+            int error;
+            if (options.Umask is { } umask)
+            {
+                // umask is per process: the caller's own files keep their mask except for this short window, in
+                // which anything the caller creates has an explicit mode anyway.
+                lock (s_umaskGate)
+                {
+                    var previous = Libc.Umask(umask);
+                    error = Libc.PosixSpawn(&childPid, path, fileActions, attributes, argv, envp);
+                    _ = Libc.Umask(previous);
+                }
+            }
+            else
+            {
+                error = Libc.PosixSpawn(&childPid, path, fileActions, attributes, argv, envp);
+            }
+
             if (error == 0)
             {
                 pid = childPid;

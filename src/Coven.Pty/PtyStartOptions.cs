@@ -17,4 +17,11 @@ public sealed record PtyStartOptions(
     string WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment,
     int Columns,
-    int Rows);
+    int Rows)
+{
+    /// <summary>
+    /// The umask the child starts with (posix_spawn has no file action for it, so the caller's umask is swapped in
+    /// around the spawn); null inherits the caller's.
+    /// </summary>
+    public uint? Umask { get; init; }
+}

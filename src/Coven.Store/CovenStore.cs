@@ -41,6 +41,21 @@ public sealed class CovenStore : IDisposable
         Migrations.Apply(connection);
     }
 
+    /// <summary>
+    /// chmod 0600 on the database and its -wal/-shm files (a store created by an older Coven under umask 022 is
+    /// 0644). SQLite gives new -wal/-shm files the mode of the database file, so this also covers later ones.
+    /// </summary>
+    public void RestrictFileModes()
+    {
+        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(path))
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+    }
+
     public int SchemaVersion()
     {
         using var connection = Open();

@@ -26,6 +26,8 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         info.ArgumentList.Add(session.Value);
         info.ArgumentList.Add("--home");
         info.ArgumentList.Add(options.Paths.Home);
+        info.ArgumentList.Add("--umask");
+        info.ArgumentList.Add(ProcessUmask.InheritedOctal);
 
         Process process;
         try
