@@ -81,7 +81,14 @@ internal static class LaneHost
         var executable = Path.IsPathFullyQualified(spec.Executable)
             ? spec.Executable
             : PtyProcess.ResolveExecutable(spec.Executable, environment.GetValueOrDefault("PATH")) ?? spec.Executable;
-        var start = PtyProcess.Start(new PtyStartOptions(executable, spec.Arguments, spec.WorkingDirectory, environment, spec.Columns, spec.Rows) { Umask = harnessUmask });
+        // The cwd is resolved here, at spawn time, beneath the recorded canonical root (no symlink out of it): the
+        // daemon's check at request time cannot see a component swapped for a symlink afterwards.
+        var root = store.Sessions.GetProjectRoot(session);
+        var start = PtyProcess.Start(new PtyStartOptions(executable, spec.Arguments, spec.WorkingDirectory, environment, spec.Columns, spec.Rows)
+        {
+            Umask = harnessUmask,
+            ConfinedTo = root,
+        });
         if (!start.Succeeded)
         {
             return Fail(log, start.Error.Message, start.Error.Errno);
@@ -102,7 +109,7 @@ internal static class LaneHost
             return Fail(log, "could not record the harness process in the store: " + ex.Message, 0);
         }
 
-        log.Info($"harness {pty.Pid} started: {executable} ({spec.Columns}x{spec.Rows})");
+        log.Info($"harness {pty.Pid} started: {executable} ({spec.Columns}x{spec.Rows}) in {pty.WorkingDirectory}");
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var state = new LaneState(session, laneIdentity, harnessIdentity, store.Events.LastSeq(session));
@@ -120,7 +127,7 @@ internal static class LaneHost
 
         using var signals = RegisterShutdownSignals(pty, log, stopping.Token);
 
-        Handshake.Succeeded(Environment.ProcessId, pty.Pid);
+        Handshake.Succeeded(Environment.ProcessId, pty.Pid, pty.WorkingDirectory);
         Handshake.DetachStandardStreams(log);
 
         var status = await pty.Exited.WaitAsync(cancellationToken);

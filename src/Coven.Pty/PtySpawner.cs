@@ -11,7 +11,8 @@ internal static unsafe class PtySpawner
     private static readonly Lock s_umaskGate = new();
 
     /// <summary>Returns 0 and the pid, or the error number posix_spawn reported.</summary>
-    public static int Spawn(PtyStartOptions options, string slavePath, out int pid)
+    /// <param name="cwdFd">A directory descriptor the child fchdir()s to, or -1 to chdir to the options' path.</param>
+    public static int Spawn(PtyStartOptions options, string slavePath, int cwdFd, out int pid)
     {
         pid = 0;
         using var native = new NativeUtf8();
@@ -48,7 +49,7 @@ internal static unsafe class PtySpawner
             Check(Libc.PosixSpawnattrSetsigmask(attributes, emptyMask));
             Check(Libc.PosixSpawnattrSetflags(attributes, (short)(Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK)));
 
-            Check(Libc.PosixSpawnFileActionsAddchdirNp(fileActions, cwd));
+            Check(cwdFd >= 0 ? Libc.PosixSpawnFileActionsAddfchdirNp(fileActions, cwdFd) : Libc.PosixSpawnFileActionsAddchdirNp(fileActions, cwd));
 
             // glibc runs setsid before the file actions, so opening the slave (without O_NOCTTY) makes it the
             // controlling terminal of the new session.

@@ -24,4 +24,11 @@ public sealed record PtyStartOptions(
     /// around the spawn); null inherits the caller's.
     /// </summary>
     public uint? Umask { get; init; }
+
+    /// <summary>
+    /// The canonical project root the working directory must stay beneath. When set, the directory is opened at
+    /// spawn time relative to the root without following anything out of it, and the child fchdir()s to that
+    /// descriptor (<see cref="PtyProcess.WorkingDirectory"/> is the directory actually used).
+    /// </summary>
+    public string? ConfinedTo { get; init; }
 }

@@ -136,6 +136,16 @@ public sealed class SessionRepository
         return cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, CovenJsonContext.Default.LaunchSpec) : null;
     }
 
+    /// <summary>The canonical project root recorded for this session (read by the lane; no Dapper, so NativeAOT-safe).</summary>
+    public string? GetProjectRoot(SessionId id)
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT project_root FROM sessions WHERE id = $id;";
+        cmd.Parameters.AddWithValue("$id", id.Value);
+        return cmd.ExecuteScalar() as string;
+    }
+
     /// <summary>Records the lane and harness processes (pid + start time) once the harness runs (written by the lane).</summary>
     public void RecordProcesses(SessionId id, ProcessIdentity lane, ProcessIdentity harness)
     {
@@ -211,7 +221,8 @@ public sealed class SessionRepository
                 exit_code = COALESCE(@ExitCode, exit_code),
                 exit_signal = COALESCE(@ExitSignal, exit_signal),
                 end_reason = COALESCE(@EndReason, end_reason),
-                message = COALESCE(@Message, message)
+                message = COALESCE(@Message, message),
+                cwd = COALESCE(@Cwd, cwd)
             WHERE id = @Id AND status = @From;
             """,
             new
@@ -224,6 +235,7 @@ public sealed class SessionRepository
                 ExitSignal = changes.Exit?.Signal,
                 EndReason = changes.EndReason is { } r ? WireNames.Of(r) : null,
                 changes.Message,
+                changes.Cwd,
             },
             tx);
         if (updated == 0)

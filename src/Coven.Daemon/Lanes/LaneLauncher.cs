@@ -96,6 +96,7 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
                     Outcome = LaneStartOutcome.Started,
                     LanePid = root.TryGetProperty("lanePid", out var lp) && lp.TryGetInt32(out var l) ? l : 0,
                     HarnessPid = root.TryGetProperty("harnessPid", out var hp) && hp.TryGetInt32(out var h) ? h : 0,
+                    Cwd = root.TryGetProperty("cwd", out var cwd) && cwd.ValueKind == JsonValueKind.String ? cwd.GetString() : null,
                 };
             }
 

@@ -13,6 +13,16 @@ internal static partial class Libc
     internal const int O_NOCTTY = 0x100;
     internal const int O_NONBLOCK = 0x800;
     internal const int O_CLOEXEC = 0x80000;
+    internal const int O_PATH = 0x200000;
+
+    // O_DIRECTORY and O_NOFOLLOW differ between x86_64 (asm-generic) and arm64 (asm/fcntl.h).
+    internal static readonly int O_DIRECTORY = IsArm64 ? 0x4000 : 0x10000;
+    internal static readonly int O_NOFOLLOW = IsArm64 ? 0x8000 : 0x20000;
+
+    // <linux/openat2.h>; the syscall number is the same on x86_64 and arm64 (asm-generic table).
+    internal const long SYS_openat2 = 437;
+    internal const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    internal const ulong RESOLVE_BENEATH = 0x08;
 
     // <unistd.h>
     internal const int X_OK = 1;
@@ -42,9 +52,16 @@ internal static partial class Libc
     internal const int ECHILD = 10;
     internal const int EAGAIN = 11;
     internal const int EACCES = 13;
+    internal const int EPERM = 1;
+    internal const int EXDEV = 18;
     internal const int ENOTDIR = 20;
+    internal const int E2BIG = 7;
+    internal const int ELOOP = 40;
+    internal const int ENOSYS = 38;
 
     // glibc opaque type sizes on 64-bit Linux are 80 (file actions), 336 (spawn attributes) and 128 (sigset_t).
     // We allocate generously so a future layout growth cannot overrun our buffers.
     internal const int OpaqueBufferSize = 1024;
+
+    private static bool IsArm64 => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
 }
