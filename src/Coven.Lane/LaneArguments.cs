@@ -4,7 +4,8 @@ namespace Coven.Lane;
 
 /// <summary><c>coven-lane --session &lt;id&gt; --home &lt;COVEN_HOME&gt;</c>; the home may also come from COVEN_HOME.</summary>
 /// <param name="HarnessUmask">From <c>--umask OCTAL</c> (the daemon's inherited umask); null keeps the lane's.</param>
-internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? HarnessUmask = null)
+/// <param name="HarnessFileLimit">From <c>--nofile N</c> (the daemon's original soft RLIMIT_NOFILE); null keeps the lane's original.</param>
+internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? HarnessUmask = null, ulong? HarnessFileLimit = null)
 {
     public static bool TryParse(string[] args, out LaneArguments? parsed, out string error)
     {
@@ -12,6 +13,7 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? 
         string? session = null;
         string? home = null;
         uint? umask = null;
+        ulong? nofile = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -35,8 +37,18 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? 
                     umask = mask;
                     i++;
                     break;
+                case "--nofile" when value is not null:
+                    if (!ulong.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
+                    {
+                        error = $"'{value}' is not a descriptor limit";
+                        return false;
+                    }
+
+                    nofile = limit;
+                    i++;
+                    break;
                 default:
-                    error = $"unexpected argument '{args[i]}' (usage: coven-lane --session <id> --home <dir> [--umask <octal>])";
+                    error = $"unexpected argument '{args[i]}' (usage: coven-lane --session <id> --home <dir> [--umask <octal>] [--nofile <n>])";
                     return false;
             }
         }
@@ -54,7 +66,7 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? 
             return false;
         }
 
-        parsed = new LaneArguments(id, new CovenPaths(home), umask);
+        parsed = new LaneArguments(id, new CovenPaths(home), umask, nofile);
         error = string.Empty;
         return true;
     }

@@ -60,15 +60,26 @@ internal static unsafe class PtySpawner
 
             int childPid;
             int error;
-            if (options.Umask is { } umask)
+            if (options.Umask is not null || options.FileLimit is not null)
             {
-                // umask is per process: the caller's own files keep their mask except for this short window, in
-                // which anything the caller creates has an explicit mode anyway.
+                // umask and rlimits are per process and posix_spawn has no file action for them: swap them in for
+                // the spawn only. Anything the caller creates in this short window has an explicit mode anyway.
                 lock (s_umaskGate)
                 {
-                    var previous = Libc.Umask(umask);
+                    var previous = options.Umask is { } umask ? Libc.Umask(umask) : (uint?)null;
+                    var raised = options.FileLimit is { } soft && Libc.Getrlimit(Libc.RLIMIT_NOFILE, out var limits) == 0 && limits.Current != soft
+                        && Libc.Setrlimit(Libc.RLIMIT_NOFILE, limits with { Current = Math.Min(soft, limits.Maximum) }) == 0
+                        ? limits : (Libc.Rlimit?)null;
                     error = Libc.PosixSpawn(&childPid, path, fileActions, attributes, argv, envp);
-                    _ = Libc.Umask(previous);
+                    if (raised is { } restore)
+                    {
+                        _ = Libc.Setrlimit(Libc.RLIMIT_NOFILE, restore);
+                    }
+
+                    if (previous is { } mask)
+                    {
+                        _ = Libc.Umask(mask);
+                    }
                 }
             }
             else

@@ -25,6 +25,9 @@ public sealed record PtyStartOptions(
     /// </summary>
     public uint? Umask { get; init; }
 
+    /// <summary>The soft RLIMIT_NOFILE the child starts with (swapped in around the spawn like <see cref="Umask"/>); null inherits.</summary>
+    public ulong? FileLimit { get; init; }
+
     /// <summary>
     /// The canonical project root the working directory must stay beneath. When set, the directory is opened at
     /// spawn time relative to the root without following anything out of it, and the child fchdir()s to that

@@ -1,22 +1,43 @@
+using Coven.Core;
 using Coven.Daemon.Interop;
 
 namespace Coven.Daemon.Hosting;
 
 /// <summary>
-/// covend runs under umask 077 so every file it (or SQLite) creates in COVEN_HOME is 0600 and every directory 0700.
-/// The umask it was started with is the user's choice for their own files: lanes get it (<c>--umask</c>) and hand
-/// it to the harness, so files the agent writes in the project keep the user's usual modes.
+/// covend runs under umask 077 (every file it or SQLite creates in COVEN_HOME is 0600, every directory 0700) and
+/// with its soft RLIMIT_NOFILE raised to the hard limit. The values it was started with are the user's choice for
+/// their own programs: lanes get them (<c>--umask</c>, <c>--nofile</c>) and hand them to the harness.
 /// </summary>
-internal static class ProcessUmask
+internal static class InheritedLimits
 {
     /// <summary>umask 077: files 0600, directories 0700.</summary>
-    public const uint Private = 0x3F;
+    public const uint PrivateUmask = 0x3F;
 
     /// <summary>The umask covend inherited (022 when never restricted).</summary>
-    public static uint Inherited { get; private set; } = 0x12;
+    public static uint Umask { get; private set; } = 0x12;
 
-    public static void RestrictToUser() => Inherited = Libc.Umask(Private);
+    /// <summary>The soft descriptor limit covend inherited (0 when unknown).</summary>
+    public static ulong FileLimit { get; private set; }
 
-    /// <summary>Octal, as <c>coven-lane --umask</c> takes it.</summary>
-    public static string InheritedOctal => Convert.ToString(Inherited, 8);
+    /// <summary>The soft descriptor limit covend runs with (raised to the hard limit).</summary>
+    public static ulong RaisedFileLimit { get; private set; }
+
+    /// <summary>Called first thing at start.</summary>
+    public static void Apply()
+    {
+        Umask = Libc.Umask(PrivateUmask);
+        (FileLimit, RaisedFileLimit) = FileDescriptorLimit.RaiseSoftToHard();
+    }
+
+    /// <summary>The arguments that hand the inherited values to coven-lane.</summary>
+    public static IEnumerable<string> LaneArguments()
+    {
+        yield return "--umask";
+        yield return Convert.ToString(Umask, 8);
+        if (FileLimit > 0)
+        {
+            yield return "--nofile";
+            yield return FileLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 }

@@ -26,8 +26,10 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         info.ArgumentList.Add(session.Value);
         info.ArgumentList.Add("--home");
         info.ArgumentList.Add(options.Paths.Home);
-        info.ArgumentList.Add("--umask");
-        info.ArgumentList.Add(ProcessUmask.InheritedOctal);
+        foreach (var argument in InheritedLimits.LaneArguments())
+        {
+            info.ArgumentList.Add(argument);
+        }
 
         Process process;
         try
