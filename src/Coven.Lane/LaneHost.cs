@@ -28,6 +28,9 @@ internal static class LaneHost
         // the user's umask (--umask from the daemon, else the one the lane inherited) through the spawner.
         var inheritedUmask = Daemon.Interop.Libc.Umask(0x3F);
 
+        // Many control connections must not run the lane out of descriptors; the harness gets the original soft limit.
+        var fdLimit = FileDescriptorLimit.RaiseSoftToHard();
+
         // A new session: the daemon's death, a SIGHUP to its process group or its terminal closing must not reach us.
         // EPERM means we already lead a group (started by something other than the daemon); that is fine.
         if (LaneLibc.Setsid() < 0 && Marshal.GetLastPInvokeError() != LaneLibc.EPERM)
@@ -52,7 +55,7 @@ internal static class LaneHost
         }
         try
         {
-            return await RunSessionAsync(session, paths, arguments.HarnessUmask ?? inheritedUmask, log, cancellationToken);
+            return await RunSessionAsync(session, paths, new HarnessLimits(arguments.HarnessUmask ?? inheritedUmask, arguments.HarnessFileLimit ?? fdLimit.Before), log, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -62,9 +65,18 @@ internal static class LaneHost
         }
     }
 
-    private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, uint harnessUmask, LaneLog log, CancellationToken cancellationToken)
+    private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, HarnessLimits harness, LaneLog log, CancellationToken cancellationToken)
     {
         using var store = new CovenStore(paths.Database);
+
+        // Lanes write SQLite directly and outlive daemon upgrades: refuse, before writing anything, a schema this
+        // build does not know (issue 12 item 12).
+        var schema = store.SchemaVersion();
+        if (schema is < CovenStore.LaneOldestSchemaVersion || schema > CovenStore.LatestSchemaVersion)
+        {
+            return Fail(log, $"the store {paths.Database} has schema version {schema}; this coven-lane writes versions {CovenStore.LaneOldestSchemaVersion}..{CovenStore.LatestSchemaVersion}", 0);
+        }
+
         var spec = store.Sessions.GetLaunchSpec(session);
         if (spec is null)
         {
@@ -86,7 +98,8 @@ internal static class LaneHost
         var root = store.Sessions.GetProjectRoot(session);
         var start = PtyProcess.Start(new PtyStartOptions(executable, spec.Arguments, spec.WorkingDirectory, environment, spec.Columns, spec.Rows)
         {
-            Umask = harnessUmask,
+            Umask = harness.Umask,
+            FileLimit = harness.FileLimit is 0 ? null : harness.FileLimit,
             ConfinedTo = root,
         });
         if (!start.Succeeded)
@@ -248,6 +261,9 @@ internal static class LaneHost
             log.Error("stopping the harness failed", ex);
         }
     }
+
+    /// <summary>What the harness gets instead of the lane's own umask 077 and raised descriptor limit.</summary>
+    private readonly record struct HarnessLimits(uint Umask, ulong FileLimit);
 
     private sealed class Registrations(PosixSignalRegistration[] items) : IDisposable
     {

@@ -136,6 +136,28 @@ public sealed class SessionRepository
         return cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, CovenJsonContext.Default.LaunchSpec) : null;
     }
 
+    /// <summary>
+    /// Sessions whose lane may be running (live or pending with a recorded lane), read with columns every schema
+    /// version has: the daemon asks these lanes which schemas they can write before it migrates.
+    /// </summary>
+    public IReadOnlyList<(SessionId Session, ProcessIdentity Lane)> LanesThatMayRun()
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT id, lane_pid, lane_start_time FROM sessions WHERE status IN ('live','pending') AND lane_pid IS NOT NULL AND lane_start_time IS NOT NULL;";
+        var lanes = new List<(SessionId, ProcessIdentity)>();
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            if (SessionId.TryParse(reader.GetString(0), out var id))
+            {
+                lanes.Add((id, new ProcessIdentity(reader.GetInt32(1), (ulong)reader.GetInt64(2))));
+            }
+        }
+
+        return lanes;
+    }
+
     /// <summary>The canonical project root recorded for this session (read by the lane; no Dapper, so NativeAOT-safe).</summary>
     public string? GetProjectRoot(SessionId id)
     {
