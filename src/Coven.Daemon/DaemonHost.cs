@@ -133,7 +133,7 @@ internal static partial class DaemonHost
     internal static long ConnectionCap(ulong fdLimit)
     {
         var limit = fdLimit is 0 or > 1_000_000 ? 1_000_000 : (long)fdLimit;
-        return Math.Max(16, limit - Math.Max(256, limit / 4));
+        return Math.Max(16, limit - Math.Max(256, limit / 2));
     }
 
     private static WebApplication Build(DaemonOptions options, CovenStore store, SingleInstance instance, TimeProvider time, ulong fdLimit, string? integrity)

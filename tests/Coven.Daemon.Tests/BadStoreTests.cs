@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Coven.Core;
-using Microsoft.Data.Sqlite;
 
 namespace Coven.Daemon.Tests;
 
@@ -47,11 +46,11 @@ public sealed class BadStoreTests
                 Directory.CreateDirectory(db);
                 return "it is a directory";
             case "foreign-schema":
-                Sql(db, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);");
+                SqliteTools.Execute(db, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);");
                 return "it is a foreign SQLite database";
             case "version-999":
                 RealStore(home);
-                Sql(db, "PRAGMA user_version = 999;");
+                SqliteTools.Execute(db, "PRAGMA user_version = 999;");
                 return "its schema version 999 is newer";
             case "truncated":
                 RealStore(home);
@@ -85,21 +84,11 @@ public sealed class BadStoreTests
             store.Migrate();
         }
 
-        Sql(db, string.Concat(Enumerable.Range(0, 400).Select(i => $"INSERT INTO ritual_schedules (id, ritual, selector_json, created_at) VALUES ('s{i}', 'archive', '{{\"note\":\"{new string('x', 200)}\"}}', 'now');")) + "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
+        SqliteTools.Execute(db, string.Concat(Enumerable.Range(0, 400).Select(i => $"INSERT INTO ritual_schedules (id, ritual, selector_json, created_at) VALUES ('s{i}', 'archive', '{{\"note\":\"{new string('x', 200)}\"}}', 'now');")) + "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
         File.Delete(db + "-wal");
         File.Delete(db + "-shm");
     }
 
-    private static void Sql(string db, string sql)
-    {
-        using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString()))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = sql;
-            cmd.ExecuteNonQuery();
-        }
-    }
 
     private static string Fingerprint(string path) =>
         Directory.Exists(path) ? "dir:" + string.Join(",", Directory.EnumerateFileSystemEntries(path)) : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));

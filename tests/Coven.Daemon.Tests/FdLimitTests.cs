@@ -54,20 +54,26 @@ public sealed class FdLimitTests
         }
 
         // Afterwards: health answers, the lane connection still works (kill), a launch works.
+        var last = "nothing";
         Assert.True(await Eventually.TrueAsync(async () =>
         {
             try
             {
-                return (await daemon.Api.GetAsync("api/v1/health")).Status == System.Net.HttpStatusCode.OK;
+                using var fresh = UnixSocketHttp.Create(home.Socket);
+                using var r = await fresh.GetAsync("api/v1/health");
+                last = ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return r.IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                last = e.GetType().Name + ": " + e.Message;
                 return false;
             }
-        }, TimeSpan.FromSeconds(30)), "covend does not answer health after the flood");
+        }, TimeSpan.FromSeconds(60)), $"covend does not answer health after the flood (last: {last}; exited: {daemon.Process.HasExited})");
         Assert.False(daemon.Process.HasExited);
         var kill = await daemon.Api.PostAsync($"api/v1/sessions/{ticking}/kill", "{}");
-        Assert.True((int)kill.Status is >= 200 and < 300, kill.Text);
+        var daemonLog = string.Join("\n", (await File.ReadAllLinesAsync(Path.Combine(home.Home, "logs", "covend.log"))).Where(l => !l.Contains("Kestrel", StringComparison.Ordinal)).TakeLast(12));
+        Assert.True((int)kill.Status is >= 200 and < 300, kill.Text + "\n" + daemonLog);
         Assert.True(await Eventually.TrueAsync(async () => await daemon.Api.StatusAsync(ticking) != "live", TimeSpan.FromSeconds(15)));
         var output = await daemon.Api.OutputAsync(ticking);
         Assert.Contains("tick 3", output, StringComparison.Ordinal);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Coven.Core;
 using Coven.Store;
-using Microsoft.Data.Sqlite;
 
 namespace Coven.Daemon.Tests;
 
@@ -53,7 +52,7 @@ public sealed class SchemaContractTests
             Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
             var now = Timestamps.Of(DateTimeOffset.UtcNow);
-            Sql(db, $"""
+            SqliteTools.Execute(db, $"""
                 DROP TABLE familiars; DROP TABLE project_settings; PRAGMA user_version = 1;
                 INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
                 VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
@@ -65,8 +64,8 @@ public sealed class SchemaContractTests
             var line = await stderr;
             Assert.Contains($"cannot write v{CovenStore.LatestSchemaVersion}", line, StringComparison.Ordinal);
             Assert.Contains(session.Value, line, StringComparison.Ordinal);
-            Assert.Equal(1L, Scalar(db, "PRAGMA user_version;"));
-            Assert.Equal(0L, Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'familiars';"));
+            Assert.Equal(1L, SqliteTools.Scalar(db, "PRAGMA user_version;"));
+            Assert.Equal(0L, SqliteTools.Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'familiars';"));
         }
         finally
         {
@@ -88,25 +87,9 @@ public sealed class SchemaContractTests
             Assert.Fail("covend did not start after the lane ended: " + await nextErr);
         }
 
-        Assert.Equal((long)CovenStore.LatestSchemaVersion, Scalar(db, "PRAGMA user_version;"));
+        Assert.Equal((long)CovenStore.LatestSchemaVersion, SqliteTools.Scalar(db, "PRAGMA user_version;"));
         Assert.NotEqual("live", await next.Api.StatusAsync(session.Value));
     }
 
-    private static void Sql(string db, string sql)
-    {
-        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString());
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
 
-    private static long Scalar(string db, string sql)
-    {
-        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString());
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

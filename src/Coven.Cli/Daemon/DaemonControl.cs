@@ -86,7 +86,7 @@ internal static class DaemonControl
                 else
                 {
                     var reason = LastLine(consoleLog, logStart);
-                    throw CliException.Unreachable($"covend exited during start-up ({DescribeWaitStatus(status)}{(reason is null ? string.Empty : ": " + reason)}); see {consoleLog} and {DaemonLog(paths)}");
+                    throw CliException.Unreachable($"covend exited during start-up ({DescribeWaitStatus(status)}){(reason is null ? string.Empty : ": " + reason)}; see {consoleLog} and {DaemonLog(paths)}");
                 }
             }
 
