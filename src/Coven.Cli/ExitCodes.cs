@@ -31,7 +31,7 @@ internal static class ExitCodes
     {
         "session_not_found" or "schedule_not_found" or "familiar_not_found" => NotFound,
         "invalid_transition" or "session_not_live" => InvalidState,
-        "daemon_unreachable" => DaemonUnreachable,
+        "daemon_unreachable" or "store_unusable" => DaemonUnreachable,
         "ambiguous_session" or "usage" or "invalid_cast" or "no_active_familiar" => Usage,
         _ => Failed,
     };

@@ -20,11 +20,13 @@ internal static partial class DaemonHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // Every file the daemon (and SQLite: coven.db, -wal, -shm) creates in COVEN_HOME is private to the user.
+        InheritedLimits.Apply();
         var options = DaemonOptions.Parse(args, out var error);
         if (options is null)
         {
             await Console.Error.WriteLineAsync(error);
-            return 2;
+            return DaemonExitCodes.Usage;
         }
 
         SingleInstance? instance;
@@ -33,23 +35,58 @@ internal static partial class DaemonHost
             instance = SingleInstance.TryAcquire(options.Paths, out var message);
             if (instance is null)
             {
+                // The CLI's auto-start knows this code: another daemon won the lock, connect to it.
                 await Console.Error.WriteLineAsync(message);
-                return 1;
+                return DaemonExitCodes.AlreadyRunning;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"covend: cannot use {options.Paths.Home}: {e.Message}");
-            return 1;
+            return DaemonExitCodes.Failed;
         }
 
         using (instance)
         {
             var time = TimeProvider.System;
-            using var store = new CovenStore(options.Paths.Database, time);
-            store.Migrate();
 
-            var app = Build(options, store, instance, time);
+            // A file that is not a Coven store this build can use is never touched: no migration, no WAL switch.
+            string? integrity;
+            string? problem;
+            try
+            {
+                problem = StorePreflight.Problem(options.Paths.Database, out integrity);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                (problem, integrity) = ("it cannot be read: " + e.Message, null);
+            }
+
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync(StoreUnusableLine(options.Paths.Database, problem));
+                return DaemonExitCodes.StoreUnusable;
+            }
+
+            using var store = new CovenStore(options.Paths.Database, time);
+            if (await MigrationGuard.CheckAsync(store, options) is { } blocked)
+            {
+                await Console.Error.WriteLineAsync(blocked);
+                return DaemonExitCodes.LanesBlockMigration;
+            }
+
+            try
+            {
+                store.Migrate();
+                store.RestrictFileModes();
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or StoreException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync(StoreUnusableLine(options.Paths.Database, "it cannot be prepared: " + e.Message.Split('\n')[0]));
+                return DaemonExitCodes.StoreUnusable;
+            }
+
+            var app = Build(options, store, instance, time, InheritedLimits.RaisedFileLimit, integrity);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coven.Daemon");
             var monitors = app.Services.GetRequiredService<LaneMonitors>();
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -63,14 +100,14 @@ internal static partial class DaemonHost
             await app.Services.GetRequiredService<StoreIntegrity>().Completion;
 
             // No window in which the socket exists with a wider mode: bind under umask 0177, then chmod anyway.
-            var previous = Libc.Umask(0x7F);
+            _ = Libc.Umask(0x7F);
             try
             {
                 await app.StartAsync();
             }
             finally
             {
-                _ = Libc.Umask(previous);
+                _ = Libc.Umask(InheritedLimits.PrivateUmask);
             }
 
             File.SetUnixFileMode(options.Paths.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -86,7 +123,20 @@ internal static partial class DaemonHost
         }
     }
 
-    private static WebApplication Build(DaemonOptions options, CovenStore store, SingleInstance instance, TimeProvider time)
+    /// <summary>The one line covend prints (and the CLI shows) when the store is unusable.</summary>
+    internal static string StoreUnusableLine(string path, string reason) => $"covend: the store {path} is unusable: {reason}; it was not modified (move it away to start with a new store)";
+
+    /// <summary>
+    /// Kestrel's connection cap below RLIMIT_NOFILE: the rest is headroom for lane sockets (a monitor per live
+    /// session plus short requests), the store's pooled connections, logs, epoll and the runtime.
+    /// </summary>
+    internal static long ConnectionCap(ulong fdLimit)
+    {
+        var limit = fdLimit is 0 or > 1_000_000 ? 1_000_000 : (long)fdLimit;
+        return Math.Max(16, limit - Math.Max(256, limit / 2));
+    }
+
+    private static WebApplication Build(DaemonOptions options, CovenStore store, SingleInstance instance, TimeProvider time, ulong fdLimit, string? integrity)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.Paths.Home });
         builder.Logging.ClearProviders();
@@ -101,6 +151,10 @@ internal static partial class DaemonHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+
+            // Past the cap Kestrel accepts and closes at once, so accept() never meets EMFILE (issue 12 item 3).
+            kestrel.Limits.MaxConcurrentConnections = ConnectionCap(fdLimit);
+            kestrel.Limits.MaxConcurrentUpgradedConnections = ConnectionCap(fdLimit);
             kestrel.ListenUnixSocket(options.Paths.Socket, listen =>
             {
                 var logger = listen.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Coven.Daemon.PeerCheck");
@@ -114,7 +168,8 @@ internal static partial class DaemonHost
         services.AddSingleton(instance);
         services.AddSingleton(time);
         services.AddSingleton<DaemonClock>();
-        services.AddSingleton<StoreIntegrity>();
+        services.AddSingleton(sp => new StoreIntegrity(store, time, integrity));
+        services.AddSingleton<StoreStatus>();
         services.AddSingleton<SessionSignals>();
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<LeftoverReaper>();

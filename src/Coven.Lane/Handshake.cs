@@ -10,11 +10,12 @@ namespace Coven.Lane;
 /// </summary>
 internal static class Handshake
 {
-    public static void Succeeded(int lanePid, int harnessPid) => WriteLine(w =>
+    public static void Succeeded(int lanePid, int harnessPid, string cwd) => WriteLine(w =>
     {
         w.WriteBoolean("ok", true);
         w.WriteNumber("lanePid", lanePid);
         w.WriteNumber("harnessPid", harnessPid);
+        w.WriteString("cwd", cwd);
     });
 
     public static void Failed(string reason, int errno) => WriteLine(w =>

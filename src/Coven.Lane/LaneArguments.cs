@@ -3,13 +3,17 @@ using Coven.Core;
 namespace Coven.Lane;
 
 /// <summary><c>coven-lane --session &lt;id&gt; --home &lt;COVEN_HOME&gt;</c>; the home may also come from COVEN_HOME.</summary>
-internal sealed record LaneArguments(SessionId Session, CovenPaths Paths)
+/// <param name="HarnessUmask">From <c>--umask OCTAL</c> (the daemon's inherited umask); null keeps the lane's.</param>
+/// <param name="HarnessFileLimit">From <c>--nofile N</c> (the daemon's original soft RLIMIT_NOFILE); null keeps the lane's original.</param>
+internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? HarnessUmask = null, ulong? HarnessFileLimit = null)
 {
     public static bool TryParse(string[] args, out LaneArguments? parsed, out string error)
     {
         parsed = null;
         string? session = null;
         string? home = null;
+        uint? umask = null;
+        ulong? nofile = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -23,8 +27,28 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths)
                     home = value;
                     i++;
                     break;
+                case "--umask" when value is not null:
+                    if (!TryParseOctal(value, out var mask))
+                    {
+                        error = $"'{value}' is not an octal umask";
+                        return false;
+                    }
+
+                    umask = mask;
+                    i++;
+                    break;
+                case "--nofile" when value is not null:
+                    if (!ulong.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
+                    {
+                        error = $"'{value}' is not a descriptor limit";
+                        return false;
+                    }
+
+                    nofile = limit;
+                    i++;
+                    break;
                 default:
-                    error = $"unexpected argument '{args[i]}' (usage: coven-lane --session <id> --home <dir>)";
+                    error = $"unexpected argument '{args[i]}' (usage: coven-lane --session <id> --home <dir> [--umask <octal>] [--nofile <n>])";
                     return false;
             }
         }
@@ -42,8 +66,29 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths)
             return false;
         }
 
-        parsed = new LaneArguments(id, new CovenPaths(home));
+        parsed = new LaneArguments(id, new CovenPaths(home), umask, nofile);
         error = string.Empty;
+        return true;
+    }
+
+    private static bool TryParseOctal(string text, out uint mask)
+    {
+        mask = 0;
+        if (text.Length is 0 or > 4)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '7')
+            {
+                return false;
+            }
+
+            mask = (mask * 8) + (uint)(c - '0');
+        }
+
         return true;
     }
 }

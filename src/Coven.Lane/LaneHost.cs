@@ -24,6 +24,13 @@ internal static class LaneHost
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
+        // Files the lane (and SQLite) creates in COVEN_HOME are private to the user: umask 077. The harness gets
+        // the user's umask (--umask from the daemon, else the one the lane inherited) through the spawner.
+        var inheritedUmask = Libc.Umask(0x3F);
+
+        // Many control connections must not run the lane out of descriptors; the harness gets the original soft limit.
+        var fdLimit = FileDescriptorLimit.RaiseSoftToHard();
+
         // A new session: the daemon's death, a SIGHUP to its process group or its terminal closing must not reach us.
         // EPERM means we already lead a group (started by something other than the daemon); that is fine.
         if (Libc.Setsid() < 0 && Marshal.GetLastPInvokeError() != Libc.EPERM)
@@ -48,7 +55,7 @@ internal static class LaneHost
         }
         try
         {
-            return await RunSessionAsync(session, paths, log, cancellationToken);
+            return await RunSessionAsync(session, paths, new HarnessLimits(arguments.HarnessUmask ?? inheritedUmask, arguments.HarnessFileLimit ?? fdLimit.Before), log, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -58,9 +65,18 @@ internal static class LaneHost
         }
     }
 
-    private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, LaneLog log, CancellationToken cancellationToken)
+    private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, HarnessLimits harness, LaneLog log, CancellationToken cancellationToken)
     {
         using var store = new CovenStore(paths.Database);
+
+        // Lanes write SQLite directly and outlive daemon upgrades: refuse, before writing anything, a schema this
+        // build does not know (issue 12 item 12).
+        var schema = store.SchemaVersion();
+        if (schema is < CovenStore.LaneOldestSchemaVersion || schema > CovenStore.LatestSchemaVersion)
+        {
+            return Fail(log, $"the store {paths.Database} has schema version {schema}; this coven-lane writes versions {CovenStore.LaneOldestSchemaVersion}..{CovenStore.LatestSchemaVersion}", 0);
+        }
+
         var spec = store.Sessions.GetLaunchSpec(session);
         if (spec is null)
         {
@@ -77,7 +93,15 @@ internal static class LaneHost
         var executable = Path.IsPathFullyQualified(spec.Executable)
             ? spec.Executable
             : PtyProcess.ResolveExecutable(spec.Executable, environment.GetValueOrDefault("PATH")) ?? spec.Executable;
-        var start = PtyProcess.Start(new PtyStartOptions(executable, spec.Arguments, spec.WorkingDirectory, environment, spec.Columns, spec.Rows));
+        // The cwd is resolved here, at spawn time, beneath the recorded canonical root (no symlink out of it): the
+        // daemon's check at request time cannot see a component swapped for a symlink afterwards.
+        var root = store.Sessions.GetProjectRoot(session);
+        var start = PtyProcess.Start(new PtyStartOptions(executable, spec.Arguments, spec.WorkingDirectory, environment, spec.Columns, spec.Rows)
+        {
+            Umask = harness.Umask,
+            FileLimit = harness.FileLimit is 0 ? null : harness.FileLimit,
+            ConfinedTo = root,
+        });
         if (!start.Succeeded)
         {
             return Fail(log, start.Error.Message, start.Error.Errno);
@@ -98,7 +122,7 @@ internal static class LaneHost
             return Fail(log, "could not record the harness process in the store: " + ex.Message, 0);
         }
 
-        log.Info($"harness {pty.Pid} started: {executable} ({spec.Columns}x{spec.Rows})");
+        log.Info($"harness {pty.Pid} started: {executable} ({spec.Columns}x{spec.Rows}) in {pty.WorkingDirectory}");
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var state = new LaneState(session, laneIdentity, harnessIdentity, store.Events.LastSeq(session));
@@ -122,7 +146,7 @@ internal static class LaneHost
         using var reaper = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => Descendants.ReapExited(harnessPid));
         Descendants.ReapExited(harnessPid);
 
-        Handshake.Succeeded(Environment.ProcessId, pty.Pid);
+        Handshake.Succeeded(Environment.ProcessId, pty.Pid, pty.WorkingDirectory);
         Handshake.DetachStandardStreams(log);
 
         var status = await pty.Exited.WaitAsync(cancellationToken);
@@ -243,6 +267,9 @@ internal static class LaneHost
             log.Error("stopping the harness failed", ex);
         }
     }
+
+    /// <summary>What the harness gets instead of the lane's own umask 077 and raised descriptor limit.</summary>
+    private readonly record struct HarnessLimits(uint Umask, ulong FileLimit);
 
     private sealed class Registrations(PosixSignalRegistration[] items) : IDisposable
     {

@@ -20,7 +20,13 @@ internal sealed class LaneLog : IDisposable
         {
             var dir = Path.GetDirectoryName(path)!;
             Core.CovenPaths.EnsurePrivateDirectory(dir);
-            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            var stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Append,
+                Access = FileAccess.Write,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
             return new LaneLog(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true });
         }
         catch (IOException)

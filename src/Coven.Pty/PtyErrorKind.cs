@@ -14,4 +14,7 @@ public enum PtyErrorKind
 
     /// <summary>The pseudo-terminal itself could not be allocated or configured.</summary>
     PtyFailed,
+
+    /// <summary>The working directory is (or, at spawn time, leads) outside <see cref="PtyStartOptions.ConfinedTo"/>.</summary>
+    WorkingDirectoryOutsideRoot,
 }

@@ -62,6 +62,9 @@ public sealed class PtyProcess : IDisposable
     /// <summary>The size last set on the terminal.</summary>
     public int Rows { get; private set; }
 
+    /// <summary>The directory the child started in (resolved at spawn time when the start was confined to a root).</summary>
+    public string WorkingDirectory { get; private init; } = string.Empty;
+
     /// <summary>Completes when the child (this pid only, not its descendants) has exited and been reaped.</summary>
     public Task<PtyExitStatus> Exited => _exited.Task;
 
@@ -92,7 +95,7 @@ public sealed class PtyProcess : IDisposable
             return PtyStartResult.Failure(PtyErrorKind.SpawnFailed, errno, $"The file '{options.Executable}' is not executable ({Marshal.GetPInvokeErrorMessage(errno)}).");
         }
 
-        if (!Directory.Exists(options.WorkingDirectory))
+        if (options.ConfinedTo is null && !Directory.Exists(options.WorkingDirectory))
         {
             return PtyStartResult.Failure(PtyErrorKind.WorkingDirectoryNotFound, Libc.ENOENT, $"The working directory '{options.WorkingDirectory}' does not exist.");
         }
@@ -103,6 +106,17 @@ public sealed class PtyProcess : IDisposable
         if (masterFd < 0)
         {
             return PtyFailure("posix_openpt", Marshal.GetLastPInvokeError());
+        }
+
+        var cwdFd = -1;
+        var workingDirectory = options.WorkingDirectory;
+        if (options.ConfinedTo is { } root)
+        {
+            if (!ConfinedDirectory.TryOpen(root, options.WorkingDirectory, out cwdFd, out workingDirectory, out var cwdKind, out var cwdError))
+            {
+                _ = Libc.Close(masterFd);
+                return PtyStartResult.Failure(cwdKind, cwdKind == PtyErrorKind.WorkingDirectoryNotFound ? Libc.ENOENT : Libc.EXDEV, cwdError);
+            }
         }
 
         var master = new SafeFileHandle(masterFd, ownsHandle: true);
@@ -137,7 +151,7 @@ public sealed class PtyProcess : IDisposable
                 return PtyFailure("pipe2", pipeError);
             }
 
-            var spawnError = PtySpawner.Spawn(options, slavePath, out var pid);
+            var spawnError = PtySpawner.Spawn(options, slavePath, cwdFd, out var pid);
             if (spawnError != 0)
             {
                 var kind = spawnError == Libc.ENOENT ? PtyErrorKind.ExecutableNotFound : PtyErrorKind.SpawnFailed;
@@ -145,10 +159,15 @@ public sealed class PtyProcess : IDisposable
             }
 
             started = true;
-            return PtyStartResult.Success(new PtyProcess(pid, master, wakeRead, wakeWrite, options.Columns, options.Rows));
+            return PtyStartResult.Success(new PtyProcess(pid, master, wakeRead, wakeWrite, options.Columns, options.Rows) { WorkingDirectory = workingDirectory });
         }
         finally
         {
+            if (cwdFd >= 0)
+            {
+                _ = Libc.Close(cwdFd);
+            }
+
             if (!started)
             {
                 master.Dispose();

@@ -8,8 +8,11 @@ namespace Coven.Pty;
 /// </summary>
 internal static class PtySpawner
 {
+    private static readonly Lock s_umaskGate = new();
+
     /// <summary>Returns 0 and the pid, or the error number posix_spawn reported.</summary>
-    public static int Spawn(PtyStartOptions options, string slavePath, out int pid)
+    /// <param name="cwdFd">A directory descriptor the child fchdir()s to, or -1 to chdir to the options' path.</param>
+    public static int Spawn(PtyStartOptions options, string slavePath, int cwdFd, out int pid)
     {
         var envList = new List<string>(options.Environment.Count);
         foreach (var (key, value) in options.Environment)
@@ -23,7 +26,14 @@ internal static class PtySpawner
         }
 
         using var spawn = new PosixSpawn();
-        spawn.AddChdir(options.WorkingDirectory);
+        if (cwdFd >= 0)
+        {
+            spawn.AddFchdir(cwdFd);
+        }
+        else
+        {
+            spawn.AddChdir(options.WorkingDirectory);
+        }
 
         // glibc runs setsid before the file actions, so opening the slave (without O_NOCTTY) makes it the
         // controlling terminal of the new session.
@@ -31,6 +41,36 @@ internal static class PtySpawner
         spawn.AddDup2(0, 1);
         spawn.AddDup2(0, 2);
         spawn.AddCloseFrom(3);
-        return spawn.Spawn(options.Executable, [options.Executable, .. options.Arguments], envList, out pid);
+        string[] argv = [options.Executable, .. options.Arguments];
+        if (options.Umask is null && options.FileLimit is null)
+        {
+            return spawn.Spawn(options.Executable, argv, envList, out pid);
+        }
+
+        // umask and rlimits are per process and posix_spawn has no file action for them: swap them in for the spawn
+        // only. Anything the caller creates in this short window has an explicit mode anyway.
+        lock (s_umaskGate)
+        {
+            var previous = options.Umask is { } umask ? Libc.Umask(umask) : (uint?)null;
+            var raised = options.FileLimit is { } soft && Libc.Getrlimit(Libc.RLIMIT_NOFILE, out var limits) == 0 && limits.Current != soft
+                && Libc.Setrlimit(Libc.RLIMIT_NOFILE, limits with { Current = Math.Min(soft, limits.Maximum) }) == 0
+                ? limits : (Libc.Rlimit?)null;
+            try
+            {
+                return spawn.Spawn(options.Executable, argv, envList, out pid);
+            }
+            finally
+            {
+                if (raised is { } restore)
+                {
+                    _ = Libc.Setrlimit(Libc.RLIMIT_NOFILE, restore);
+                }
+
+                if (previous is { } mask)
+                {
+                    _ = Libc.Umask(mask);
+                }
+            }
+        }
     }
 }

@@ -17,4 +17,21 @@ public sealed record PtyStartOptions(
     string WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment,
     int Columns,
-    int Rows);
+    int Rows)
+{
+    /// <summary>
+    /// The umask the child starts with (posix_spawn has no file action for it, so the caller's umask is swapped in
+    /// around the spawn); null inherits the caller's.
+    /// </summary>
+    public uint? Umask { get; init; }
+
+    /// <summary>The soft RLIMIT_NOFILE the child starts with (swapped in around the spawn like <see cref="Umask"/>); null inherits.</summary>
+    public ulong? FileLimit { get; init; }
+
+    /// <summary>
+    /// The canonical project root the working directory must stay beneath. When set, the directory is opened at
+    /// spawn time relative to the root without following anything out of it, and the child fchdir()s to that
+    /// descriptor (<see cref="PtyProcess.WorkingDirectory"/> is the directory actually used).
+    /// </summary>
+    public string? ConfinedTo { get; init; }
+}

@@ -41,6 +41,30 @@ public sealed class CovenStore : IDisposable
         Migrations.Apply(connection);
     }
 
+    /// <summary>
+    /// chmod 0600 on the database and its -wal/-shm files (a store created by an older Coven under umask 022 is
+    /// 0644). SQLite gives new -wal/-shm files the mode of the database file, so this also covers later ones.
+    /// </summary>
+    public void RestrictFileModes()
+    {
+        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(path))
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+    }
+
+    /// <summary>The schema version this build migrates to.</summary>
+    public static int LatestSchemaVersion => Migrations.LatestVersion;
+
+    /// <summary>
+    /// The oldest schema a lane of this build can write (it writes only its session's pids and events, unchanged
+    /// since version 1). A lane writes schemas <see cref="LaneOldestSchemaVersion"/>..<see cref="LatestSchemaVersion"/>.
+    /// </summary>
+    public const int LaneOldestSchemaVersion = 1;
+
     public int SchemaVersion()
     {
         using var connection = Open();
@@ -60,12 +84,35 @@ public sealed class CovenStore : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        var wait = s_requestWait.Value;
         using var cmd = connection.CreateCommand();
         // busy_timeout: lanes and the daemon write the same file; wait for the lock instead of failing.
         // synchronous=NORMAL in WAL keeps commits durable against process crashes (not power loss) at a fraction of FULL's cost.
-        cmd.CommandText = "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+        cmd.CommandText = $"PRAGMA busy_timeout={(wait is { } w ? (int)w.TotalMilliseconds : 10000)}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
         cmd.ExecuteNonQuery();
+
+        // Microsoft.Data.Sqlite retries a busy statement itself until the command timeout: bound that too.
+        connection.DefaultTimeout = wait is { } t ? Math.Max(1, (int)Math.Ceiling(t.TotalSeconds)) : 30;
         return connection;
+    }
+
+    private static readonly AsyncLocal<TimeSpan?> s_requestWait = new();
+
+    /// <summary>
+    /// Within the scope (an async flow: one HTTP request), a locked store fails after <paramref name="wait"/> with
+    /// SQLITE_BUSY instead of blocking for 30 s, so the client gets a quick, retryable answer. Lanes and the daemon's
+    /// background work keep waiting as long as before.
+    /// </summary>
+    public static IDisposable RequestScope(TimeSpan wait)
+    {
+        var previous = s_requestWait.Value;
+        s_requestWait.Value = wait;
+        return new Scope(previous);
+    }
+
+    private sealed class Scope(TimeSpan? previous) : IDisposable
+    {
+        public void Dispose() => s_requestWait.Value = previous;
     }
 
     internal string Now() => Core.Timestamps.Of(Time.GetUtcNow());

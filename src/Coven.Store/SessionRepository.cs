@@ -137,6 +137,38 @@ public sealed class SessionRepository
         return cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, CovenJsonContext.Default.LaunchSpec) : null;
     }
 
+    /// <summary>
+    /// Sessions whose lane may be running (live or pending with a recorded lane), read with columns every schema
+    /// version has: the daemon asks these lanes which schemas they can write before it migrates.
+    /// </summary>
+    public IReadOnlyList<(SessionId Session, ProcessIdentity Lane)> LanesThatMayRun()
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT id, lane_pid, lane_start_time FROM sessions WHERE status IN ('live','pending') AND lane_pid IS NOT NULL AND lane_start_time IS NOT NULL;";
+        var lanes = new List<(SessionId, ProcessIdentity)>();
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            if (SessionId.TryParse(reader.GetString(0), out var id))
+            {
+                lanes.Add((id, new ProcessIdentity(reader.GetInt32(1), (ulong)reader.GetInt64(2))));
+            }
+        }
+
+        return lanes;
+    }
+
+    /// <summary>The canonical project root recorded for this session (read by the lane; no Dapper, so NativeAOT-safe).</summary>
+    public string? GetProjectRoot(SessionId id)
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT project_root FROM sessions WHERE id = $id;";
+        cmd.Parameters.AddWithValue("$id", id.Value);
+        return cmd.ExecuteScalar() as string;
+    }
+
     /// <summary>Records the lane and harness processes (pid + start time) once the harness runs (written by the lane).</summary>
     public void RecordProcesses(SessionId id, ProcessIdentity lane, ProcessIdentity harness)
     {
@@ -224,7 +256,8 @@ public sealed class SessionRepository
                 exit_code = COALESCE(@ExitCode, exit_code),
                 exit_signal = COALESCE(@ExitSignal, exit_signal),
                 end_reason = COALESCE(@EndReason, end_reason),
-                message = COALESCE(@Message, message)
+                message = COALESCE(@Message, message),
+                cwd = COALESCE(@Cwd, cwd)
             WHERE id = @Id AND status = @From;
             """,
             new
@@ -237,6 +270,7 @@ public sealed class SessionRepository
                 ExitSignal = changes.Exit?.Signal,
                 EndReason = changes.EndReason is { } r ? WireNames.Of(r) : null,
                 changes.Message,
+                changes.Cwd,
             },
             tx);
         if (updated == 0)

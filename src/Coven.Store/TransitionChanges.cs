@@ -9,6 +9,9 @@ public sealed record TransitionChanges
     public EndReason? EndReason { get; init; }
     public string? Message { get; init; }
 
+    /// <summary>The working directory actually used (the lane resolves it at spawn time); null keeps the recorded one.</summary>
+    public string? Cwd { get; init; }
+
     /// <summary>Free text for the lifecycle event's <c>reason</c>.</summary>
     public string? Reason { get; init; }
 

@@ -38,14 +38,26 @@ public sealed class DaemonHome : IAsyncDisposable
         ["COVEN_SWEEP_INTERVAL"] = "1s",
     };
 
-    public async Task<DaemonProcess> StartAsync(bool waitUntilReady = true, bool captureOutput = false)
+    /// <param name="wrapper">A command that execs covend (e.g. <c>prlimit --nofile=256:1024 --</c>); the pid stays covend's.</param>
+    public async Task<DaemonProcess> StartAsync(bool waitUntilReady = true, bool captureOutput = false, IReadOnlyList<string>? wrapper = null)
     {
-        var info = new ProcessStartInfo(RepoPaths.Executable("covend"))
+        var covend = RepoPaths.Executable("covend");
+        var info = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : covend)
         {
             UseShellExecute = false,
             RedirectStandardError = captureOutput,
             RedirectStandardOutput = captureOutput,
         };
+        if (wrapper is { Count: > 0 })
+        {
+            foreach (var w in wrapper.Skip(1))
+            {
+                info.ArgumentList.Add(w);
+            }
+
+            info.ArgumentList.Add(covend);
+        }
+
         info.ArgumentList.Add("--home");
         info.ArgumentList.Add(Home);
         info.Environment["COVEN_HOME"] = Home;

@@ -128,12 +128,12 @@ public sealed class RecoveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SecondDaemon_SameHome_ExitsWithCode1()
+    public async Task SecondDaemon_SameHome_ExitsWithAlreadyRunningCode()
     {
         var first = await _home.StartAsync();
         var second = await _home.StartAsync(waitUntilReady: false, captureOutput: true);
         var stderr = second.Process.StandardError.ReadToEndAsync();
-        Assert.Equal(1, await second.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(Coven.Core.DaemonExitCodes.AlreadyRunning, await second.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains($"covend is already running (pid {first.Pid})", await stderr, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await first.Api.GetAsync("api/v1/health")).Status);
     }

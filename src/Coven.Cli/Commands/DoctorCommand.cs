@@ -33,6 +33,7 @@ internal static class DoctorCommand
             var harnesses = new List<HarnessCheck>();
 
             string? healthBody = null;
+            string? storeRefused = null;
             CapabilitiesResponse? capabilities = null;
             try
             {
@@ -52,6 +53,7 @@ internal static class DoctorCommand
             catch (CliException e)
             {
                 checks.Add(new("daemon", "fail", $"{e.Message} ({e.Code})"));
+                storeRefused = e.Code == "store_unusable" ? e.Message : null;
             }
 
             if (context.Remote is { } remote)
@@ -68,7 +70,7 @@ internal static class DoctorCommand
                 checks.Add(SocketCheck(context.Paths.Socket));
             }
 
-            checks.Add(StoreCheck(healthBody));
+            checks.Add(storeRefused is null ? StoreCheck(healthBody) : new("store", "fail", storeRefused));
             await CheckHarnessesAsync(context, capabilities, checks, harnesses, ct);
 
             var failed = checks.Count(c => c.Status == "fail");
@@ -176,6 +178,13 @@ internal static class DoctorCommand
                 var ok = store.TryGetProperty("ok", out var o) && o.ValueKind == JsonValueKind.True;
                 if (integrity == "ok" || (integrity is null && ok))
                 {
+                    var state = store.TryGetProperty("state", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : "ok";
+                    if (state is "busy" or "full")
+                    {
+                        var last = store.TryGetProperty("lastError", out var le) && le.ValueKind == JsonValueKind.String ? ": " + le.GetString() : string.Empty;
+                        return new("store", "fail", $"integrity ok, but the store is {(state == "busy" ? "busy (locked by another writer)" : "full (no disk space)")}{last}");
+                    }
+
                     return new("store", "ok", "integrity ok" + (store.TryGetProperty("schemaVersion", out var v) ? $", schema v{v}" : string.Empty));
                 }
 

@@ -62,7 +62,8 @@ internal static class DaemonControl
         }
 
         var consoleLog = ConsoleLog(paths);
-        var pid = DaemonSpawner.Spawn(exe, ["--home", paths.Home], consoleLog);
+        int? child = Spawn(exe, paths, consoleLog, out var logStart);
+        TimeSpan? lostAt = null;
 
         var sw = Stopwatch.StartNew();
         while (true)
@@ -73,23 +74,74 @@ internal static class DaemonControl
                 return health;
             }
 
-            if (DaemonSpawner.TryReap(pid, out var status))
+            if (child is { } pid && DaemonSpawner.TryReap(pid, out var status))
             {
-                // Another coven may have started a daemon at the same moment: ours lost the socket race.
-                if (await TryHealthAsync(client, ct) is { } other)
+                child = null;
+                var exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1;
+                if (exit == DaemonExitCodes.AlreadyRunning)
+                {
+                    // Another covend holds the lock (a coven started at the same moment): wait for its socket.
+                    lostAt = sw.Elapsed;
+                }
+                else if (await TryHealthAsync(client, ct) is { } other)
                 {
                     return other;
                 }
+                else if (exit == DaemonExitCodes.StoreUnusable)
+                {
+                    throw new CliException("store_unusable", LastLine(consoleLog, logStart) ?? $"covend refused the store {paths.Database}; see {consoleLog}", ExitCodes.DaemonUnreachable);
+                }
+                else
+                {
+                    var reason = LastLine(consoleLog, logStart);
+                    throw CliException.Unreachable($"covend exited during start-up ({DescribeWaitStatus(status)}){(reason is null ? string.Empty : ": " + reason)}; see {consoleLog} and {DaemonLog(paths)}");
+                }
+            }
 
-                throw CliException.Unreachable($"covend exited during start-up ({DescribeWaitStatus(status)}); see {consoleLog} and {DaemonLog(paths)}");
+            // The lock holder may have died before it listened: try again (a new loser exits at once).
+            if (child is null && lostAt is { } lost && sw.Elapsed - lost > RespawnAfter)
+            {
+                child = Spawn(exe, paths, consoleLog, out logStart);
+                lostAt = null;
             }
 
             if (sw.Elapsed > StartTimeout)
             {
-                throw CliException.Unreachable($"covend (pid {pid}) did not answer on {paths.Socket} within {StartTimeout.TotalSeconds:0}s; see {consoleLog}");
+                throw CliException.Unreachable($"covend did not answer on {paths.Socket} within {StartTimeout.TotalSeconds:0}s; see {consoleLog}");
             }
 
             await Task.Delay(20, ct);
+        }
+    }
+
+    /// <summary>How long a caller whose covend lost the lock waits for the winner's socket before trying again.</summary>
+    private static readonly TimeSpan RespawnAfter = TimeSpan.FromSeconds(2);
+
+    private static int Spawn(string exe, CovenPaths paths, string consoleLog, out long logStart)
+    {
+        logStart = File.Exists(consoleLog) ? new FileInfo(consoleLog).Length : 0;
+        return DaemonSpawner.Spawn(exe, ["--home", paths.Home], consoleLog);
+    }
+
+    /// <summary>The last line covend wrote to its console log after <paramref name="from"/> (its one-line reason).</summary>
+    private static string? LastLine(string consoleLog, long from)
+    {
+        try
+        {
+            using var file = new FileStream(consoleLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (file.Length <= from)
+            {
+                return null;
+            }
+
+            file.Position = from;
+            using var reader = new StreamReader(file);
+            var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return lines.LastOrDefault(l => l.StartsWith("covend:", StringComparison.Ordinal)) ?? lines.LastOrDefault();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

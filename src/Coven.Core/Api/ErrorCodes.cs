@@ -19,4 +19,10 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string ScheduleNotFound = "schedule_not_found";
     public const string Unavailable = "unavailable";
+
+    /// <summary>503: another writer holds the store's lock past the request's wait (Retry-After is set).</summary>
+    public const string StoreBusy = "store_busy";
+
+    /// <summary>507: the store's disk is full.</summary>
+    public const string StoreFull = "store_full";
 }

@@ -10,4 +10,10 @@ public sealed record StoreHealth
     public required string Integrity { get; init; }
     public int SchemaVersion { get; init; }
     public string? CheckedAt { get; init; }
+
+    /// <summary>Additive: "ok", "busy" (a request met the write lock held past its wait) or "full" (no disk space), as last seen by a request in the past 30 s.</summary>
+    public string? State { get; init; }
+
+    /// <summary>Additive: SQLite's message behind a "busy" or "full" state.</summary>
+    public string? LastError { get; init; }
 }

@@ -1,4 +1,5 @@
 using Coven.Core.Api;
+using Coven.Daemon.Hosting;
 using Coven.Daemon.Logging;
 
 namespace Coven.Daemon.Api;
@@ -7,13 +8,35 @@ namespace Coven.Daemon.Api;
 /// The error envelope for everything the handlers did not answer themselves: Kestrel's bad requests (413 for an
 /// oversized body), unknown routes, wrong methods and unhandled exceptions (500 with a logged correlation id).
 /// </summary>
-internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
+internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger, StoreStatus storeStatus)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         try
         {
-            await next(context);
+            // A request waits a few seconds for a locked store, then gets 503 store_busy (it may retry).
+            using (Coven.Store.CovenStore.RequestScope(StoreStatus.RequestWait))
+            {
+                await next(context);
+            }
+        }
+        catch (Exception e) when (StoreStatus.Classify(e, out var sqlite) is { } state && !context.Response.HasStarted)
+        {
+            storeStatus.Failed(state, sqlite!.Message);
+            LogStoreFailure(context.Request.Method, context.Request.Path.Value ?? string.Empty, state, sqlite.Message);
+            context.Response.Clear();
+            if (state == "busy")
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await ApiResult.Error(503, ErrorCodes.StoreBusy, "the store is locked by another writer; retry shortly (nothing was changed by this request unless a later read shows it).", new() { ["retryAfterSeconds"] = 1 })
+                    .ExecuteAsync(context);
+            }
+            else
+            {
+                await ApiResult.Error(507, ErrorCodes.StoreFull, "the store's disk is full; free space in COVEN_HOME and retry.", null).ExecuteAsync(context);
+            }
+
+            return;
         }
         catch (BadHttpRequestException e)
         {
@@ -50,6 +73,11 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
             return;
         }
 
+        if (!HttpMethods.IsGet(context.Request.Method) && context.Response.StatusCode < 500)
+        {
+            storeStatus.Succeeded();
+        }
+
         if (!context.Response.HasStarted && context.Response.ContentLength is null && context.Response.ContentType is null)
         {
             switch (context.Response.StatusCode)
@@ -75,6 +103,9 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
 
     [LoggerMessage(EventId = EventIds.UnhandledException, Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path} (correlation id {CorrelationId})")]
     private partial void LogUnhandled(string method, string path, string correlationId, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.StoreFailure, Level = LogLevel.Warning, Message = "{Method} {Path}: store {State}: {Message}")]
+    private partial void LogStoreFailure(string method, string path, string state, string message);
 
     [LoggerMessage(EventId = EventIds.BadRequest, Level = LogLevel.Debug, Message = "Bad request ({StatusCode}): {Message}")]
     private partial void LogBadRequest(int statusCode, string message);

@@ -9,7 +9,7 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/health", (DaemonOptions options, DaemonClock clock, LaneMonitors monitors, StoreIntegrity integrity) =>
+        app.MapGet("/api/v1/health", (DaemonOptions options, DaemonClock clock, LaneMonitors monitors, StoreIntegrity integrity, StoreStatus storeStatus) =>
             ApiResult.Ok(
                 new HealthResponse
                 {
@@ -33,7 +33,7 @@ internal static class HealthEndpoints
                         Screen = monitors.ScreenSupported,
                         CastCodes = true,
                     },
-                    Store = integrity.Current,
+                    Store = integrity.Current with { State = storeStatus.Current.State, LastError = storeStatus.Current.Error },
                 },
                 CovenJsonContext.Default.HealthResponse))
             .WithName("health").WithSummary("Handshake: API version and capability flags.")

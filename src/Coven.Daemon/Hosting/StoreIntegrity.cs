@@ -14,11 +14,12 @@ internal sealed class StoreIntegrity
     private readonly TimeProvider _time;
     private readonly Lazy<Task<StoreHealth>> _check;
 
-    public StoreIntegrity(CovenStore store, TimeProvider time)
+    /// <param name="preflight">quick_check's answer from the start-up preflight, so a big store is not scanned twice.</param>
+    public StoreIntegrity(CovenStore store, TimeProvider time, string? preflight = null)
     {
         _store = store;
         _time = time;
-        _check = new Lazy<Task<StoreHealth>>(() => Task.Run(Check));
+        _check = new Lazy<Task<StoreHealth>>(() => preflight is null ? Task.Run(Check) : Task.FromResult(Result(preflight)));
     }
 
     public StoreHealth Current
@@ -35,9 +36,10 @@ internal sealed class StoreIntegrity
     /// <summary>Completes when the check has run (for callers that want the final answer).</summary>
     public Task<StoreHealth> Completion => _check.Value;
 
-    private StoreHealth Check()
+    private StoreHealth Check() => Result(_store.IntegrityCheck());
+
+    private StoreHealth Result(string integrity)
     {
-        var integrity = _store.IntegrityCheck();
         return new StoreHealth
         {
             Ok = integrity == "ok",

@@ -26,6 +26,10 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         info.ArgumentList.Add(session.Value);
         info.ArgumentList.Add("--home");
         info.ArgumentList.Add(options.Paths.Home);
+        foreach (var argument in InheritedLimits.LaneArguments())
+        {
+            info.ArgumentList.Add(argument);
+        }
 
         Process process;
         try
@@ -94,6 +98,7 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
                     Outcome = LaneStartOutcome.Started,
                     LanePid = root.TryGetProperty("lanePid", out var lp) && lp.TryGetInt32(out var l) ? l : 0,
                     HarnessPid = root.TryGetProperty("harnessPid", out var hp) && hp.TryGetInt32(out var h) ? h : 0,
+                    Cwd = root.TryGetProperty("cwd", out var cwd) && cwd.ValueKind == JsonValueKind.String ? cwd.GetString() : null,
                 };
             }
 

@@ -7,6 +7,9 @@ internal sealed record LaneStartResult
     public int LanePid { get; init; }
     public int HarnessPid { get; init; }
 
+    /// <summary>The directory the harness was actually started in (resolved by the lane at spawn time); null from an older lane.</summary>
+    public string? Cwd { get; init; }
+
     /// <summary>Why the harness could not be started (spawn failure or no report).</summary>
     public string? Reason { get; init; }
 

@@ -8,10 +8,12 @@ internal static class EventIds
     public const int DaemonStopping = 101;
     public const int PeerRefused = 102;
     public const int DaemonStopped = 103;
+    public const int LogLinesDropped = 104;
 
     // 2xx HTTP edge
     public const int UnhandledException = 200;
     public const int BadRequest = 201;
+    public const int StoreFailure = 202;
 
     // 3xx sessions
     public const int SessionLaunched = 300;

@@ -7,6 +7,7 @@ namespace Coven.Daemon.Logging;
 /// <summary>
 /// Appends log lines to one file and rotates it by size (covend.log → covend.1.log → ...). Writes are serialized
 /// under a lock; the daemon logs little, so a background queue would buy nothing but lost lines on a crash.
+/// A line that cannot be written (disk full) is dropped and counted, never thrown into the caller.
 /// </summary>
 internal sealed class FileLoggerProvider : ILoggerProvider
 {
@@ -17,7 +18,8 @@ internal sealed class FileLoggerProvider : ILoggerProvider
     private readonly int _kept;
     private readonly LogLevel _minimum;
     private readonly TimeProvider _time;
-    private StreamWriter? _writer;
+    private FileStream? _stream;
+    private long _dropped;
 
     public FileLoggerProvider(string path, long maxBytes, int kept, LogLevel minimum, TimeProvider time)
     {
@@ -44,23 +46,44 @@ internal sealed class FileLoggerProvider : ILoggerProvider
             line.Append('\n').Append(exception);
         }
 
+        var bytes = Encoding.UTF8.GetBytes(line.Append('\n').ToString());
         lock (_gate)
         {
             try
             {
-                _writer ??= Open();
-                _writer.WriteLine(line);
-                _writer.Flush();
-                if (_writer.BaseStream.Length > _maxBytes)
+                _stream ??= Open();
+                if (_dropped > 0)
+                {
+                    // The log works again: say what is missing before going on.
+                    var note = Encoding.UTF8.GetBytes($"{Timestamps.Of(_time.GetUtcNow())} warn Coven.Daemon.Logging[{EventIds.LogLinesDropped}] {_dropped} log lines were dropped because the log could not be written\n");
+                    _stream.Write(note);
+                    _dropped = 0;
+                }
+
+                _stream.Write(bytes);
+                if (_stream.Length > _maxBytes)
                 {
                     Rotate();
                 }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException)
             {
-                // Logging must never take the daemon down (disk full, home removed); drop the line.
-                _writer?.Dispose();
-                _writer = null;
+                // Logging must never break a request or take the daemon down (disk full, home removed): drop the
+                // line, count it, and report the count once a write succeeds again.
+                _dropped++;
+                CloseQuietly();
+            }
+        }
+    }
+
+    /// <summary>Lines dropped since the log last could be written (tests, health of the log).</summary>
+    internal long Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dropped;
             }
         }
     }
@@ -69,27 +92,36 @@ internal sealed class FileLoggerProvider : ILoggerProvider
     {
         lock (_gate)
         {
-            _writer?.Dispose();
-            _writer = null;
+            CloseQuietly();
         }
     }
 
-    private StreamWriter Open()
+    /// <summary>Unbuffered: a failed write leaves nothing behind that a later flush or dispose could throw on.</summary>
+    private FileStream Open() => new(_path, new FileStreamOptions
     {
-        var stream = new FileStream(_path, new FileStreamOptions
+        Mode = FileMode.Append,
+        Access = FileAccess.Write,
+        Share = FileShare.ReadWrite,
+        BufferSize = 0,
+        UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+    });
+
+    private void CloseQuietly()
+    {
+        try
         {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        return new StreamWriter(stream, new UTF8Encoding(false));
+            _stream?.Dispose();
+        }
+        catch (IOException)
+        {
+        }
+
+        _stream = null;
     }
 
     private void Rotate()
     {
-        _writer?.Dispose();
-        _writer = null;
+        CloseQuietly();
         for (var i = _kept - 1; i >= 1; i--)
         {
             var from = i == 1 ? _path : Numbered(i - 1);

@@ -110,7 +110,7 @@ internal sealed partial class SessionService(
         TransitionResult result;
         using (await locks.AcquireAsync(id, CancellationToken.None))
         {
-            result = store.Sessions.TryTransition(id, SessionTrigger.Started, new TransitionChanges { Reason = $"lane {started.LanePid} started harness {started.HarnessPid}" });
+            result = store.Sessions.TryTransition(id, SessionTrigger.Started, new TransitionChanges { Reason = $"lane {started.LanePid} started harness {started.HarnessPid}", Cwd = started.Cwd });
         }
 
         signals.Pulse(id);

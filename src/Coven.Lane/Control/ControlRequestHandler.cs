@@ -141,6 +141,10 @@ internal sealed class ControlRequestHandler
             w.WriteString("sessionId", _state.Session.Value);
             w.WriteNumber("lanePid", _state.Lane.Pid);
             w.WriteNumber("laneStartTime", _state.Lane.StartTime);
+
+            // The store schemas this lane can write: the daemon does not migrate past schemaMax under it.
+            w.WriteNumber("schemaMin", Store.CovenStore.LaneOldestSchemaVersion);
+            w.WriteNumber("schemaMax", Store.CovenStore.LatestSchemaVersion);
         });
     }
 

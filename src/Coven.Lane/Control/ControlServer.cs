@@ -75,6 +75,14 @@ internal sealed class ControlServer : IDisposable
                 continue;
             }
 
+            // The same rule as covend's socket: only the lane's own uid may talk to it, whatever the file modes say.
+            if (!Daemon.Hosting.PeerCredentials.TryGetPeer(client, out var peerPid, out var peerUid) || peerUid != Daemon.Hosting.PeerCredentials.EffectiveUid)
+            {
+                _log.Warn($"refused a control connection from pid {peerPid} uid {peerUid} (not the lane's user)");
+                client.Dispose();
+                continue;
+            }
+
             lock (_lock)
             {
                 if (_connections.Count >= MaxConnections)

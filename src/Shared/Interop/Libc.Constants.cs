@@ -83,4 +83,25 @@ internal static partial class Libc
 
     // <asm-generic/errno.h>
     internal const int ECONNRESET = 104;
+
+    // Confined working directories (Coven.Pty ConfinedDirectory): <fcntl.h>, <linux/openat2.h>, <errno.h>.
+    internal const int O_PATH = 0x200000;
+
+    // O_DIRECTORY and O_NOFOLLOW differ between x86_64 (asm-generic) and arm64 (asm/fcntl.h).
+    internal static readonly int O_DIRECTORY = IsArm64 ? 0x4000 : 0x10000;
+    internal static readonly int O_NOFOLLOW = IsArm64 ? 0x8000 : 0x20000;
+
+    // The openat2 syscall number is the same on x86_64 and arm64 (asm-generic table).
+    internal const long SYS_openat2 = 437;
+    internal const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    internal const ulong RESOLVE_BENEATH = 0x08;
+    internal const int EXDEV = 18;
+    internal const int E2BIG = 7;
+    internal const int ELOOP = 40;
+    internal const int ENOSYS = 38;
+
+    /// <summary>RLIMIT_NOFILE (the same on x86_64 and arm64).</summary>
+    internal const int RLIMIT_NOFILE = 7;
+
+    private static bool IsArm64 => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
 }

@@ -48,6 +48,10 @@ internal sealed unsafe class PosixSpawn : IDisposable
     public void AddChdir(string directory) =>
         Check(Libc.PosixSpawnFileActionsAddchdirNp(_fileActions, _native.String(directory)), "posix_spawn_file_actions_addchdir_np");
 
+    /// <summary>The child's working directory as an open directory descriptor (glibc 2.29+; an O_PATH fd is fine).</summary>
+    public void AddFchdir(int directoryFd) =>
+        Check(Libc.PosixSpawnFileActionsAddfchdirNp(_fileActions, directoryFd), "posix_spawn_file_actions_addfchdir_np");
+
     /// <summary>Opens <paramref name="path"/> as <paramref name="fd"/> in the child (after setsid, so a terminal opened here becomes the controlling one).</summary>
     public void AddOpen(int fd, string path, int flags, uint mode) =>
         Check(Libc.PosixSpawnFileActionsAddopen(_fileActions, fd, _native.String(path), flags, mode), "posix_spawn_file_actions_addopen");

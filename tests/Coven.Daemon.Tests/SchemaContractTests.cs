@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Coven.Core;
+using Coven.Store;
+
+namespace Coven.Daemon.Tests;
+
+/// <summary>Issue 12 item 12: covend does not migrate the store under a running lane that cannot write the new schema.</summary>
+public sealed class SchemaContractTests
+{
+    // An "old" lane: serves hello on the lane socket without schemaMin/schemaMax, as lanes before the contract did.
+    private const string OldLane = """
+        import json, os, socket, struct, sys
+        path, sid = sys.argv[1], sys.argv[2]
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        srv.bind(path)
+        srv.listen(4)
+        print("listening", flush=True)
+        while True:
+            c, _ = srv.accept()
+            try:
+                while True:
+                    head = c.recv(4)
+                    if len(head) < 4:
+                        break
+                    n = struct.unpack(">I", head)[0]
+                    req = json.loads(c.recv(n))
+                    body = json.dumps({"id": req["id"], "ok": True, "protocol": 1, "sessionId": sid, "lanePid": os.getpid(), "laneStartTime": 0}).encode()
+                    c.sendall(struct.pack(">I", len(body)) + body)
+            except OSError:
+                pass
+            c.close()
+        """;
+
+    [Fact]
+    public async Task OldStoreWithALiveLaneThatCannotWriteTheNewSchema_IsNotMigrated_UntilTheLaneIsGone()
+    {
+        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays an old lane)");
+        await using var home = new DaemonHome();
+        var db = Path.Combine(home.Home, "coven.db");
+        using (var store = new CovenStore(db))
+        {
+            store.Migrate();
+        }
+
+        // Back to schema v1 (what an older covend created), with one live session whose lane is the old lane.
+        var session = SessionId.New();
+        Directory.CreateDirectory(Path.Combine(home.Home, "lanes"));
+        var socket = Path.Combine(home.Home, "lanes", session + ".sock");
+        using var lane = Process.Start(new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", OldLane, socket, session.Value }, RedirectStandardOutput = true, UseShellExecute = false })!;
+        try
+        {
+            Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
+            var now = Timestamps.Of(DateTimeOffset.UtcNow);
+            SqliteTools.Execute(db, $"""
+                DROP TABLE familiars; DROP TABLE project_settings; PRAGMA user_version = 1;
+                INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
+                VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
+                """);
+
+            var daemon = await home.StartAsync(waitUntilReady: false, captureOutput: true);
+            var stderr = daemon.Process.StandardError.ReadToEndAsync();
+            Assert.Equal(DaemonExitCodes.LanesBlockMigration, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            var line = await stderr;
+            Assert.Contains($"cannot write v{CovenStore.LatestSchemaVersion}", line, StringComparison.Ordinal);
+            Assert.Contains(session.Value, line, StringComparison.Ordinal);
+            Assert.Equal(1L, SqliteTools.Scalar(db, "PRAGMA user_version;"));
+            Assert.Equal(0L, SqliteTools.Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'familiars';"));
+        }
+        finally
+        {
+            lane.Kill();
+            await lane.WaitForExitAsync();
+        }
+
+        // The lane is gone: covend migrates and starts (and resolves the session as lost).
+        var next = await home.StartAsync(waitUntilReady: false, captureOutput: true);
+        var nextErr = next.Process.StandardError.ReadToEndAsync();
+        _ = next.Process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await next.WaitUntilReadyAsync();
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            await next.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            Assert.Fail("covend did not start after the lane ended: " + await nextErr);
+        }
+
+        Assert.Equal((long)CovenStore.LatestSchemaVersion, SqliteTools.Scalar(db, "PRAGMA user_version;"));
+        Assert.NotEqual("live", await next.Api.StatusAsync(session.Value));
+    }
+
+
+}
