@@ -48,6 +48,7 @@ internal static partial class DaemonHost
             var time = TimeProvider.System;
             using var store = new CovenStore(options.Paths.Database, time);
             store.Migrate();
+            store.Redaction = Core.Redaction.RedactionRules.Load(options.Paths.Home, out var redactionError);
 
             var app = Build(options, store, instance, time);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coven.Daemon");
@@ -58,6 +59,10 @@ internal static partial class DaemonHost
                 LogStopping(logger);
                 _ = supervisor.StopAsync();
             });
+            if (redactionError is not null)
+            {
+                LogRedactionSettings(logger, redactionError);
+            }
 
             // quick_check before listening: cheap for the stores Coven writes, and doctor then gets a final answer.
             await app.Services.GetRequiredService<StoreIntegrity>().Completion;
@@ -92,7 +97,7 @@ internal static partial class DaemonHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.Paths.Home });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new FileLoggerProvider(
-            Path.Combine(options.Paths.LogsDir, "covend.log"), options.LogFileMaxBytes, options.LogFilesKept, LogLevel.Information, time));
+            Path.Combine(options.Paths.LogsDir, "covend.log"), options.LogFileMaxBytes, options.LogFilesKept, LogLevel.Information, time) { Redaction = store.Redaction });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
@@ -163,6 +168,9 @@ internal static partial class DaemonHost
 
     [LoggerMessage(EventId = EventIds.DaemonStopping, Level = LogLevel.Information, Message = "covend stopping: no new launches; lanes keep running")]
     private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(EventId = EventIds.RedactionSettingsInvalid, Level = LogLevel.Error, Message = "redaction settings not used: {Error}")]
+    private static partial void LogRedactionSettings(ILogger logger, string error);
 
     [LoggerMessage(EventId = EventIds.DaemonStopped, Level = LogLevel.Information, Message = "covend stopped")]
     private static partial void LogStopped(ILogger logger);

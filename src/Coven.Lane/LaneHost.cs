@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Coven.Core;
+using Coven.Core.Redaction;
 using Coven.Lane.Control;
 using Coven.Lane.Interop;
 using Coven.Lane.Output;
@@ -105,7 +106,14 @@ internal static class LaneHost
         var hub = new NotificationHub();
         var terminal = new TerminalState(spec.Columns, spec.Rows, ProductVersion.Number);
         using var input = new InputWriter(pty, log);
-        using var recorder = new EventRecorder(store, state, hub, log);
+        var redaction = RedactionRules.Load(paths.Home, out var redactionError);
+        if (redactionError is not null)
+        {
+            log.Error("redaction settings: " + redactionError);
+        }
+
+        log.UseRedaction(redaction);
+        using var recorder = new EventRecorder(store, state, hub, log, redaction);
         var pump = new OutputPump(pty, terminal, input, recorder, log);
         var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token);
         recorder.Start();

@@ -34,6 +34,9 @@ public sealed class CovenStore : IDisposable
     public ScheduleRepository Schedules { get; }
     public FamiliarRepository Familiars { get; }
 
+    /// <summary>The secrets replaced in input events before they are written (the daemon sets the settings file's rules).</summary>
+    public Core.Redaction.RedactionRules Redaction { get; set; } = Core.Redaction.RedactionRules.Default;
+
     /// <summary>Creates or upgrades the schema. Run by the daemon at start (and by tests).</summary>
     public void Migrate()
     {

@@ -44,4 +44,7 @@ internal static class EventIds
     public const int FamiliarDefined = 602;
     public const int FamiliarRemoved = 603;
     public const int ActiveFamiliarSet = 604;
+
+    // 7xx store: redaction, retention, search
+    public const int RedactionSettingsInvalid = 700;
 }

@@ -30,6 +30,9 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => _loggers.GetOrAdd(categoryName, name => new FileLogger(name, this));
 
+    /// <summary>Secrets in a message (an exception quoting a URL, a value) are replaced before the line is written.</summary>
+    public Core.Redaction.RedactionRules Redaction { get; init; } = Core.Redaction.RedactionRules.Default;
+
     internal bool IsEnabled(LogLevel level) => level >= _minimum && level != LogLevel.None;
 
     internal void Write(string category, LogLevel level, EventId eventId, string message, Exception? exception)
@@ -44,12 +47,13 @@ internal sealed class FileLoggerProvider : ILoggerProvider
             line.Append('\n').Append(exception);
         }
 
+        var text = Redaction.Redact(line.ToString());
         lock (_gate)
         {
             try
             {
                 _writer ??= Open();
-                _writer.WriteLine(line);
+                _writer.WriteLine(text);
                 _writer.Flush();
                 if (_writer.BaseStream.Length > _maxBytes)
                 {
