@@ -59,6 +59,14 @@ internal static class LaneHost
         }
     }
 
+    /// <summary>
+    /// Whether the daemon has recorded the session as started (its pending → live lifecycle event): the lane's first
+    /// events wait for it, so a harness that exits at once cannot have its exit stored before it went live. Null when
+    /// no daemon serves this home (the lane's own tests and benchmarks), where there is nothing to wait for.
+    /// </summary>
+    private static Func<bool>? DaemonStarted(CovenStore store, SessionId session, CovenPaths paths) =>
+        File.Exists(paths.Socket) ? () => store.Sessions.Get(session) is not { Status: SessionStatus.Pending } : null;
+
     private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, LaneLog log, CancellationToken cancellationToken)
     {
         using var store = new CovenStore(paths.Database);
@@ -113,7 +121,7 @@ internal static class LaneHost
         }
 
         log.UseRedaction(redaction);
-        using var recorder = new EventRecorder(store, state, hub, log, redaction);
+        using var recorder = new EventRecorder(store, state, hub, log, redaction, DaemonStarted(store, session, paths));
         var pump = new OutputPump(pty, terminal, input, recorder, log);
         var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token);
         recorder.Start();

@@ -36,4 +36,9 @@ public sealed record KillPayload(string Signal, int GraceMs);
 
 public sealed record ReattachedPayload(int LanePid);
 
-public sealed record TruncatedPayload(long DroppedBytes);
+/// <summary>
+/// Output pruned by retention (docs/retention.md): the output events with seq in <c>FromSeq..ToSeq</c> of the
+/// session are gone, <c>Events</c> of them holding <c>DroppedBytes</c> bytes of output; <c>Reason</c> is the bound
+/// (<c>session-cap</c>, <c>age</c>, <c>store-cap</c>, <c>disk-floor</c>). The event takes the seq of the first pruned one.
+/// </summary>
+public sealed record TruncatedPayload(long DroppedBytes, long FromSeq, long ToSeq, int Events, string Reason);

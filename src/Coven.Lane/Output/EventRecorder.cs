@@ -26,10 +26,16 @@ internal sealed class EventRecorder : IDisposable
     private readonly EventAppender _appender;
     private readonly StreamRedactor _redactor;
     private readonly int _holdMs;
+    private Func<bool>? _started;
     private long _transactions;
 
-    public EventRecorder(CovenStore store, LaneState state, NotificationHub hub, LaneLog log, RedactionRules rules)
+    /// <param name="started">
+    /// True once the daemon has recorded the session live; the first append waits for it (at most
+    /// <see cref="StartWait"/>) so the lane's events follow the lifecycle event in seq order. Null: no wait.
+    /// </param>
+    public EventRecorder(CovenStore store, LaneState state, NotificationHub hub, LaneLog log, RedactionRules rules, Func<bool>? started = null)
     {
+        _started = started;
         _redactor = new StreamRedactor(rules);
         _holdMs = rules.HoldMs;
         _state = state;
@@ -64,6 +70,7 @@ internal sealed class EventRecorder : IDisposable
     /// <summary>Appends events in one transaction, retrying until the store accepts them; returns the last seq.</summary>
     public long AppendDurably(IReadOnlyList<NewEvent> events)
     {
+        AwaitStarted();
         var delay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; ; attempt++)
         {
@@ -83,6 +90,38 @@ internal sealed class EventRecorder : IDisposable
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
             }
         }
+    }
+
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(3);
+
+    private void AwaitStarted()
+    {
+        if (_started is not { } started)
+        {
+            return;
+        }
+
+        _started = null;
+        var deadline = Environment.TickCount64 + (long)StartWait.TotalMilliseconds;
+        while (Environment.TickCount64 < deadline)
+        {
+            try
+            {
+                if (started())
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                _log.Warn("reading the session's status failed: " + ex.Message);
+            }
+
+            // The daemon records the start within milliseconds of the handshake line; this runs once per session.
+            Thread.Sleep(2);
+        }
+
+        _log.Warn($"the daemon did not record the session as started within {StartWait.TotalSeconds} s; recording anyway");
     }
 
     private void Run()
