@@ -135,6 +135,7 @@ internal static partial class DaemonHost
         services.AddSingleton<ResumeService>();
         services.AddSingleton<HandoffService>();
         services.AddSingleton<CastService>();
+        services.AddSingleton<StoreMaintenance>();
 
         // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
         services.AddHostedService<ReconcileService>();
@@ -145,6 +146,13 @@ internal static partial class DaemonHost
                 .WithIdentity("sweep", "system")
                 .StartNow()
                 .WithSimpleSchedule(x => x.WithInterval(options.SweepInterval).RepeatForever()));
+            if (RetentionSettings.Load(options.Paths.Home, out _).IntervalMinutes is > 0 and var minutes)
+            {
+                q.ScheduleJob<PruneJob>(t => t
+                    .WithIdentity("prune", "system")
+                    .StartNow()
+                    .WithSimpleSchedule(x => x.WithInterval(TimeSpan.FromMinutes(minutes)).RepeatForever()));
+            }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
 
@@ -154,6 +162,7 @@ internal static partial class DaemonHost
         SessionEndpoints.Map(app);
         ScreenEndpoints.Map(app);
         EventEndpoints.Map(app);
+        StoreEndpoints.Map(app);
         StreamEndpoint.Map(app);
         ControlPlaneEndpoints.Map(app);
         RitualEndpoints.Map(app);

@@ -65,7 +65,7 @@ internal static class LaneHost
     /// no daemon serves this home (the lane's own tests and benchmarks), where there is nothing to wait for.
     /// </summary>
     private static Func<bool>? DaemonStarted(CovenStore store, SessionId session, CovenPaths paths) =>
-        File.Exists(paths.Socket) ? () => store.Sessions.Get(session) is not { Status: SessionStatus.Pending } : null;
+        File.Exists(paths.Socket) ? () => !store.Sessions.IsPending(session) : null;
 
     private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, LaneLog log, CancellationToken cancellationToken)
     {

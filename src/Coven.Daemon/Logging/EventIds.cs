@@ -47,4 +47,6 @@ internal static class EventIds
 
     // 7xx store: redaction, retention, search
     public const int RedactionSettingsInvalid = 700;
+    public const int OutputPruned = 701;
+    public const int PruneFailed = 702;
 }
