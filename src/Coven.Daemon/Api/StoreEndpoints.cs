@@ -1,3 +1,4 @@
+using Coven.Core;
 using Coven.Core.Api;
 using Coven.Daemon.Hosting;
 using Coven.Store;
