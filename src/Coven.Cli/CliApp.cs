@@ -74,6 +74,7 @@ internal sealed class CliApp
         ResumeCommand.Add(this);
         CompletionCommand.Add(this);
         RemoteCommands.Add(this);
+        StoreCommands.Add(this);
     }
 
     public CliConsole Console { get; }

@@ -69,6 +69,7 @@ internal static partial class DaemonHost
             }
 
             using var store = new CovenStore(options.Paths.Database, time);
+            store.Redaction = Core.Redaction.RedactionRules.Load(options.Paths.Home, out var redactionError);
             if (await MigrationGuard.CheckAsync(store, options) is { } blocked)
             {
                 await Console.Error.WriteLineAsync(blocked);
@@ -95,6 +96,10 @@ internal static partial class DaemonHost
                 LogStopping(logger);
                 _ = monitors.StopAsync();
             });
+            if (redactionError is not null)
+            {
+                LogRedactionSettings(logger, redactionError);
+            }
 
             // quick_check before listening: cheap for the stores Coven writes, and doctor then gets a final answer.
             await app.Services.GetRequiredService<StoreIntegrity>().Completion;
@@ -141,7 +146,7 @@ internal static partial class DaemonHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.Paths.Home });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new FileLoggerProvider(
-            Path.Combine(options.Paths.LogsDir, "covend.log"), options.LogFileMaxBytes, options.LogFilesKept, LogLevel.Information, time));
+            Path.Combine(options.Paths.LogsDir, "covend.log"), options.LogFileMaxBytes, options.LogFilesKept, LogLevel.Information, time) { Redaction = store.Redaction });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
@@ -187,6 +192,7 @@ internal static partial class DaemonHost
         services.AddSingleton<ResumeService>();
         services.AddSingleton<HandoffService>();
         services.AddSingleton<CastService>();
+        services.AddSingleton<StoreMaintenance>();
 
         // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
         services.AddHostedService<ReconcileService>();
@@ -198,6 +204,13 @@ internal static partial class DaemonHost
                 .WithIdentity("sweep", "system")
                 .StartNow()
                 .WithSimpleSchedule(x => x.WithInterval(options.SweepInterval).RepeatForever()));
+            if (RetentionSettings.Load(options.Paths.Home, out _).IntervalMinutes is > 0 and var minutes)
+            {
+                q.ScheduleJob<PruneJob>(t => t
+                    .WithIdentity("prune", "system")
+                    .StartNow()
+                    .WithSimpleSchedule(x => x.WithInterval(TimeSpan.FromMinutes(minutes)).RepeatForever()));
+            }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
         OpenApiEndpoint.AddServices(services);
@@ -208,6 +221,7 @@ internal static partial class DaemonHost
         SessionEndpoints.Map(app);
         ScreenEndpoints.Map(app);
         EventEndpoints.Map(app);
+        StoreEndpoints.Map(app);
         StreamEndpoint.Map(app);
         ControlPlaneEndpoints.Map(app);
         RitualEndpoints.Map(app);
@@ -222,6 +236,9 @@ internal static partial class DaemonHost
 
     [LoggerMessage(EventId = EventIds.DaemonStopping, Level = LogLevel.Information, Message = "covend stopping: no new launches; lanes keep running")]
     private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(EventId = EventIds.RedactionSettingsInvalid, Level = LogLevel.Error, Message = "redaction settings not used: {Error}")]
+    private static partial void LogRedactionSettings(ILogger logger, string error);
 
     [LoggerMessage(EventId = EventIds.DaemonStopped, Level = LogLevel.Information, Message = "covend stopped")]
     private static partial void LogStopped(ILogger logger);

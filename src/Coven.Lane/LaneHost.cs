@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Coven.Core;
+using Coven.Core.Redaction;
 using Coven.Lane.Control;
 using Coven.Interop;
 using Coven.Lane.Output;
@@ -64,6 +65,14 @@ internal static class LaneHost
             return 1;
         }
     }
+
+    /// <summary>
+    /// Whether the daemon has recorded the session as started (its pending → live lifecycle event): the lane's first
+    /// events wait for it, so a harness that exits at once cannot have its exit stored before it went live. Null when
+    /// no daemon serves this home (the lane's own tests and benchmarks), where there is nothing to wait for.
+    /// </summary>
+    private static Func<bool>? DaemonStarted(CovenStore store, SessionId session, CovenPaths paths) =>
+        File.Exists(paths.Socket) ? () => !store.Sessions.IsPending(session) : null;
 
     private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, HarnessLimits harness, LaneLog log, CancellationToken cancellationToken)
     {
@@ -129,7 +138,14 @@ internal static class LaneHost
         var hub = new NotificationHub();
         var terminal = new TerminalState(spec.Columns, spec.Rows, ProductVersion.Number);
         using var input = new InputWriter(pty, log);
-        using var recorder = new EventRecorder(store, state, hub, log);
+        var redaction = RedactionRules.Load(paths.Home, out var redactionError);
+        if (redactionError is not null)
+        {
+            log.Error("redaction settings: " + redactionError);
+        }
+
+        log.UseRedaction(redaction);
+        using var recorder = new EventRecorder(store, state, hub, log, redaction, DaemonStarted(store, session, paths));
         var pump = new OutputPump(pty, terminal, input, recorder, log);
         var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token);
         recorder.Start();

@@ -5,12 +5,14 @@ namespace Coven.Lane;
 
 /// <summary>
 /// A tiny line logger to <c>logs/lane-&lt;id&gt;.log</c>. The lane has no terminal and no stdout after the
-/// handshake, so this file is the only place its story is told. Never logs harness output.
+/// handshake, so this file is the only place its story is told. Never logs harness output; every line is
+/// redacted anyway (an exception message may quote a path, a URL or a value).
 /// </summary>
 internal sealed class LaneLog : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly StreamWriter? _writer;
+    private Core.Redaction.RedactionRules _redaction = Core.Redaction.RedactionRules.Default;
 
     private LaneLog(StreamWriter? writer) => _writer = writer;
 
@@ -39,6 +41,9 @@ internal sealed class LaneLog : IDisposable
         }
     }
 
+    /// <summary>The rules of the settings file, once the lane has read them (the built-in ones until then).</summary>
+    public void UseRedaction(Core.Redaction.RedactionRules rules) => _redaction = rules;
+
     public void Info(string message) => Write("INF", message);
 
     public void Warn(string message) => Write("WRN", message);
@@ -61,7 +66,7 @@ internal sealed class LaneLog : IDisposable
             return;
         }
 
-        var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [{level}] {message}");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [{level}] {_redaction.Redact(message)}");
         lock (_lock)
         {
             try

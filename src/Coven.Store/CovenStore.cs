@@ -25,6 +25,7 @@ public sealed class CovenStore : IDisposable
         Events = new EventRepository(this);
         Schedules = new ScheduleRepository(this);
         Familiars = new FamiliarRepository(this);
+        Retention = new OutputRetention(this);
     }
 
     public string DatabasePath { get; }
@@ -33,6 +34,10 @@ public sealed class CovenStore : IDisposable
     public EventRepository Events { get; }
     public ScheduleRepository Schedules { get; }
     public FamiliarRepository Familiars { get; }
+    public OutputRetention Retention { get; }
+
+    /// <summary>The secrets replaced in input events before they are written (the daemon sets the settings file's rules).</summary>
+    public Core.Redaction.RedactionRules Redaction { get; set; } = Core.Redaction.RedactionRules.Default;
 
     /// <summary>Creates or upgrades the schema. Run by the daemon at start (and by tests).</summary>
     public void Migrate()

@@ -14,12 +14,20 @@ public sealed class EventRepository
 
     public long Append(SessionId session, string kind, string payloadJson) => AppendBatch(session, [new NewEvent(kind, payloadJson)]);
 
-    /// <summary>Appends all events in one transaction with one prepared command; returns the last seq (0 if none).</summary>
+    /// <summary>
+    /// Appends all events in one transaction with one prepared command; returns the last seq (0 if none). Input
+    /// events are redacted first (<see cref="CovenStore.Redaction"/>).
+    /// </summary>
     public long AppendBatch(SessionId session, IReadOnlyList<NewEvent> events)
     {
         if (events.Count == 0)
         {
             return 0;
+        }
+
+        if (events.Any(e => e.Kind == EventKinds.Input))
+        {
+            events = [.. events.Select(e => InputRedaction.Apply(_store.Redaction, e))];
         }
 
         using var connection = _store.Open();

@@ -169,6 +169,16 @@ public sealed class SessionRepository
         return cmd.ExecuteScalar() as string;
     }
 
+    /// <summary>Whether the session is still <c>pending</c> (read by the lane before its first append; plain ADO.NET).</summary>
+    public bool IsPending(SessionId id)
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT status FROM sessions WHERE id = $id;";
+        cmd.Parameters.AddWithValue("$id", id.Value);
+        return cmd.ExecuteScalar() is "pending";
+    }
+
     /// <summary>Records the lane and harness processes (pid + start time) once the harness runs (written by the lane).</summary>
     public void RecordProcesses(SessionId id, ProcessIdentity lane, ProcessIdentity harness)
     {

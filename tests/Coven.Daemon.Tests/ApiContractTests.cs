@@ -226,6 +226,8 @@ public sealed class ApiContractTests : IAsyncLifetime
         await Call("GET", "/api/v1/openapi.json");
         await Call("GET", "/api/v1/capabilities");
         await Call("GET", "/api/v1/cast-codes");
+        await Call("POST", "/api/v1/store/prune", body: """{"dryRun":true}""");
+        await Call("POST", "/api/v1/store/vacuum");
 
         var launched = await Call("POST", "/api/v1/sessions", body: $$"""{"projectRoot":{{rootJson}},"harness":"codex","prompt":"hello","title":"contract","cols":100,"rows":30}""");
         Assert.True((int)launched.Status == 201, launched.Text);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
 using Coven.Cli.Api;
 using Coven.Core;
 using Coven.Core.Api;
@@ -42,6 +44,12 @@ internal static class LogsCommand
             var lines = new LineRenderer();
             void Print(EventDto e)
             {
+                if (e.Kind == "truncated" && TruncatedPayload.Notice(e.PayloadJson) is { } notice)
+                {
+                    // Where retention pruned output (docs/retention.md): said in place, in every mode.
+                    e = e with { Kind = "output", PayloadJson = JsonSerializer.Serialize(new OutputPayload { Data = Encoding.UTF8.GetString(notice) }, CovenJsonContext.Default.OutputPayload) };
+                }
+
                 if (e.Kind != "output")
                 {
                     return;
@@ -64,7 +72,7 @@ internal static class LogsCommand
             var seq = parse.GetValue(since) ?? 0;
             if (!followMode)
             {
-                await EventPayloads.ReadAllAsync(client, s.Id, seq, "output", Print, ct);
+                await EventPayloads.ReadAllAsync(client, s.Id, seq, null, Print, ct);
                 if (!rawMode)
                 {
                     context.Out.Write(transcript.Render());

@@ -36,4 +36,31 @@ public sealed record KillPayload(string Signal, int GraceMs);
 
 public sealed record ReattachedPayload(int LanePid);
 
-public sealed record TruncatedPayload(long DroppedBytes);
+/// <summary>
+/// Output pruned by retention (docs/retention.md): the output events with seq in <c>FromSeq..ToSeq</c> of the
+/// session are gone, <c>Events</c> of them holding <c>DroppedBytes</c> bytes of output; <c>Reason</c> is the bound
+/// (<c>session-cap</c>, <c>age</c>, <c>store-cap</c>, <c>disk-floor</c>). The event takes the seq of the first pruned one.
+/// </summary>
+public sealed record TruncatedPayload(long DroppedBytes, long FromSeq, long ToSeq, int Events, string Reason)
+{
+    /// <summary>
+    /// The line replays (<c>coven logs</c>, the screen of an ended session) show where output was pruned, as terminal
+    /// output (CR LF around it); null for a damaged payload.
+    /// </summary>
+    public static byte[]? Notice(string payloadJson)
+    {
+        try
+        {
+            var p = System.Text.Json.JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.TruncatedPayload);
+            return p is null
+                ? null
+                : System.Text.Encoding.UTF8.GetBytes(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"\r\n[coven: {p.DroppedBytes} bytes of output pruned ({p.Reason}; {p.Events} events, seq {p.FromSeq}..{p.ToSeq})]\r\n"));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -14,6 +14,15 @@ public sealed record LaunchRequest
 
     public int? Cols { get; init; }
     public int? Rows { get; init; }
+
+    /// <summary>Not implemented; read only to refuse it (it would change what runs): 400 when present.</summary>
+    public System.Text.Json.JsonElement? ExecutionBinding { get; init; }
+
+    /// <summary>Only <c>"interactive"</c> (what Coven does) is accepted; anything else is refused with 400.</summary>
+    public System.Text.Json.JsonElement? LaunchMode { get; init; }
+
+    /// <summary>Not implemented; read only to refuse it: 400 when present.</summary>
+    public System.Text.Json.JsonElement? LaunchPolicy { get; init; }
 }
 
 public sealed record InputRequest

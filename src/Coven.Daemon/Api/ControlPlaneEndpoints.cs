@@ -61,7 +61,7 @@ internal static class ControlPlaneEndpoints
             case SessionActions.Launch:
             {
                 var (launch, error) = JsonBody.Parse(args, CovenJsonContext.Default.LaunchRequest, null);
-                return error ?? await sessions.LaunchAsync(launch!, ct);
+                return error ?? UnsupportedLaunchFields.Check(launch!) ?? await sessions.LaunchAsync(launch!, ct);
             }
 
             case SessionActions.Input:

@@ -60,7 +60,9 @@ internal static class EventEndpoints
         var events = store.Events.Page(session, afterSeq, take + 1, kind);
         var hasMore = events.Count > take;
         var page = events.Take(take).Select(ToDto).ToList();
-        var next = hasMore ? new EventCursor(page[^1].Seq) : null;
+        // Always a cursor, also on the last page: after its last event, or where the client already was when the page
+        // is empty, so a polling client keeps its position (issue 15).
+        var next = new EventCursor(page.Count > 0 ? page[^1].Seq : afterSeq);
         return ApiResult.Ok(new EventPage(page, next, hasMore), CovenJsonContext.Default.EventPage);
     }
 

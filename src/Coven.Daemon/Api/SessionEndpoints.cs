@@ -12,7 +12,7 @@ internal static class SessionEndpoints
         app.MapPost("/api/v1/sessions", async (HttpContext ctx, SessionService sessions, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.LaunchRequest, null, ct);
-            return error ?? await sessions.LaunchAsync(request!, ct);
+            return error ?? UnsupportedLaunchFields.Check(request!) ?? await sessions.LaunchAsync(request!, ct);
         }).WithName("session.launch").WithSummary("Launch a harness in a new session (201 once live).")
             .Body<LaunchRequest>().Answers<SessionDto>(201).Errors(400, 503);
 

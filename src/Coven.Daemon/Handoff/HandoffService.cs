@@ -78,8 +78,13 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
             .Split('\n')
             .SkipLast(1)
             .ToList();
-        var recent = transcript.Skip(Math.Max(0, transcript.Count - lines)).Select(GitState.Clean).ToList();
+        var recent = transcript.Skip(Math.Max(0, transcript.Count - lines)).Select(Clean).ToList();
         var git = await GitState.ReadAsync(session.ProjectRoot, cancellationToken);
+        if (git is not null)
+        {
+            git = git with { HeadSubject = git.HeadSubject is { } subject ? Clean(subject) : null, Status = [.. git.Status.Select(Clean)] };
+        }
+
         return new HandoffDocument
         {
             Warning = HandoffPrompt.Warning,
@@ -88,7 +93,7 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
             {
                 Id = session.Id.Value,
                 Title = session.Title,
-                Prompt = session.Prompt,
+                Prompt = session.Prompt is { } prompt ? store.Redaction.Redact(prompt) : null,
                 Familiar = session.Familiar,
                 Harness = session.Harness,
                 Model = session.Model,
@@ -98,7 +103,7 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
                 ExitCode = session.Exit?.Code,
                 ExitSignal = session.Exit?.SignalName,
                 EndReason = session.EndReason is { } r ? WireNames.Of(r) : null,
-                Message = session.Message,
+                Message = session.Message is { } message ? store.Redaction.Redact(message) : null,
                 ResumedFrom = session.ResumedFrom?.Value,
                 CreatedAt = Timestamps.Of(session.CreatedAt),
                 UpdatedAt = Timestamps.Of(session.UpdatedAt),
@@ -128,11 +133,17 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
             Cols = screen.Cols,
             Rows = screen.Rows,
             AltScreen = screen.AltScreen,
-            Lines = screen.Lines.Select(GitState.Clean).ToList(),
+            Lines = screen.Lines.Select(Clean).ToList(),
         };
     }
 
-    private static HandoffScreenDto ReplayScreen(byte[] output, int cols, int rows)
+    /// <summary>
+    /// Control characters out, secrets redacted: a live lane's screen is not redacted (it is what the harness drew),
+    /// and a handoff document leaves the session (a prompt, a new session's record).
+    /// </summary>
+    private string Clean(string text) => store.Redaction.Redact(GitState.Clean(text));
+
+    private HandoffScreenDto ReplayScreen(byte[] output, int cols, int rows)
     {
         var screen = new TerminalScreen(cols, rows, scrollbackLines: 0);
         screen.Feed(output);
@@ -143,7 +154,7 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
             Cols = snapshot.Columns,
             Rows = snapshot.Rows,
             AltScreen = snapshot.AltScreen,
-            Lines = snapshot.Lines.Select(GitState.Clean).ToList(),
+            Lines = snapshot.Lines.Select(Clean).ToList(),
         };
     }
 

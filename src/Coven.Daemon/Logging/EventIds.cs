@@ -48,4 +48,9 @@ internal static class EventIds
     public const int FamiliarDefined = 602;
     public const int FamiliarRemoved = 603;
     public const int ActiveFamiliarSet = 604;
+
+    // 7xx store: redaction, retention, search
+    public const int RedactionSettingsInvalid = 700;
+    public const int OutputPruned = 701;
+    public const int PruneFailed = 702;
 }

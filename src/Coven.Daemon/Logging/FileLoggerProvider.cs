@@ -32,6 +32,9 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => _loggers.GetOrAdd(categoryName, name => new FileLogger(name, this));
 
+    /// <summary>Secrets in a message (an exception quoting a URL, a value) are replaced before the line is written.</summary>
+    public Core.Redaction.RedactionRules Redaction { get; init; } = Core.Redaction.RedactionRules.Default;
+
     internal bool IsEnabled(LogLevel level) => level >= _minimum && level != LogLevel.None;
 
     internal void Write(string category, LogLevel level, EventId eventId, string message, Exception? exception)
@@ -46,7 +49,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
             line.Append('\n').Append(exception);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(line.Append('\n').ToString());
+        var bytes = Encoding.UTF8.GetBytes(Redaction.Redact(line.ToString()) + "\n");
         lock (_gate)
         {
             try

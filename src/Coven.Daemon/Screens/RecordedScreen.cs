@@ -33,6 +33,10 @@ internal static class RecordedScreen
                         screen.Feed(bytes);
                     }
                 }
+                else if (e.Kind == EventKinds.Truncated && TruncatedPayload.Notice(e.PayloadJson) is { } notice)
+                {
+                    screen.Feed(notice);
+                }
                 else if (e.Kind == EventKinds.Resize && TryReadSize(e.PayloadJson, out var cols, out var rows))
                 {
                     screen.Resize(cols, rows);

@@ -49,13 +49,30 @@ internal sealed class ChunkQueue(int capacity)
     }
 
     /// <summary>Waits for the next chunk; false when the queue is completed and empty.</summary>
-    public bool Take(out byte[] chunk)
+    public bool Take(out byte[] chunk) => Take(out chunk, Timeout.Infinite, out _);
+
+    /// <summary>
+    /// Waits at most <paramref name="timeoutMs"/> (<see cref="Timeout.Infinite"/>: no limit) for the next chunk; false
+    /// when the queue is completed and empty, or when the time ran out (<paramref name="timedOut"/>).
+    /// </summary>
+    public bool Take(out byte[] chunk, int timeoutMs, out bool timedOut)
     {
+        timedOut = false;
+        var deadline = timeoutMs == Timeout.Infinite ? long.MaxValue : Environment.TickCount64 + timeoutMs;
         lock (_lock)
         {
             while (_chunks.Count == 0 && !_completed)
             {
-                Monitor.Wait(_lock);
+                var left = deadline == long.MaxValue ? Timeout.Infinite : (int)Math.Max(0, deadline - Environment.TickCount64);
+                if (left == 0 || !Monitor.Wait(_lock, left))
+                {
+                    if (_chunks.Count == 0 && !_completed)
+                    {
+                        timedOut = true;
+                        chunk = null!;
+                        return false;
+                    }
+                }
             }
 
             return TryDequeue(out chunk);

@@ -32,6 +32,9 @@ internal sealed class OutputEncoder
 
     public void Append(ReadOnlySpan<byte> data) => _pending.Write(data);
 
+    /// <summary>Where pending bytes are written (what <see cref="Append"/> does, for writers such as the redactor).</summary>
+    public IBufferWriter<byte> Writer => _pending;
+
     /// <summary>Moves all pending bytes except an incomplete trailing UTF-8 sequence (unless <paramref name="final"/>) into events.</summary>
     public void Drain(List<NewEvent> events, bool final)
     {
