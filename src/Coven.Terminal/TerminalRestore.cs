@@ -37,11 +37,11 @@ public static class TerminalRestore
     /// Paints a screen on a terminal of the same size and sets up its modes: the rows of <paramref name="ansi"/>
     /// (<see cref="TerminalScreen.RenderAnsi"/>: rows separated by CR LF) each at its own row, then the scroll
     /// region, origin mode, autowrap and insert mode, the cursor at (<paramref name="row"/>, <paramref name="column"/>),
-    /// the input modes, kitty keyboard entries pushed (after popping <paramref name="kittyPops"/>), modifyOtherKeys,
+    /// the input modes, kitty keyboard entries pushed, modifyOtherKeys,
     /// cursor shape and visibility, the title and finally the pen.
     /// </summary>
     /// <returns>The sequence; it pushes <see cref="KittyPushes"/> kitty keyboard entries.</returns>
-    public static string Build(string ansi, int row, int column, string? title, TerminalModes modes, int kittyPops = 0)
+    public static string Build(string ansi, int row, int column, string? title, TerminalModes modes)
     {
         var sb = new StringBuilder(ansi.Length + 256);
         sb.Append("\e[0m\e[4l\e[?6l\e[?7h\e[r\e[H\e[2J");
@@ -84,11 +84,6 @@ public static class TerminalRestore
         AppendDecSet(sb, modes.MouseEncoding is 1005 or 1006 or 1015 ? modes.MouseEncoding : 0);
         AppendDecSet(sb, modes.FocusEvents ? 1004 : 0);
         AppendDecSet(sb, modes.BracketedPaste ? 2004 : 0);
-        if (kittyPops > 0)
-        {
-            sb.Append("\e[<").Append(kittyPops).Append('u');
-        }
-
         foreach (var flags in KittyEntries(modes))
         {
             sb.Append("\e[>").Append(flags).Append('u');

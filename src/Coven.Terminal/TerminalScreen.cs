@@ -154,9 +154,7 @@ public sealed partial class TerminalScreen
     /// cursor, the modes and the pen (see <see cref="TerminalRestore.Build"/>). Does not switch screens: the caller
     /// decides which screen of the other terminal it paints.
     /// </summary>
-    /// <param name="kittyPops">Kitty keyboard entries the other terminal holds from earlier pushes, popped first.</param>
-    public string RenderRestore(int kittyPops = 0) =>
-        TerminalRestore.Build(RenderAnsi(), _row, _column, Title, Modes, kittyPops);
+    public string RenderRestore() => TerminalRestore.Build(RenderAnsi(), _row, _column, Title, Modes);
 
     /// <summary>
     /// Changes the size (clamped like the constructor's). Content stays anchored top-left (no reflow);

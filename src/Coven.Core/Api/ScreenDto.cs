@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Coven.Terminal;
 
 namespace Coven.Core.Api;
 
@@ -21,6 +22,13 @@ public sealed record ScreenDto
     /// <summary>The screen with SGR colours (<c>?ansi=true</c> only): rows separated by CR LF.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Ansi { get; init; }
+
+    /// <summary>
+    /// The program's terminal modes (keys, mouse, paste, focus, kitty keyboard, cursor shape, margins, pen): what
+    /// <c>coven attach</c> sets up on the user's terminal. Null from a lane that predates it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TerminalModes? Modes { get; init; }
 
     /// <summary>False when the screen was rendered from the recorded output of a session that has ended.</summary>
     public bool Live { get; init; } = true;

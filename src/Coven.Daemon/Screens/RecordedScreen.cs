@@ -56,6 +56,7 @@ internal static class RecordedScreen
             Lines = snapshot.Lines,
             BracketedPaste = screen.BracketedPaste,
             Ansi = ansi ? screen.RenderAnsi() : null,
+            Modes = screen.Modes,
             Live = false,
         };
     }

@@ -42,16 +42,6 @@ public sealed class TerminalRestoreTests
     }
 
     [Fact]
-    public void RenderRestore_KittyPops_PopsThePreviousEntriesFirst()
-    {
-        var target = Vt.Screen("\e[>7u\e[>7u", columns: 20, rows: 5);
-        var source = Vt.Screen("\e[>2u", columns: 20, rows: 5);
-        target.Feed(Encoding.UTF8.GetBytes(source.RenderRestore(kittyPops: 2)));
-        Assert.Equal([0, 2], target.Modes.KittyKeyboard);
-        Assert.Equal(1, TerminalRestore.KittyPushes(source.Modes));
-    }
-
-    [Fact]
     public void Reset_AfterRestore_LeavesTheDefaults()
     {
         var original = Vt.Screen("\e[?1003;1006;1004;2004;1h\e=\e[4 q\e[>4;2m\e[>1u\e[>3u\e[2;4r\e[?6h\e[?7l\e[4h\e[?25l\e[35m", columns: 20, rows: 5);
@@ -59,6 +49,7 @@ public sealed class TerminalRestoreTests
         terminal.Feed(Encoding.UTF8.GetBytes(original.RenderRestore()));
         Assert.NotEqual(new TerminalScreen(20, 5).Modes, terminal.Modes);
 
+        Assert.Equal(2, TerminalRestore.KittyPushes(original.Modes));
         terminal.Feed(Encoding.UTF8.GetBytes(TerminalRestore.Reset(TerminalRestore.KittyPushes(original.Modes))));
 
         var defaults = new TerminalScreen(20, 5).Modes;
