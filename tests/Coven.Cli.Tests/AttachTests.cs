@@ -228,10 +228,7 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
     [Fact]
     public async Task Attach_PasteOverTheInputLimit_ArrivesWhole()
     {
-        var (id, record) = await StartModesSessionAsync();
-        await StartPaneAsync("sh");
-        await TmuxAsync("send-keys", "-t", "t", $"{CovenCli.Executable} attach {id}", "Enter");
-        await WaitForScreenAsync("modes-ready");
+        var (id, record) = await AttachToModesSessionAsync(string.Empty);
 
         // ~300 KB (the daemon takes 64 KiB per input request) with multi-byte characters and newlines.
         var text = string.Concat(Enumerable.Range(0, 9000).Select(i => $"line {i:D5} caf\u00e9 \u4e2d\u6587 \U0001F600 end\n"));
@@ -253,16 +250,11 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
     [Fact]
     public async Task Attach_DaemonKilledAndRestarted_KeystrokesStillReachTheProgram()
     {
-        var (id, record) = await StartModesSessionAsync();
-        await StartPaneAsync("sh");
-        await TmuxAsync("send-keys", "-t", "t", $"{CovenCli.Executable} attach {id}", "Enter");
-        await WaitForScreenAsync("modes-ready");
+        var (id, record) = await AttachToModesSessionAsync(string.Empty);
         await TmuxAsync("send-keys", "-t", "t", "-l", "before");
         await WaitForRecordAsync(record, 0, "before");
 
-        var pid = await DaemonPidAsync();
-        await RunAsync("kill", "-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), s_wait, TimeSpan.FromMilliseconds(20)), "the daemon did not die");
+        await KillDaemonAsync();
 
         // Typed while the daemon is down: delivered once it is back (the attach's own reconnect may start it first).
         await TmuxAsync("send-keys", "-t", "t", "-l", "while-down");
@@ -284,14 +276,10 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
     [Fact]
     public async Task Attach_InputCannotBeDelivered_EndsWithAMessageAndNonZeroExit()
     {
-        var (id, _) = await StartModesSessionAsync();
-        await StartPaneAsync("sh");
-        await TmuxAsync("send-keys", "-t", "t", $"COVEN_NO_AUTOSTART=1 {CovenCli.Executable} attach {id}; echo \"rc=$?\"", "Enter");
-        await WaitForScreenAsync("modes-ready");
+        var (id, _) = await AttachToModesSessionAsync("COVEN_NO_AUTOSTART=1 ", "; echo \"rc=$?\"");
 
         // The daemon goes away for good: no autostart, nobody restarts it. Typing must not go nowhere silently.
-        var pid = await DaemonPidAsync();
-        await RunAsync("kill", "-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await KillDaemonAsync();
         await TmuxAsync("send-keys", "-t", "t", "-l", "lost");
         var screen = await WaitForScreenAsync("rc=3", TimeSpan.FromSeconds(90));
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(screen.Replace("\n", string.Empty, StringComparison.Ordinal), $@"coven: .*session {id}"), screen);
@@ -311,12 +299,25 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
         return (id, record);
     }
 
-    private async Task<int> DaemonPidAsync()
+    /// <summary>A modes session, and a shell pane (dash: no line editor that switches bracketed paste itself) attached to it.</summary>
+    private async Task<(string Id, string Record)> AttachToModesSessionAsync(string prefix, string suffix = "")
+    {
+        var (id, record) = await StartModesSessionAsync();
+        await StartPaneAsync("sh");
+        await TmuxAsync("send-keys", "-t", "t", $"{prefix}{CovenCli.Executable} attach {id}{suffix}", "Enter");
+        await WaitForScreenAsync("modes-ready");
+        return (id, record);
+    }
+
+    /// <summary>SIGKILL to the daemon (its lanes live on), returning once it is gone.</summary>
+    private async Task KillDaemonAsync()
     {
         var r = await daemon.Cli.RunAsync("daemon", "status", "--json");
         Assert.True(r.ExitCode == 0, "daemon status failed: " + r);
         using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
-        return doc.RootElement.GetProperty("daemon").GetProperty("pid").GetInt32();
+        var pid = doc.RootElement.GetProperty("daemon").GetProperty("pid").GetInt32();
+        await RunAsync("kill", "-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), s_wait, TimeSpan.FromMilliseconds(20)), "the daemon did not die");
     }
 
     private static string Decode(string hex) => System.Text.Encoding.UTF8.GetString(Convert.FromHexString(hex));

@@ -135,20 +135,5 @@ public sealed class AttachViewTests
 
     private static int Count(string text, string part) => text.Split(part).Length - 1;
 
-    private static ScreenDto ScreenOf(TerminalScreen s)
-    {
-        var snapshot = s.Snapshot();
-        return new ScreenDto
-        {
-            Cols = snapshot.Columns,
-            Rows = snapshot.Rows,
-            Cursor = new ScreenCursorDto(snapshot.CursorRow, snapshot.CursorColumn, snapshot.CursorVisible),
-            AltScreen = snapshot.AltScreen,
-            Title = snapshot.Title,
-            Lines = snapshot.Lines,
-            BracketedPaste = s.BracketedPaste,
-            Ansi = s.RenderAnsi(),
-            Modes = s.Modes,
-        };
-    }
+    private static ScreenDto ScreenOf(TerminalScreen s) => ScreenDto.From(s, ansi: true, live: true);
 }

@@ -32,4 +32,23 @@ public sealed record ScreenDto
 
     /// <summary>False when the screen was rendered from the recorded output of a session that has ended.</summary>
     public bool Live { get; init; } = true;
+
+    /// <summary>The answer for a screen model's visible screen (with <see cref="Ansi"/> when <paramref name="ansi"/>).</summary>
+    public static ScreenDto From(TerminalScreen screen, bool ansi, bool live)
+    {
+        var snapshot = screen.Snapshot();
+        return new ScreenDto
+        {
+            Cols = snapshot.Columns,
+            Rows = snapshot.Rows,
+            Cursor = new ScreenCursorDto(snapshot.CursorRow, snapshot.CursorColumn, snapshot.CursorVisible),
+            AltScreen = snapshot.AltScreen,
+            Title = snapshot.Title,
+            Lines = snapshot.Lines,
+            BracketedPaste = screen.BracketedPaste,
+            Ansi = ansi ? screen.RenderAnsi() : null,
+            Modes = screen.Modes,
+            Live = live,
+        };
+    }
 }
