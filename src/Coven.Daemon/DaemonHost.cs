@@ -4,7 +4,7 @@ using Coven.Daemon.Familiars;
 using Coven.Daemon.Handoff;
 using Coven.Daemon.Api;
 using Coven.Daemon.Hosting;
-using Coven.Daemon.Interop;
+using Coven.Interop;
 using Coven.Daemon.Lanes;
 using Coven.Daemon.Logging;
 using Coven.Daemon.Rituals;
@@ -51,12 +51,12 @@ internal static partial class DaemonHost
 
             var app = Build(options, store, instance, time);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Coven.Daemon");
-            var supervisor = app.Services.GetRequiredService<Supervisor>();
+            var monitors = app.Services.GetRequiredService<LaneMonitors>();
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             lifetime.ApplicationStopping.Register(() =>
             {
                 LogStopping(logger);
-                _ = supervisor.StopAsync();
+                _ = monitors.StopAsync();
             });
 
             // quick_check before listening: cheap for the stores Coven writes, and doctor then gets a final answer.
@@ -64,7 +64,6 @@ internal static partial class DaemonHost
 
             // No window in which the socket exists with a wider mode: bind under umask 0177, then chmod anyway.
             var previous = Libc.Umask(0x7F);
-            _ = previous;
             try
             {
                 await app.StartAsync();
@@ -77,7 +76,7 @@ internal static partial class DaemonHost
             File.SetUnixFileMode(options.Paths.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             var clock = app.Services.GetRequiredService<DaemonClock>();
             instance.WriteInfo(new DaemonInfoDocument(Environment.ProcessId, Timestamps.Of(clock.StartedAt), ProductVersion.Number, options.Paths.Socket));
-            LogStarted(logger, Environment.ProcessId, options.Paths.Socket, supervisor.MonitorCount);
+            LogStarted(logger, Environment.ProcessId, options.Paths.Socket, monitors.MonitorCount);
 
             await app.WaitForShutdownAsync();
             instance.RemoveInfo();
@@ -118,12 +117,15 @@ internal static partial class DaemonHost
         services.AddSingleton<StoreIntegrity>();
         services.AddSingleton<SessionSignals>();
         services.AddSingleton<SessionLocks>();
-        services.AddSingleton<Supervisor>();
+        services.AddSingleton<LeftoverReaper>();
+        services.AddSingleton<LaneMonitors>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<Sweeper>();
         services.AddSingleton<LaneLauncher>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<Screens.ScreenReader>();
-        services.AddSingleton<Screens.WaitService>();
-        services.AddSingleton<Screens.SubmitService>();
+        services.AddSingleton<Interaction.WaitService>();
+        services.AddSingleton<Interaction.SubmitService>();
         services.AddSingleton<RitualScheduler>();
         services.AddSingleton<RitualService>();
         services.AddSingleton<FamiliarService>();

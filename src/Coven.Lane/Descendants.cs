@@ -1,6 +1,6 @@
 using System.Globalization;
 using Coven.Core;
-using Coven.Lane.Interop;
+using Coven.Interop;
 
 namespace Coven.Lane;
 
@@ -13,7 +13,7 @@ namespace Coven.Lane;
 internal static class Descendants
 {
     /// <summary>Makes this process the subreaper of its descendants. False when the kernel refuses (logged, not fatal).</summary>
-    public static bool BecomeSubreaper() => LaneLibc.Prctl(LaneLibc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+    public static bool BecomeSubreaper() => Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 
     /// <summary>
     /// SIGTERM (and SIGCONT) to every adopted descendant and its process group, SIGKILL after <paramref name="grace"/>
@@ -30,8 +30,8 @@ internal static class Descendants
 
         var count = found.Count;
         log.Info($"ending {count} process(es) left outside the harness group: {string.Join(' ', found)}");
-        SignalAll(found, LaneLibc.SIGTERM);
-        SignalAll(found, LaneLibc.SIGCONT);
+        SignalAll(found, Signals.SIGTERM);
+        SignalAll(found, Signals.SIGCONT);
 
         var deadline = DateTime.UtcNow + grace;
         while (DateTime.UtcNow < deadline)
@@ -48,7 +48,7 @@ internal static class Descendants
 
         // New escapees may have been adopted meanwhile (a helper's own children): take them too.
         var remaining = Children(self, excludePid);
-        SignalAll(remaining, LaneLibc.SIGKILL);
+        SignalAll(remaining, Signals.SIGKILL);
         var killDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
         while (remaining.Count > 0 && DateTime.UtcNow < killDeadline)
         {
@@ -71,28 +71,29 @@ internal static class Descendants
             // The whole group when the escapee leads one (setsid/setpgid), else just the process.
             if (ProcStat.TryRead(pid, out var stat) && stat.ProcessGroup == pid)
             {
-                LaneLibc.Kill(-pid, signal);
+                Libc.Kill(-pid, signal);
             }
 
-            LaneLibc.Kill(pid, signal);
+            Libc.Kill(pid, signal);
         }
     }
 
     private static void Reap(List<int> pids) =>
-        pids.RemoveAll(pid => LaneLibc.Waitpid(pid, out _, LaneLibc.WNOHANG) == pid || !Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)));
+        pids.RemoveAll(pid => Reaped(pid) || !Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)));
+
+    private static unsafe bool Reaped(int pid)
+    {
+        int status;
+        return Libc.Waitpid(pid, &status, Libc.WNOHANG) == pid;
+    }
 
     /// <summary>Live child processes of <paramref name="parent"/> (from /proc), except <paramref name="excludePid"/>.</summary>
     private static List<int> Children(int parent, int excludePid)
     {
         var children = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcStat.Pids())
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == excludePid)
-            {
-                continue;
-            }
-
-            if (ProcStat.TryRead(pid, out var stat) && stat.ParentPid == parent)
+            if (pid != excludePid && ProcStat.TryRead(pid, out var stat) && stat.ParentPid == parent)
             {
                 children.Add(pid);
             }

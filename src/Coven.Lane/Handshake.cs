@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Coven.Lane.Interop;
+using Coven.Interop;
 
 namespace Coven.Lane;
 
@@ -27,7 +27,7 @@ internal static class Handshake
     /// <summary>Points fds 0, 1 and 2 at /dev/null.</summary>
     public static void DetachStandardStreams(LaneLog log)
     {
-        var fd = LaneLibc.Open("/dev/null", LaneLibc.O_RDWR | LaneLibc.O_CLOEXEC);
+        var fd = Libc.Open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC);
         if (fd < 0)
         {
             log.Warn("could not open /dev/null to detach stdio");
@@ -37,7 +37,7 @@ internal static class Handshake
         // dup2 clears FD_CLOEXEC on the target, so 0/1/2 stay valid descriptors for the runtime.
         for (var target = 0; target <= 2; target++)
         {
-            if (fd != target && LaneLibc.Dup2(fd, target) < 0)
+            if (fd != target && Libc.Dup2(fd, target) < 0)
             {
                 log.Warn($"dup2(/dev/null, {target}) failed");
             }
@@ -45,7 +45,7 @@ internal static class Handshake
 
         if (fd > 2)
         {
-            _ = LaneLibc.Close(fd);
+            _ = Libc.Close(fd);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Coven.Core;
 using Coven.Lane.Control;
-using Coven.Lane.Interop;
+using Coven.Interop;
 using Coven.Lane.Output;
 using Coven.Pty;
 using Coven.Store;
@@ -26,7 +26,7 @@ internal static class LaneHost
     {
         // A new session: the daemon's death, a SIGHUP to its process group or its terminal closing must not reach us.
         // EPERM means we already lead a group (started by something other than the daemon); that is fine.
-        if (LaneLibc.Setsid() < 0 && Marshal.GetLastPInvokeError() != LaneLibc.EPERM)
+        if (Libc.Setsid() < 0 && Marshal.GetLastPInvokeError() != Libc.EPERM)
         {
             Handshake.Failed("setsid failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()), Marshal.GetLastPInvokeError());
             return 2;

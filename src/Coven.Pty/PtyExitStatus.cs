@@ -1,3 +1,5 @@
+using Coven.Core;
+
 namespace Coven.Pty;
 
 /// <summary>
@@ -10,7 +12,7 @@ public sealed record PtyExitStatus(int? Code, int? Signal)
     public bool Succeeded => Code == 0 && Signal is null;
 
     /// <summary>The terminating signal as a name such as "SIGTERM", or null when the process exited normally.</summary>
-    public string? SignalName => Signal is int s ? PtySignals.GetName(s) : null;
+    public string? SignalName => Signal is int s ? Signals.Name(s) : null;
 
     internal static PtyExitStatus FromWaitStatus(int status)
     {

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
-using Coven.Pty.Interop;
+using Coven.Core;
+using Coven.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace Coven.Pty;
@@ -41,7 +42,7 @@ public sealed class PtyProcess : IDisposable
 
         // Read before the reaper can run: until we reap it the child exists at least as a zombie, so its
         // start time is always readable here even if it exits at once.
-        StartTime = ProcStat.ReadStartTime(pid);
+        StartTime = ProcStat.TryRead(pid, out var stat) ? stat.StartTime : 0;
         var reaper = new Thread(Reap) { IsBackground = true, Name = "pty-wait-" + pid };
         reaper.Start();
     }
@@ -436,7 +437,7 @@ public sealed class PtyProcess : IDisposable
     /// Completes when the group is gone or SIGKILL was sent.
     /// </summary>
     public Task KillAsync(TimeSpan grace, CancellationToken cancellationToken) =>
-        KillAsync(PtySignals.SIGTERM, grace, cancellationToken);
+        KillAsync(Signals.SIGTERM, grace, cancellationToken);
 
     /// <summary>
     /// Like <see cref="KillAsync(TimeSpan, CancellationToken)"/> with another first signal (for example SIGHUP or SIGINT).
@@ -448,7 +449,7 @@ public sealed class PtyProcess : IDisposable
             return;
         }
 
-        SignalGroup(PtySignals.SIGCONT);
+        SignalGroup(Signals.SIGCONT);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < grace)
         {
@@ -471,7 +472,7 @@ public sealed class PtyProcess : IDisposable
             }
         }
 
-        SignalGroup(PtySignals.SIGKILL);
+        SignalGroup(Signals.SIGKILL);
     }
 
     /// <summary>

@@ -1,20 +1,16 @@
-using Coven.Pty.Interop;
+using Coven.Interop;
 
 namespace Coven.Pty;
 
 /// <summary>
-/// posix_spawn with the slave side of a pseudo-terminal as fds 0/1/2, in a new session so the slave becomes the
-/// controlling terminal. No managed code runs between fork and exec: glibc does all of it in the child.
+/// posix_spawn (the shared <see cref="PosixSpawn"/>) with the slave side of a pseudo-terminal as fds 0/1/2, in a new
+/// session so the slave becomes the controlling terminal.
 /// </summary>
-internal static unsafe class PtySpawner
+internal static class PtySpawner
 {
     /// <summary>Returns 0 and the pid, or the error number posix_spawn reported.</summary>
     public static int Spawn(PtyStartOptions options, string slavePath, out int pid)
     {
-        pid = 0;
-        using var native = new NativeUtf8();
-        var path = native.String(options.Executable);
-        var argv = native.Array([options.Executable, .. options.Arguments]);
         var envList = new List<string>(options.Environment.Count);
         foreach (var (key, value) in options.Environment)
         {
@@ -26,58 +22,15 @@ internal static unsafe class PtySpawner
             envList.Add(key + "=" + value);
         }
 
-        var envp = native.Array(envList);
-        var slave = native.String(slavePath);
-        var cwd = native.String(options.WorkingDirectory);
+        using var spawn = new PosixSpawn();
+        spawn.AddChdir(options.WorkingDirectory);
 
-        var attributes = native.Zeroed(Libc.OpaqueBufferSize);
-        var fileActions = native.Zeroed(Libc.OpaqueBufferSize);
-        var defaultSignals = native.Zeroed(Libc.OpaqueBufferSize);
-        var emptyMask = native.Zeroed(Libc.OpaqueBufferSize);
-
-        Check(Libc.PosixSpawnattrInit(attributes));
-        Check(Libc.PosixSpawnFileActionsInit(fileActions));
-        try
-        {
-            // The .NET host ignores SIGPIPE and blocks some signals on its threads; neither may leak into the child.
-            Check(Libc.Sigfillset(defaultSignals) == 0 ? 0 : Libc.EINTR);
-            Check(Libc.Sigemptyset(emptyMask) == 0 ? 0 : Libc.EINTR);
-            Check(Libc.PosixSpawnattrSetsigdefault(attributes, defaultSignals));
-            Check(Libc.PosixSpawnattrSetsigmask(attributes, emptyMask));
-            Check(Libc.PosixSpawnattrSetflags(attributes, (short)(Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK)));
-
-            Check(Libc.PosixSpawnFileActionsAddchdirNp(fileActions, cwd));
-
-            // glibc runs setsid before the file actions, so opening the slave (without O_NOCTTY) makes it the
-            // controlling terminal of the new session.
-            Check(Libc.PosixSpawnFileActionsAddopen(fileActions, 0, slave, Libc.O_RDWR, 0));
-            Check(Libc.PosixSpawnFileActionsAdddup2(fileActions, 0, 1));
-            Check(Libc.PosixSpawnFileActionsAdddup2(fileActions, 0, 2));
-            Check(Libc.PosixSpawnFileActionsAddclosefromNp(fileActions, 3));
-
-            int childPid;
-            var error = Libc.PosixSpawn(&childPid, path, fileActions, attributes, argv, envp);
-            if (error == 0)
-            {
-                pid = childPid;
-            }
-
-            return error;
-        }
-        finally
-        {
-            // Destroy only frees glibc's internal action list; it cannot fail in a way we could act on.
-            _ = Libc.PosixSpawnFileActionsDestroy(fileActions);
-            _ = Libc.PosixSpawnattrDestroy(attributes);
-        }
-    }
-
-    private static void Check(int error)
-    {
-        // Setting up attributes only fails on invalid arguments or out of memory: a bug, not an expected outcome.
-        if (error != 0)
-        {
-            throw new InvalidOperationException($"posix_spawn setup failed with error {error}.");
-        }
+        // glibc runs setsid before the file actions, so opening the slave (without O_NOCTTY) makes it the
+        // controlling terminal of the new session.
+        spawn.AddOpen(0, slavePath, Libc.O_RDWR, 0);
+        spawn.AddDup2(0, 1);
+        spawn.AddDup2(0, 2);
+        spawn.AddCloseFrom(3);
+        return spawn.Spawn(options.Executable, [options.Executable, .. options.Arguments], envList, out pid);
     }
 }

@@ -3,9 +3,10 @@ namespace Coven.Terminal;
 /// <summary>
 /// Cell width of a code point: 0 for combining / zero-width marks, 2 for East Asian Wide and
 /// Fullwidth characters and emoji presentation, 1 otherwise. A compact table of the common ranges,
-/// close to what glibc's wcwidth (and so tmux) reports; exotic scripts may differ.
+/// close to what glibc's wcwidth (and so tmux) reports; exotic scripts may differ. The one width table of the
+/// tree: the CLI measures its table columns with it too (<see cref="Measure"/>).
 /// </summary>
-internal static class CharWidth
+public static class CharWidth
 {
     // Sorted, non-overlapping inclusive ranges. Static arrays: a ReadOnlySpan<int> property over a
     // collection expression allocates a fresh array on every call here.
@@ -50,10 +51,6 @@ internal static class CharWidth
         0x1FA70, 0x1FAFF, 0x20000, 0x2FFFD, 0x30000, 0x3FFFD,
     ];
 
-    // Widths of the whole BMP, precomputed from the ranges above (declared after them on purpose:
-    // static initializers run in order). 64 KiB buys a single load per character on the hot path.
-    private static readonly byte[] Bmp = BuildBmp();
-
     public static int Of(int codepoint)
     {
         if (codepoint < 0x300)
@@ -61,7 +58,21 @@ internal static class CharWidth
             return 1;
         }
 
-        return codepoint < 0x10000 ? Bmp[codepoint] : Compute(codepoint);
+        return codepoint < 0x10000 ? BmpTable.Widths[codepoint] : Compute(codepoint);
+    }
+
+    /// <summary>
+    /// The same width as <see cref="Of"/> without building the 64 KiB BMP table on first use: for callers that
+    /// measure a few strings once (the CLI's tables, where start-up time counts) rather than a stream of output.
+    /// </summary>
+    public static int Measure(int codepoint) => codepoint < 0x300 ? 1 : Compute(codepoint);
+
+    // Widths of the whole BMP, precomputed from the ranges above, in a class of its own so that only Of (the hot
+    // path of the terminal model) builds it: Measure and the CLI never pay for it. 64 KiB buys a single load per
+    // character on the hot path.
+    private static class BmpTable
+    {
+        public static readonly byte[] Widths = BuildBmp();
     }
 
     private static byte[] BuildBmp()

@@ -141,6 +141,37 @@ public sealed class HelperTests
     }
 
     [Fact]
+    public void Table_WideTitles_PadByTerminalColumns()
+    {
+        // CJK and emoji take two columns each in a terminal (Coven.Terminal.CharWidth, as wcwidth): counted as one,
+        // the STATUS column would start inside the wide titles.
+        var t = new Table("TITLE", "STATUS");
+        t.Add("修复测试", "live");
+        t.Add("ship 🚀", "failed");
+        t.Add("plain", "finished");
+        var plain = new StringWriter { NewLine = "\n" };
+
+        t.Write(plain, color: false);
+
+        Assert.Equal("TITLE     STATUS\n修复测试  live\nship 🚀   failed\nplain     finished\n", plain.ToString());
+        Assert.Equal(8, TextWidth.Of("修复测试"));
+        Assert.Equal(7, TextWidth.Of("ship 🚀"));
+    }
+
+    [Theory]
+    [InlineData("修复所有的测试", 6, "修复…")]
+    [InlineData("ab修复", 4, "ab…")]
+    [InlineData("e\u0301te\u0301 ok", 6, "e\u0301te\u0301 ok")]
+    [InlineData("a👍🏽b", 3, "a…")]
+    public void Truncate_CutsByColumnsWithoutSplittingATextElement(string text, int max, string expected)
+    {
+        var cut = TextWidth.Truncate(text, max);
+
+        Assert.Equal(expected, cut);
+        Assert.True(TextWidth.Of(cut) <= max, $"{cut} is {TextWidth.Of(cut)} columns, more than {max}");
+    }
+
+    [Fact]
     public void ProjectRoot_InsideGitWorkTree_IsTheWorkTree()
     {
         using var dir = new TempDir();

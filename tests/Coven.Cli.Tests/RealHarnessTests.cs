@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Coven.TestSupport;
@@ -52,8 +51,8 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
         }
 
         Assert.True(
-            await Eventually.TrueAsync(() => GroupMembers(harnessPid).Count == 0, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)),
-            "processes of the harness group outlived the session: " + string.Join(", ", GroupMembers(harnessPid)));
+            await Eventually.TrueAsync(() => ProcFs.GroupMembers(harnessPid).Count == 0, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)),
+            "processes of the harness group outlived the session: " + string.Join(", ", ProcFs.GroupMembers(harnessPid)));
 
         // Codex's shared background app-server detaches into its own session, out of the group's reach; the lane,
         // as child subreaper, adopts it and ends it with the session before recording the exit.
@@ -144,34 +143,5 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
         await git.WaitForExitAsync(cts.Token);
         Assert.Equal(0, git.ExitCode);
         return repo;
-    }
-
-    /// <summary>Pids whose process group is <paramref name="pgid"/> (field 5 of /proc/&lt;pid&gt;/stat).</summary>
-    private static List<int> GroupMembers(int pgid)
-    {
-        var members = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields.Length > 2 && fields[2] == pgid.ToString(CultureInfo.InvariantCulture) && fields[0] != "Z")
-                {
-                    members.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // The process went away while we looked.
-            }
-        }
-
-        return members;
     }
 }

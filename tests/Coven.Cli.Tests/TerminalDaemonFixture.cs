@@ -128,16 +128,11 @@ public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
     public List<int> EscapedProcesses()
     {
         var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcFs.Pids())
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
             try
             {
-                var exe = new FileInfo(Path.Combine(dir, "exe")).LinkTarget;
+                var exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
                 if (exe is not null && exe.StartsWith(_dir.Path + "/", StringComparison.Ordinal))
                 {
                     found.Add(pid);

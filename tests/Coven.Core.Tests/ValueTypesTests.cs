@@ -53,6 +53,25 @@ public sealed class ValueTypesTests
     }
 
     [Theory]
+    [InlineData(15, "SIGTERM")]
+    [InlineData(16, "SIGSTKFLT")]
+    [InlineData(17, "SIGCHLD")]
+    [InlineData(24, "SIGXCPU")]
+    [InlineData(31, "SIGSYS")]
+    [InlineData(34, "SIG34")]
+    public void Signals_Name_CoversTheStandardSignals(int signal, string expected)
+    {
+        // One table for Core and the PTY library (src/Shared/Processes/Signals.cs): the lane records "SIGXCPU" for a
+        // harness killed by it, and the CLI and daemon must read that name back.
+        Assert.Equal(expected, Signals.Name(signal));
+        if (signal < 32)
+        {
+            Assert.True(Signals.TryParse(expected, out var parsed));
+            Assert.Equal(signal, parsed);
+        }
+    }
+
+    [Theory]
     [InlineData("NOPE")]
     [InlineData("0")]
     [InlineData("99")]

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Coven.Interop;
 
 namespace Coven.Daemon.Tests;
 
-internal static partial class ProcessTools
+internal static class ProcessTools
 {
-    public static int Kill(int pid, int signal) => NativeKill(pid, signal);
+    public static int Kill(int pid, int signal) => Libc.Kill(pid, signal);
 
     /// <summary>Runs a command and returns (exit code, stdout + stderr).</summary>
     public static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
@@ -23,7 +23,4 @@ internal static partial class ProcessTools
         await p.WaitForExitAsync(cts.Token);
         return (p.ExitCode, await stdout + await stderr);
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int NativeKill(int pid, int signal);
 }

@@ -82,7 +82,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.True(await Eventually.TrueAsync(async () => await daemon.Api.StatusAsync(id) == "orphaned", TimeSpan.FromSeconds(5)));
         var s = await daemon.Api.GetAsync($"api/v1/sessions/{id}");
         Assert.Equal("lane_lost", s.Json.GetProperty("endReason").GetString());
-        Assert.True(await Eventually.TrueAsync(() => !GroupHasMembers(harness.Pid), TimeSpan.FromSeconds(5)), "harness process group survived");
+        Assert.True(await Eventually.TrueAsync(() => ProcFs.GroupMembers(harness.Pid).Count == 0, TimeSpan.FromSeconds(5)), "harness process group survived");
         Assert.False(harness.IsAlive());
     }
 
@@ -165,31 +165,5 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal("live", await second.Api.StatusAsync(id));
         Assert.Equal(HttpStatusCode.Accepted, (await second.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"still here\r"}""")).Status);
         Assert.True(await Eventually.TrueAsync(async () => (await second.Api.OutputAsync(id)).Contains("got: still here", StringComparison.Ordinal), s_timeout));
-    }
-
-    private static bool GroupHasMembers(int pgid)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] != "Z" && int.Parse(fields[2], CultureInfo.InvariantCulture) == pgid)
-                {
-                    return true;
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return false;
     }
 }

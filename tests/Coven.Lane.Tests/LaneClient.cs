@@ -1,13 +1,16 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Coven.Core;
 
 namespace Coven.Lane.Tests;
 
-/// <summary>A test client of the lane control socket: framed JSON requests, replies matched by id, notifications queued.</summary>
+/// <summary>
+/// A test client of the lane control socket: framed JSON requests (the product's codec, <see cref="LaneFrame"/>), replies
+/// matched by id, notifications queued.
+/// </summary>
 internal sealed class LaneClient : IAsyncDisposable
 {
     private readonly Socket _socket;
@@ -41,7 +44,7 @@ internal sealed class LaneClient : IAsyncDisposable
     public async Task<JsonObject> RequestAsync(string op, JsonObject? fields = null)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var request = new JsonObject { ["v"] = 1, ["id"] = id, ["op"] = op };
+        var request = new JsonObject { ["v"] = LaneFrame.ProtocolVersion, ["id"] = id, ["op"] = op };
         foreach (var (key, value) in fields ?? [])
         {
             request[key] = value?.DeepClone();
@@ -59,9 +62,9 @@ internal sealed class LaneClient : IAsyncDisposable
     public async Task SendFrameAsync(int length, byte[] payload)
     {
         // One write: a lane that rejects the header and closes must not turn a second write into a broken pipe.
-        var frame = new byte[4 + payload.Length];
-        BinaryPrimitives.WriteInt32BigEndian(frame, length);
-        payload.CopyTo(frame, 4);
+        var frame = new byte[LaneFrame.HeaderBytes + payload.Length];
+        LaneFrame.WriteHeader(frame, length);
+        payload.CopyTo(frame, LaneFrame.HeaderBytes);
         await _sendLock.WaitAsync();
         try
         {
@@ -107,13 +110,19 @@ internal sealed class LaneClient : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var header = new byte[4];
+        var header = new byte[LaneFrame.HeaderBytes];
         try
         {
             while (true)
             {
                 await _stream.ReadExactlyAsync(header);
-                var length = BinaryPrimitives.ReadInt32BigEndian(header);
+                var length = LaneFrame.ReadLength(header);
+                if (!LaneFrame.IsValidLength(length))
+                {
+                    // A frame the protocol forbids ends the connection, as in the daemon's client.
+                    break;
+                }
+
                 var payload = new byte[length];
                 await _stream.ReadExactlyAsync(payload);
                 var node = JsonNode.Parse(payload)!.AsObject();

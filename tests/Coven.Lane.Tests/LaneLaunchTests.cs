@@ -24,7 +24,7 @@ public sealed class LaneLaunchTests
         // The socket is private and the lane leads its own session.
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(lane.SocketPath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(lane.Paths.LanesDir));
-        Assert.Equal(lane.LanePid.ToString(System.Globalization.CultureInfo.InvariantCulture), ProcFs.Field(lane.LanePid, 6));
+        Assert.Equal(lane.LanePid, ProcFs.Session(lane.LanePid));
 
         await using var client = await lane.ConnectAsync();
         var kill = await client.RequestAsync("kill", new JsonObject { ["graceMs"] = 1000 });
@@ -117,8 +117,8 @@ public sealed class LaneLaunchTests
         try
         {
             // Orphaned (reparented) and in its own session: the starter's group and terminal are not its own.
-            Assert.NotEqual(starter.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ProcFs.Field(lanePid, 4));
-            Assert.Equal(lanePid.ToString(System.Globalization.CultureInfo.InvariantCulture), ProcFs.Field(lanePid, 6));
+            Assert.NotEqual(starter.Id, ProcFs.ParentPid(lanePid));
+            Assert.Equal(lanePid, ProcFs.Session(lanePid));
 
             await using var client = await lane.ConnectAsync();
             var reply = await client.RequestAsync("input", new JsonObject { ["data"] = "still here\r" });

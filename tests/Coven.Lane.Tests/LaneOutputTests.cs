@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coven.Store;
+using Coven.TestSupport;
 
 namespace Coven.Lane.Tests;
 

@@ -42,10 +42,7 @@ public sealed class LaneProcessTests
         Assert.Null(exit["exitCode"]);
         Assert.Equal("failed", (string?)exit["status"]);
         Assert.True(await Eventually.TrueAsync(() => ProcFs.IsGone(grandchild) && ProcFs.IsGone(lane.HarnessPid), LaneRun.Timeout));
-        var survivors = Directory.GetDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
-            .Where(p => p > 0 && !ProcFs.IsGone(p) && SafeField(p, 5) == lane.HarnessPid.ToString(CultureInfo.InvariantCulture));
-        Assert.Empty(survivors);
+        Assert.Empty(ProcFs.GroupMembers(lane.HarnessPid));
     }
 
     [Theory]
@@ -123,17 +120,5 @@ public sealed class LaneProcessTests
     {
         using var kill = System.Diagnostics.Process.Start("/bin/kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
-    }
-
-    private static string? SafeField(int pid, int field)
-    {
-        try
-        {
-            return ProcFs.Field(pid, field);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

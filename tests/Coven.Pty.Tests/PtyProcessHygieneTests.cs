@@ -1,5 +1,7 @@
 using System.Globalization;
+using Coven.Core;
 using Coven.Pty;
+using Coven.TestSupport;
 
 namespace Coven.Pty.Tests;
 
@@ -12,7 +14,7 @@ public sealed class PtyProcessHygieneTests
         await run.WaitExitAsync();
         var line = run.Text().Split("\r\n").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         var mask = ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        Assert.Equal(0UL, mask & (1UL << (PtySignals.SIGPIPE - 1)));
+        Assert.Equal(0UL, mask & (1UL << (Signals.SIGPIPE - 1)));
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public sealed class PtyProcessHygieneTests
         using var run = PtyRun.Shell("kill -TERM $$");
         var status = await run.WaitExitAsync();
         Assert.Null(status.Code);
-        Assert.Equal(PtySignals.SIGTERM, status.Signal);
+        Assert.Equal(Signals.SIGTERM, status.Signal);
         Assert.Equal("SIGTERM", status.SignalName);
     }
 
@@ -76,8 +78,8 @@ public sealed class PtyProcessHygieneTests
         await run.Process.KillAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
         var status = await run.WaitExitAsync();
 
-        Assert.Equal(PtySignals.SIGTERM, status.Signal);
-        Assert.True(await Coven.TestSupport.Eventually.TrueAsync(() => ProcFs.IsGone(grandchild), PtyRun.Timeout));
+        Assert.Equal(Signals.SIGTERM, status.Signal);
+        Assert.True(await Eventually.TrueAsync(() => ProcFs.IsGone(grandchild), PtyRun.Timeout));
         Assert.False(run.Process.IsGroupAlive());
     }
 
@@ -92,8 +94,8 @@ public sealed class PtyProcessHygieneTests
         var status = await run.WaitExitAsync();
 
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(290), $"killed after {clock.Elapsed}");
-        Assert.Equal(PtySignals.SIGKILL, status.Signal);
-        Assert.True(await Coven.TestSupport.Eventually.TrueAsync(() => !run.Process.IsGroupAlive(), PtyRun.Timeout));
+        Assert.Equal(Signals.SIGKILL, status.Signal);
+        Assert.True(await Eventually.TrueAsync(() => !run.Process.IsGroupAlive(), PtyRun.Timeout));
     }
 
     [Fact]
@@ -102,7 +104,7 @@ public sealed class PtyProcessHygieneTests
         using var run = PtyRun.Shell("exit 0");
         await run.WaitExitAsync();
         await run.Process.KillAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
-        Assert.False(run.Process.SignalGroup(PtySignals.SIGTERM));
+        Assert.False(run.Process.SignalGroup(Signals.SIGTERM));
     }
 
     [Fact]
@@ -127,7 +129,7 @@ public sealed class PtyProcessHygieneTests
         await run.WaitForTextAsync("READY");
         run.Process.Dispose();
         var status = await run.Process.Exited.WaitAsync(PtyRun.Timeout);
-        Assert.Equal(PtySignals.SIGHUP, status.Signal);
+        Assert.Equal(Signals.SIGHUP, status.Signal);
     }
 
     [Fact]
@@ -145,7 +147,7 @@ public sealed class PtyProcessHygieneTests
         await run.Ended.WaitAsync(PtyRun.Timeout);
         Assert.Contains("LAST-LINE", run.Text(), StringComparison.Ordinal);
         await run.Process.KillAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
-        Assert.True(await Coven.TestSupport.Eventually.TrueAsync(() => !run.Process.IsGroupAlive(), PtyRun.Timeout));
+        Assert.True(await Eventually.TrueAsync(() => !run.Process.IsGroupAlive(), PtyRun.Timeout));
     }
 
     [Fact]
@@ -164,7 +166,7 @@ public sealed class PtyProcessHygieneTests
     {
         using var run = PtyRun.Shell("trap 'echo GOT-INT; exit 7' INT; echo READY; while :; do sleep 0.05; done");
         await run.WaitForTextAsync("READY");
-        await run.Process.KillAsync(PtySignals.SIGINT, TimeSpan.FromSeconds(5), CancellationToken.None);
+        await run.Process.KillAsync(Signals.SIGINT, TimeSpan.FromSeconds(5), CancellationToken.None);
         var status = await run.WaitExitAsync();
         Assert.Equal(7, status.Code);
         Assert.Contains("GOT-INT", run.Text(), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Coven.Core;
 using Coven.Pty;
 using Coven.TestSupport;
 
@@ -78,17 +79,17 @@ public sealed class PtyProcessStartTests
     [InlineData("TERM", 15)]
     [InlineData("sigint", 2)]
     [InlineData("WINCH", 28)]
-    public void PtySignals_TryParse_KnownNames(string name, int expected)
+    public void Signals_TryParse_KnownNames(string name, int expected)
     {
-        Assert.True(PtySignals.TryParse(name, out var signal));
+        Assert.True(Signals.TryParse(name, out var signal));
         Assert.Equal(expected, signal);
-        Assert.StartsWith("SIG", PtySignals.GetName(signal), StringComparison.Ordinal);
+        Assert.StartsWith("SIG", Signals.Name(signal), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void PtySignals_TryParse_UnknownName_False()
+    public void Signals_TryParse_UnknownName_False()
     {
-        Assert.False(PtySignals.TryParse("BOGUS", out _));
-        Assert.False(PtySignals.TryParse("", out _));
+        Assert.False(Signals.TryParse("BOGUS", out _));
+        Assert.False(Signals.TryParse("", out _));
     }
 }

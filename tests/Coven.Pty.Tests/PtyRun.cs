@@ -1,4 +1,5 @@
 using System.Text;
+using Coven.Core;
 using Coven.Pty;
 using Coven.TestSupport;
 
@@ -73,7 +74,7 @@ internal sealed class PtyRun : IDisposable
     public void Dispose()
     {
         // Never leave a test's process group behind.
-        Process.SignalGroup(PtySignals.SIGKILL);
+        Process.SignalGroup(Signals.SIGKILL);
         Process.Dispose();
     }
 

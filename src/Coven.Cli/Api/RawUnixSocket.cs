@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Coven.Cli.Interop;
+using Coven.Interop;
 
 namespace Coven.Cli.Api;
 

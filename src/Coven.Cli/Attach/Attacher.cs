@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Coven.Cli.Api;
-using Coven.Cli.Interop;
+using Coven.Interop;
 using Coven.Cli.Output;
 using Coven.Core;
 using Coven.Core.Api;

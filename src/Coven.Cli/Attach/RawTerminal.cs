@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Coven.Cli.Interop;
+using Coven.Interop;
 
 namespace Coven.Cli.Attach;
 
@@ -52,9 +52,9 @@ internal sealed unsafe class RawTerminal : IDisposable
     public static bool TryGetSize(int fd, out int cols, out int rows)
     {
         WinSize size;
-        if (Libc.Ioctl(fd, Libc.TIOCGWINSZ, &size) == 0 && size.Cols > 0 && size.Rows > 0)
+        if (Libc.Ioctl(fd, Libc.TIOCGWINSZ, &size) == 0 && size.Columns > 0 && size.Rows > 0)
         {
-            cols = size.Cols;
+            cols = size.Columns;
             rows = size.Rows;
             return true;
         }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Coven.Cli.Api;
-using Coven.Cli.Interop;
+using Coven.Interop;
 using Coven.Core;
 using Coven.Core.Api;
 
@@ -132,16 +132,7 @@ internal static class DaemonControl
         if (Libc.Kill(pid, 0) == 0)
         {
             // A zombie still answers kill(0); it is gone for our purposes.
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                var close = stat.LastIndexOf(')');
-                return close < 0 || close + 2 >= stat.Length || stat[close + 2] != 'Z';
-            }
-            catch (IOException)
-            {
-                return false;
-            }
+            return ProcStat.TryRead(pid, out var stat) && !stat.IsDead;
         }
 
         return Marshal.GetLastPInvokeError() == Libc.EPERM;

@@ -1,5 +1,5 @@
 using System.Text;
-using Coven.Cli.Interop;
+using Coven.Interop;
 
 namespace Coven.Cli.Output;
 

@@ -1,9 +1,14 @@
 using System.Globalization;
 using System.Text;
+using Coven.Terminal;
 
 namespace Coven.Cli.Output;
 
-/// <summary>Display width and truncation by text elements (good enough for titles; wide CJK counts as one).</summary>
+/// <summary>
+/// Display width in terminal columns and truncation by text elements, with the terminal model's width table
+/// (<see cref="CharWidth"/>: East Asian wide and emoji two columns, combining marks none), summed per code point as
+/// wcswidth does.
+/// </summary>
 internal static class TextWidth
 {
     public static int Of(string text)
@@ -18,10 +23,24 @@ internal static class TextWidth
             }
         }
 
-        return ascii ? text.Length : new StringInfo(text).LengthInTextElements;
+        if (ascii)
+        {
+            return text.Length;
+        }
+
+        var width = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            width += CharWidth.Measure(rune.Value);
+        }
+
+        return width;
     }
 
-    /// <summary>Cuts to at most <paramref name="max"/> elements, ending with "…" when cut; control characters become spaces.</summary>
+    /// <summary>
+    /// Cuts to at most <paramref name="max"/> columns, ending with "…" when cut (never inside a text element);
+    /// control characters become spaces.
+    /// </summary>
     public static string Truncate(string text, int max)
     {
         var clean = new StringBuilder(text.Length);
@@ -36,7 +55,22 @@ internal static class TextWidth
             return s;
         }
 
-        var info = new StringInfo(s);
-        return info.SubstringByTextElements(0, Math.Max(0, max - 1)) + "…";
+        var cut = new StringBuilder(s.Length);
+        var width = 0;
+        var elements = StringInfo.GetTextElementEnumerator(s);
+        while (elements.MoveNext())
+        {
+            var element = elements.GetTextElement();
+            var w = Of(element);
+            if (width + w > max - 1)
+            {
+                break;
+            }
+
+            cut.Append(element);
+            width += w;
+        }
+
+        return cut.Append('…').ToString();
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Coven.Core.Interop;
+using Coven.Interop;
 
 namespace Coven.Core;
 

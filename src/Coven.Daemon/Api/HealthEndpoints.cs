@@ -9,7 +9,7 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/health", (DaemonOptions options, DaemonClock clock, Supervisor supervisor, StoreIntegrity integrity) =>
+        app.MapGet("/api/v1/health", (DaemonOptions options, DaemonClock clock, LaneMonitors monitors, StoreIntegrity integrity) =>
             ApiResult.Ok(
                 new HealthResponse
                 {
@@ -30,7 +30,7 @@ internal static class HealthEndpoints
                         Streaming = true,
                         Rituals = true,
                         ControlPlane = true,
-                        Screen = supervisor.ScreenSupported,
+                        Screen = monitors.ScreenSupported,
                         CastCodes = true,
                     },
                     Store = integrity.Current,

@@ -1,5 +1,6 @@
 using Coven.Core;
 using Coven.Core.Api;
+using Coven.Daemon.Interaction;
 using Coven.Daemon.Screens;
 using Coven.Store;
 

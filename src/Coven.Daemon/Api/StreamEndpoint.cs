@@ -34,7 +34,7 @@ internal static class StreamEndpoint
         HttpContext ctx,
         CovenStore store,
         SessionSignals signals,
-        Supervisor supervisor,
+        LaneMonitors monitors,
         DaemonOptions options,
         TimeProvider time,
         CancellationToken requestAborted)
@@ -56,7 +56,7 @@ internal static class StreamEndpoint
             afterSeq = resumed;
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, supervisor.StoppingToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, monitors.StoppingToken);
         var ct = cts.Token;
         var response = ctx.Response;
         response.StatusCode = 200;

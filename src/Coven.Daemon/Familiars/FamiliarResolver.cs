@@ -11,7 +11,9 @@ namespace Coven.Daemon.Familiars;
 /// </summary>
 internal static class FamiliarResolver
 {
-    public static Familiar? Resolve(CovenStore store, HarnessRegistry registry, string? name)
+    public static Familiar? Resolve(CovenStore store, HarnessRegistry registry, string? name) => Resolve(store.Familiars, registry, name);
+
+    public static Familiar? Resolve(FamiliarRepository familiars, HarnessRegistry registry, string? name)
     {
         if (!Coven.Core.Cast.CastParser.IsName(name))
         {
@@ -23,7 +25,7 @@ internal static class FamiliarResolver
             return Familiar.ForHarness(name!);
         }
 
-        if (store.Familiars.Get(name!) is { } defined)
+        if (familiars.Get(name!) is { } defined)
         {
             return defined;
         }
@@ -35,11 +37,13 @@ internal static class FamiliarResolver
     /// Built-in harness familiars first, then user-defined ones. Registered harness ids resolve as implicit
     /// familiars too but are not listed (they are listed by <c>GET /api/v1/capabilities</c>).
     /// </summary>
-    public static IReadOnlyList<Familiar> All(CovenStore store)
+    public static IReadOnlyList<Familiar> All(CovenStore store) => All(store.Familiars);
+
+    public static IReadOnlyList<Familiar> All(FamiliarRepository familiars)
     {
         var list = new List<Familiar>();
         list.AddRange(HarnessRegistry.BuiltIns.Select(h => Familiar.ForHarness(h.Id)));
-        list.AddRange(store.Familiars.List().Where(f => !IsBuiltInHarness(f.Name)));
+        list.AddRange(familiars.List().Where(f => !IsBuiltInHarness(f.Name)));
         return list;
     }
 
@@ -62,13 +66,12 @@ internal static class FamiliarResolver
     }
 
     /// <summary>400 unknown_harness: a familiar name is a harness id or a defined familiar, so an unknown one is both.</summary>
-    public static ApiResult UnknownFamiliar(CovenStore store, string? name)
+    public static ApiResult UnknownFamiliar(CovenStore store, string? name) =>
+        ApiResult.Error(400, ErrorCodes.UnknownHarness, UnknownFamiliarMessage(store.Familiars, name), new() { ["familiar"] = ApiErrors.Printable(name) });
+
+    public static string UnknownFamiliarMessage(FamiliarRepository familiars, string? name)
     {
-        var known = string.Join(", ", All(store).Select(f => f.Name));
-        return ApiResult.Error(
-            400,
-            ErrorCodes.UnknownHarness,
-            $"unknown familiar '{ApiErrors.Printable(name)}': not a defined familiar or a known harness; familiars: {known}.",
-            new() { ["familiar"] = ApiErrors.Printable(name) });
+        var known = string.Join(", ", All(familiars).Select(f => f.Name));
+        return $"unknown familiar '{ApiErrors.Printable(name)}': not a defined familiar or a known harness; familiars: {known}.";
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Net.Sockets;
-using Coven.Daemon.Interop;
+using Coven.Interop;
 
 namespace Coven.Daemon.Hosting;
 
@@ -17,7 +17,7 @@ internal static class PeerCredentials
         Span<byte> ucred = stackalloc byte[12];
         try
         {
-            var length = socket.GetRawSocketOption(LibcConstants.SOL_SOCKET, LibcConstants.SO_PEERCRED, ucred);
+            var length = socket.GetRawSocketOption(Libc.SOL_SOCKET, Libc.SO_PEERCRED, ucred);
             if (length < 12)
             {
                 return false;

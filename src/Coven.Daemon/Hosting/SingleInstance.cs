@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using Coven.Core;
-using Coven.Daemon.Interop;
+using Coven.Interop;
 
 namespace Coven.Daemon.Hosting;
 
@@ -48,7 +48,7 @@ internal sealed class SingleInstance : IDisposable
             return null;
         }
 
-        if (Libc.Flock((int)stream.SafeFileHandle.DangerousGetHandle(), LibcConstants.LOCK_EX | LibcConstants.LOCK_NB) != 0)
+        if (Libc.Flock((int)stream.SafeFileHandle.DangerousGetHandle(), Libc.LOCK_EX | Libc.LOCK_NB) != 0)
         {
             stream.Dispose();
             message = AlreadyRunning(paths);

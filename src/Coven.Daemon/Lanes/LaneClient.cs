@@ -1,22 +1,19 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
+using Coven.Core;
 
 namespace Coven.Daemon.Lanes;
 
 /// <summary>
-/// One connection to a lane's control socket (protocol v1): length-prefixed JSON frames, requests matched to
-/// replies by id, notifications delivered through <see cref="Notifications"/>. Thread-safe for concurrent
-/// requests. <see cref="Closed"/> fires when the connection dies; pending requests then answer "unavailable".
+/// One connection to a lane's control socket (protocol v1): length-prefixed JSON frames (<see cref="LaneFrame"/>, the
+/// codec the lane uses too), requests matched to replies by id, notifications delivered through
+/// <see cref="Notifications"/>. Thread-safe for concurrent requests. <see cref="Closed"/> fires when the connection dies; pending requests then answer "unavailable".
 /// </summary>
 internal sealed class LaneClient : IAsyncDisposable
 {
-    public const int MaxFrameBytes = 1024 * 1024;
-
     private readonly Socket _socket;
     private readonly ConcurrentDictionary<int, TaskCompletionSource<LaneReply>> _pending = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -72,20 +69,13 @@ internal sealed class LaneClient : IAsyncDisposable
         _pending[id] = tcs;
         try
         {
-            var buffer = new ArrayBufferWriter<byte>(256);
-            buffer.Advance(4);
-            using (var writer = new Utf8JsonWriter(buffer))
+            var frame = LaneFrame.Build(writer =>
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("v", 1);
+                writer.WriteNumber("v", LaneFrame.ProtocolVersion);
                 writer.WriteNumber("id", id);
                 writer.WriteString("op", op);
                 writeArguments?.Invoke(writer);
-                writer.WriteEndObject();
-            }
-
-            var frame = buffer.WrittenMemory;
-            BinaryPrimitives.WriteInt32BigEndian(MemoryMarshal.AsMemory(frame).Span, frame.Length - 4);
+            });
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
             cts.CancelAfter(timeout);
             try
@@ -151,7 +141,7 @@ internal sealed class LaneClient : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var header = new byte[4];
+        var header = new byte[LaneFrame.HeaderBytes];
         try
         {
             while (true)
@@ -161,11 +151,13 @@ internal sealed class LaneClient : IAsyncDisposable
                     break;
                 }
 
-                var length = BinaryPrimitives.ReadInt32BigEndian(header);
-                if (length is < 1 or > MaxFrameBytes)
+                var announced = LaneFrame.ReadLength(header);
+                if (!LaneFrame.IsValidLength(announced))
                 {
                     break;
                 }
+
+                var length = (int)announced;
 
                 var body = ArrayPool<byte>.Shared.Rent(length);
                 try

@@ -132,34 +132,11 @@ internal sealed partial class RitualService(
             return [];
         }
 
-        var statuses = selector.Statuses is { Count: > 0 } names
-            ? names.Select(n => WireNames.TryParseStatus(n, out var s) ? s : SessionStatus.Live).Where(s => s is not (SessionStatus.Live or SessionStatus.Pending)).Distinct().ToList()
-            : RitualKinds.DefaultStatuses(ritual).ToList();
-        DateTimeOffset? before = Durations.TryParse(selector.OlderThan, out var age) ? time.GetUtcNow() - age : null;
-
-        var candidates = new List<SessionRecord>();
-        string? cursor = null;
-        do
-        {
-            var page = store.Sessions.List(new SessionQuery
-            {
-                Statuses = statuses,
-                Harness = selector.Harness,
-                ProjectRoot = selector.ProjectRoot,
-                UpdatedBefore = before,
-                IncludeArchived = true,
-                Limit = 1000,
-                Cursor = cursor,
-            });
-            candidates.AddRange(page.Sessions);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
+        var candidates = SelectCandidates(store, ritual, selector, time.GetUtcNow());
         var affected = new List<string>();
         foreach (var session in candidates)
         {
-            var (result, _) = await sessions.FireAsync(session.Id, trigger, "ritual " + ritual, cancellationToken);
+            var result = await sessions.FireAsync(session.Id, trigger, "ritual " + ritual, cancellationToken);
             if (result.Applied)
             {
                 affected.Add(session.Id.Value);
@@ -167,6 +144,27 @@ internal sealed partial class RitualService(
         }
 
         return affected;
+    }
+
+    /// <summary>
+    /// The sessions a ritual picks: the selector's statuses (never live or pending), else the ritual's defaults;
+    /// its harness and project root; last changed before <c>olderThan</c> ago. The lifecycle still decides each one.
+    /// </summary>
+    internal static List<SessionRecord> SelectCandidates(CovenStore store, string ritual, RitualSelectorDto selector, DateTimeOffset now)
+    {
+        var statuses = selector.Statuses is { Count: > 0 } names
+            ? names.Select(n => WireNames.TryParseStatus(n, out var s) ? s : SessionStatus.Live).Where(s => s is not (SessionStatus.Live or SessionStatus.Pending)).Distinct().ToList()
+            : RitualKinds.DefaultStatuses(ritual).ToList();
+        DateTimeOffset? before = Durations.TryParse(selector.OlderThan, out var age) ? now - age : null;
+
+        return SessionScan.All(store, new SessionQuery
+        {
+            Statuses = statuses,
+            Harness = selector.Harness,
+            ProjectRoot = selector.ProjectRoot,
+            UpdatedBefore = before,
+            IncludeArchived = true,
+        });
     }
 
     internal static IReadOnlyList<DefaultRitual> LoadDefaults()

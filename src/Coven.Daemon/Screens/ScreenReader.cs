@@ -13,7 +13,7 @@ namespace Coven.Daemon.Screens;
 /// replayed through the terminal model once it has ended. A pending session (or a live one whose lane is not
 /// verified) has no screen: <c>session_not_live</c>.
 /// </summary>
-internal sealed class ScreenReader(CovenStore store, Supervisor supervisor)
+internal sealed class ScreenReader(CovenStore store, LaneMonitors monitors)
 {
     private static readonly TimeSpan s_laneTimeout = TimeSpan.FromSeconds(5);
 
@@ -26,7 +26,7 @@ internal sealed class ScreenReader(CovenStore store, Supervisor supervisor)
             return new ScreenRead(RecordedScreen.Render(store, session, ansi), null);
         }
 
-        if (session.Status != SessionStatus.Live || supervisor.FindLive(session.Id) is not { } monitor)
+        if (session.Status != SessionStatus.Live || monitors.FindLive(session.Id) is not { } monitor)
         {
             return new ScreenRead(null, ApiErrors.NotLive(session, "the session has not started yet; its screen is not available."));
         }
@@ -36,7 +36,7 @@ internal sealed class ScreenReader(CovenStore store, Supervisor supervisor)
         {
             if (reply.ErrorCode is "unknown_op")
             {
-                supervisor.MarkScreenUnsupported();
+                monitors.MarkScreenUnsupported();
             }
 
             var error = reply.Unavailable

@@ -18,47 +18,31 @@ namespace Coven.Daemon.Sessions;
 internal sealed partial class SessionService(
     CovenStore store,
     DaemonOptions options,
-    Supervisor supervisor,
+    LaneMonitors monitors,
+    LeftoverReaper reaper,
     LaneLauncher launcher,
     SessionLocks locks,
     SessionSignals signals,
     TimeProvider time,
     ILogger<SessionService> logger,
-    Screens.SubmitService submitter)
+    Interaction.SubmitService submitter)
 {
     private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
 
     public Task<ApiResult> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken) => LaunchAsync(request, null, cancellationToken);
 
-    /// <summary>A launch; with <paramref name="resume"/>, argv is the harness's resume arguments (see ResumeService).</summary>
+    /// <summary>
+    /// A launch; with <paramref name="resume"/>, argv is the harness's resume arguments (see ResumeService).
+    /// <see cref="LaunchPlanner"/> decides what to launch; this writes the row, starts the lane and attaches the monitor.
+    /// </summary>
     public async Task<ApiResult> LaunchAsync(LaunchRequest request, LaunchOverrides? resume, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.ProjectRoot))
+        if (LaunchPlanner.Validate(request) is { } invalid)
         {
-            return ApiErrors.InvalidRequest("projectRoot is required.");
+            return invalid.ToApiResult();
         }
 
-        if (string.IsNullOrWhiteSpace(request.Harness) && string.IsNullOrWhiteSpace(request.Familiar))
-        {
-            return ApiErrors.InvalidRequest("harness (or familiar) is required.");
-        }
-
-        if (request.Cols is { } c && c is < 2 or > 1000 || request.Rows is { } r && r is < 2 or > 1000)
-        {
-            return ApiErrors.InvalidRequest("cols and rows must be between 2 and 1000.");
-        }
-
-        if (request.Prompt is { Length: > 256 * 1024 } || request.Prompt?.Contains('\0', StringComparison.Ordinal) == true)
-        {
-            return ApiErrors.InvalidRequest("prompt must be at most 256 KiB of text without NUL characters.");
-        }
-
-        if (request.Model?.Contains('\0', StringComparison.Ordinal) == true || request.Title?.Contains('\0', StringComparison.Ordinal) == true)
-        {
-            return ApiErrors.InvalidRequest("model and title must not contain NUL characters.");
-        }
-
-        if (supervisor.Stopping)
+        if (monitors.Stopping)
         {
             return ApiErrors.Unavailable("covend is shutting down; no new sessions.");
         }
@@ -70,96 +54,20 @@ internal sealed partial class SessionService(
         }
         catch (HarnessConfigException e)
         {
-            return ApiResult.Error(400, ErrorCodes.UnknownHarness, "harnesses.json is invalid: " + e.Message);
+            return LaunchPlanError.HarnessConfigInvalid(e.Message).ToApiResult();
         }
 
-        var familiarName = resume?.Familiar;
-        var extraArguments = resume?.ExtraArguments ?? [];
-        if (request.Familiar is { } familiarRequested)
+        if (!LaunchPlanner.TryPlan(request, resume, registry, store.Familiars, Environment.GetEnvironmentVariable("PATH"), out var plan, out var refused))
         {
-            if (Familiars.FamiliarResolver.Resolve(store, registry, familiarRequested) is not { } familiar)
-            {
-                return Familiars.FamiliarResolver.UnknownFamiliar(store, familiarRequested);
-            }
-
-            if (!string.IsNullOrWhiteSpace(request.Harness) && request.Harness != familiar.Harness)
-            {
-                return ApiErrors.InvalidRequest($"harness '{ApiErrors.Printable(request.Harness)}' does not match familiar '{familiar.Name}', which uses '{familiar.Harness}'; send one of them.");
-            }
-
-            request = request with { Harness = familiar.Harness, Model = string.IsNullOrEmpty(request.Model) ? familiar.Model : request.Model };
-            familiarName = familiar.Name;
-            extraArguments = familiar.Args;
+            return refused.ToApiResult();
         }
 
-        var lookup = registry.Find(request.Harness, Environment.GetEnvironmentVariable("PATH"));
-        if (!lookup.Ok)
-        {
-            return lookup.Error == HarnessLookupError.Unknown
-                ? ApiResult.Error(400, ErrorCodes.UnknownHarness, lookup.Message!, new() { ["harness"] = ApiErrors.Printable(request.Harness) })
-                : ApiResult.Error(400, ErrorCodes.HarnessUnavailable, lookup.Message!, new() { ["harness"] = request.Harness });
-        }
-
-        if (resume is not null && lookup.Harness!.ResumeArguments is null)
-        {
-            return ApiResult.Error(
-                400,
-                CastErrorCodes.ResumeUnsupported,
-                $"harness '{lookup.Harness.Id}' has no resume mechanism; register one with \"resumeArgs\" in harnesses.json.",
-                new() { ["harness"] = lookup.Harness.Id, ["sessionId"] = resume.ResumedFrom.Value });
-        }
-
-        var paths = PathPolicy.Resolve(request.ProjectRoot, request.Cwd);
-        if (!paths.Ok)
-        {
-            return paths.Error switch
-            {
-                PathErrorKind.ProjectRootInvalid => ApiResult.Error(400, ErrorCodes.ProjectRootInvalid, paths.Message!),
-                PathErrorKind.OutsideRoot => ApiResult.Error(400, ErrorCodes.PathOutsideRoot, paths.Message!),
-                _ => ApiErrors.InvalidRequest(paths.Message!),
-            };
-        }
-
-        var harness = lookup.Harness!;
-        var cols = request.Cols ?? 120;
-        var rows = request.Rows ?? 40;
-        var spec = new LaunchSpec
-        {
-            Executable = lookup.ExecutablePath!,
-            Arguments = resume is null
-                ? harness.BuildArguments(request.Prompt, request.Model, extraArguments)
-                : [.. harness.BaseArguments, .. harness.ResumeArguments!, .. extraArguments],
-            WorkingDirectory = paths.WorkingDirectory!,
-            Environment = LaunchSpec.DefaultEnvironment,
-            UnsetEnvironment = LaunchSpec.DefaultUnset,
-            Columns = cols,
-            Rows = rows,
-        };
-        var now = time.GetUtcNow();
-        var created = store.Sessions.Create(
-            new SessionRecord
-            {
-                Id = SessionId.New(),
-                ProjectRoot = paths.ProjectRoot!,
-                Cwd = paths.WorkingDirectory!,
-                Harness = harness.Id,
-                Title = TitleFor(request, harness),
-                Prompt = request.Prompt,
-                Model = request.Model,
-                Familiar = familiarName,
-                ResumedFrom = resume?.ResumedFrom,
-                Status = SessionStatus.Pending,
-                CreatedAt = now,
-                UpdatedAt = now,
-                Columns = cols,
-                Rows = rows,
-            },
-            spec);
+        var created = store.Sessions.Create(plan.ToRecord(SessionId.New(), time.GetUtcNow()), plan.Spec);
         var id = created.Id;
         signals.Pulse(id);
 
         LaneStartResult started;
-        supervisor.BeginLaunch(id);
+        monitors.BeginLaunch(id);
         try
         {
             // Not the request's token: a client that hangs up must not leave a half-started lane behind.
@@ -167,7 +75,7 @@ internal sealed partial class SessionService(
         }
         finally
         {
-            supervisor.EndLaunch(id);
+            monitors.EndLaunch(id);
         }
 
         if (started.Outcome != LaneStartOutcome.Started)
@@ -186,7 +94,7 @@ internal sealed partial class SessionService(
             signals.Pulse(id);
             if (store.Sessions.Get(id) is { } failed)
             {
-                supervisor.KillLeftovers(failed);
+                reaper.KillLeftovers(failed);
             }
 
             LogLaunchFailed(id, started.Reason ?? "unknown");
@@ -211,7 +119,7 @@ internal sealed partial class SessionService(
             // Killed while the lane was starting: the kill already ended the session, so stop what the lane started.
             if (store.Sessions.Get(id) is { } ended)
             {
-                supervisor.KillLeftovers(ended);
+                reaper.KillLeftovers(ended);
                 LogLateStartKilled(id);
                 return ApiResult.Json(201, SessionDto.From(ended), CovenJsonContext.Default.SessionDto);
             }
@@ -219,14 +127,14 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(id.Value);
         }
 
-        LogLaunched(id, harness.Id, started.LanePid, started.HarnessPid);
+        LogLaunched(id, plan.Harness.Id, started.LanePid, started.HarnessPid);
         var live = result.Session!;
-        if (!await supervisor.AttachAsync(live, writeReattached: false, CancellationToken.None))
+        if (!await monitors.AttachAsync(live, writeReattached: false, CancellationToken.None))
         {
             // The harness may already be done and its lane gone; otherwise the lane is lost.
-            if (!await supervisor.ApplyExitAsync(id, CancellationToken.None))
+            if (!await monitors.ApplyExitAsync(id, CancellationToken.None))
             {
-                await supervisor.OrphanAsync(id, "the lane stopped answering right after it started", CancellationToken.None);
+                await monitors.OrphanAsync(id, "the lane stopped answering right after it started", CancellationToken.None);
             }
         }
 
@@ -407,7 +315,7 @@ internal sealed partial class SessionService(
                 return cancelled.Session is { } s ? ApiErrors.InvalidTransition(s, SessionActions.Kill) : ApiErrors.SessionNotFound(rawId);
             }
 
-            supervisor.KillLeftovers(cancelled.Session!);
+            reaper.KillLeftovers(cancelled.Session!);
             LogKillRequested(id, signalName);
             return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
         }
@@ -418,7 +326,7 @@ internal sealed partial class SessionService(
             return ApiErrors.InvalidTransition(session, SessionActions.Kill);
         }
 
-        var monitor = supervisor.FindLive(id);
+        var monitor = monitors.FindLive(id);
         if (monitor is null)
         {
             return ApiErrors.NotLive(session, "the session's lane is not verified live; nothing was signalled.");
@@ -470,7 +378,7 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(rawId);
         }
 
-        var (result, _) = await FireAsync(id, SessionTrigger.Sacrifice, "sacrificed", cancellationToken);
+        var result = await FireAsync(id, SessionTrigger.Sacrifice, "sacrificed", cancellationToken);
         return result.Outcome switch
         {
             TransitionOutcome.Applied => ApiResult.Ok(new SacrificeResponse(id.Value, result.EventsDeleted), CovenJsonContext.Default.SacrificeResponse),
@@ -480,7 +388,7 @@ internal sealed partial class SessionService(
     }
 
     /// <summary>Fires a ritual trigger (archive, summon, sacrifice) under the session lock; used by rituals too.</summary>
-    public async Task<(TransitionResult Result, SessionRecord? Before)> FireAsync(SessionId id, SessionTrigger trigger, string reason, CancellationToken cancellationToken)
+    public async Task<TransitionResult> FireAsync(SessionId id, SessionTrigger trigger, string reason, CancellationToken cancellationToken)
     {
         TransitionResult result;
         using (await locks.AcquireAsync(id, cancellationToken))
@@ -494,7 +402,7 @@ internal sealed partial class SessionService(
         }
 
         signals.Pulse(id);
-        return (result, null);
+        return result;
     }
 
     private async Task<ApiResult> TransitionAsync(string? rawId, SessionTrigger trigger, string action, CancellationToken cancellationToken)
@@ -504,7 +412,7 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(rawId);
         }
 
-        var (result, _) = await FireAsync(id, trigger, action, cancellationToken);
+        var result = await FireAsync(id, trigger, action, cancellationToken);
         return result.Outcome switch
         {
             TransitionOutcome.Applied => ApiResult.Ok(SessionDto.From(result.Session!), CovenJsonContext.Default.SessionDto),
@@ -522,7 +430,7 @@ internal sealed partial class SessionService(
             return ApiErrors.NotLive(session, $"the session is {WireNames.Of(session.Status)}, not live.");
         }
 
-        monitor = supervisor.FindLive(session.Id);
+        monitor = monitors.FindLive(session.Id);
         return monitor is null ? ApiErrors.NotLive(session, "the session's lane is not verified live.") : null;
     }
 
@@ -530,22 +438,6 @@ internal sealed partial class SessionService(
         reply.Unavailable
             ? ApiErrors.NotLive(session, "the lane did not answer: " + reply.ErrorMessage)
             : ApiResult.Error(409, ErrorCodes.SessionNotLive, $"the lane refused the request ({reply.ErrorCode}): {reply.ErrorMessage}", new() { ["sessionId"] = session.Id.Value, ["laneError"] = reply.ErrorCode });
-
-    private static string TitleFor(LaunchRequest request, HarnessDefinition harness)
-    {
-        if (!string.IsNullOrWhiteSpace(request.Title))
-        {
-            return request.Title.Trim();
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Prompt))
-        {
-            return harness.Label;
-        }
-
-        var oneLine = string.Join(' ', request.Prompt.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
-        return oneLine.Length <= 60 ? oneLine : oneLine[..57].TrimEnd() + "...";
-    }
 
     /// <summary><c>{"data": ...}</c> or <c>{"dataBase64": ...}</c>: only the field that was sent.</summary>
     private static string InputPayload(InputRequest request)

@@ -1,6 +1,5 @@
-using System.Globalization;
 using Coven.Core;
-using Coven.Daemon.Interop;
+using Coven.Interop;
 
 namespace Coven.Daemon.Supervision;
 
@@ -55,13 +54,8 @@ internal static class ProcessReaper
     private static int GroupMembersStartedAfter(int pgid, ulong startTime)
     {
         var count = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcStat.Pids())
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
             if (ProcStat.TryRead(pid, out var stat) && stat.ProcessGroup == pgid && stat.StartTime >= startTime && !stat.IsDead)
             {
                 count++;

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Coven.Core;
 
 namespace Coven.Lane.Control;
 
@@ -91,7 +91,7 @@ internal sealed class ControlConnection : IDisposable
 
     private async Task ReadLoopAsync(CancellationToken cancellationToken)
     {
-        var header = new byte[4];
+        var header = new byte[LaneFrame.HeaderBytes];
         while (true)
         {
             if (!await ReadFullyAsync(header, cancellationToken))
@@ -99,11 +99,11 @@ internal sealed class ControlConnection : IDisposable
                 return;
             }
 
-            var length = BinaryPrimitives.ReadUInt32BigEndian(header);
-            if (length == 0 || length > ControlFrame.MaxPayloadBytes)
+            var length = LaneFrame.ReadLength(header);
+            if (!LaneFrame.IsValidLength(length))
             {
                 // The rest of the stream cannot be framed any more: answer, then close this connection only.
-                await SendAsync(ControlFrame.Error(null, ControlErrors.TooLarge, $"frame length {length} is outside 1..{ControlFrame.MaxPayloadBytes}"), cancellationToken);
+                await SendAsync(ControlFrame.Error(null, ControlErrors.TooLarge, $"frame length {length} is outside 1..{LaneFrame.MaxPayloadBytes}"), cancellationToken);
                 return;
             }
 

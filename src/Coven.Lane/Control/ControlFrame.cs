@@ -1,42 +1,24 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Text.Json;
+using Coven.Core;
 
 namespace Coven.Lane.Control;
 
 /// <summary>
-/// Frames of the lane control protocol (docs/lane-protocol.md): a 4-byte big-endian length, then that many bytes
-/// of a UTF-8 JSON object.
+/// The lane's replies and notifications of the control protocol (docs/lane-protocol.md), framed by the one codec
+/// both ends share (<see cref="LaneFrame"/>).
 /// </summary>
 internal static class ControlFrame
 {
-    public const int ProtocolVersion = 1;
-    public const int MaxPayloadBytes = 1024 * 1024;
+    public const int ProtocolVersion = LaneFrame.ProtocolVersion;
 
-    public static byte[] Build(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        buffer.Advance(4);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        var frame = buffer.WrittenSpan.ToArray();
-        BinaryPrimitives.WriteInt32BigEndian(frame, frame.Length - 4);
-        return frame;
-    }
-
-    public static byte[] Ok(long? id, Action<Utf8JsonWriter>? body = null) => Build(w =>
+    public static byte[] Ok(long? id, Action<Utf8JsonWriter>? body = null) => LaneFrame.Build(w =>
     {
         WriteId(w, id);
         w.WriteBoolean("ok", true);
         body?.Invoke(w);
     });
 
-    public static byte[] Error(long? id, string code, string message) => Build(w =>
+    public static byte[] Error(long? id, string code, string message) => LaneFrame.Build(w =>
     {
         WriteId(w, id);
         w.WriteBoolean("ok", false);
@@ -46,13 +28,13 @@ internal static class ControlFrame
         w.WriteEndObject();
     });
 
-    public static byte[] Appended(long seq) => Build(w =>
+    public static byte[] Appended(long seq) => LaneFrame.Build(w =>
     {
         w.WriteString("event", "appended");
         w.WriteNumber("seq", seq);
     });
 
-    public static byte[] Exited(int? exitCode, string? signal, long seq) => Build(w =>
+    public static byte[] Exited(int? exitCode, string? signal, long seq) => LaneFrame.Build(w =>
     {
         w.WriteString("event", "exited");
         WriteNullable(w, "exitCode", exitCode);

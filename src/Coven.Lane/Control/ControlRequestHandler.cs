@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Coven.Core;
 using Coven.Lane.Output;
 using Coven.Pty;
 
@@ -240,7 +241,7 @@ internal sealed class ControlRequestHandler
             return ControlFrame.Error(id, ControlErrors.NotRunning, "no process of the harness group remains");
         }
 
-        return ControlFrame.Ok(id, w => w.WriteString("signal", PtySignals.GetName(signal)));
+        return ControlFrame.Ok(id, w => w.WriteString("signal", Signals.Name(signal)));
     }
 
     private byte[] Kill(long? id, JsonElement root)
@@ -257,11 +258,11 @@ internal sealed class ControlRequestHandler
             return ControlFrame.Error(id, ControlErrors.BadArgs, $"\"graceMs\" must be an integer in 0..{MaxGraceMs}");
         }
 
-        _log.Info($"kill requested: {PtySignals.GetName(signal)}, grace {graceMs} ms");
+        _log.Info($"kill requested: {Signals.Name(signal)}, grace {graceMs} ms");
         _ = KillInBackgroundAsync(signal, TimeSpan.FromMilliseconds(graceMs), _laneStopping);
         return ControlFrame.Ok(id, w =>
         {
-            w.WriteString("signal", PtySignals.GetName(signal));
+            w.WriteString("signal", Signals.Name(signal));
             w.WriteNumber("graceMs", graceMs);
         });
     }
@@ -361,7 +362,7 @@ internal sealed class ControlRequestHandler
         }
 
         var bare = text.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? text[3..] : text;
-        return s_allowedSignals.Contains(bare.ToUpperInvariant()) && PtySignals.TryParse(bare, out signal);
+        return s_allowedSignals.Contains(bare.ToUpperInvariant()) && Signals.TryParse(bare, out signal);
     }
 
     private static bool TryGetString(JsonElement root, string name, out string value)

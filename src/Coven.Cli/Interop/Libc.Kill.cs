@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Coven.Cli.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(LibraryName, EntryPoint = "kill", SetLastError = true)]
-    internal static partial int Kill(int pid, int signal);
-}

@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Coven.Cli.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(LibraryName, EntryPoint = "posix_spawn_file_actions_init")]
-    internal static unsafe partial int PosixSpawnFileActionsInit(void* fileActions);
-}

@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Coven.Cli.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(LibraryName, EntryPoint = "posix_spawnattr_setsigmask")]
-    internal static unsafe partial int PosixSpawnattrSetsigmask(void* attributes, void* sigset);
-}

@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Coven.Cli.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(LibraryName, EntryPoint = "sigfillset")]
-    internal static unsafe partial int Sigfillset(void* set);
-}

@@ -1,0 +1,176 @@
+using System.Diagnostics.CodeAnalysis;
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Daemon.Api;
+using Coven.Daemon.Familiars;
+using Coven.Store;
+
+namespace Coven.Daemon.Sessions;
+
+/// <summary>
+/// Turns a launch request into a <see cref="LaunchPlan"/> or a typed <see cref="LaunchPlanError"/>: validation,
+/// familiar resolution, harness lookup, path policy and the lane's launch spec. Nothing is written and nothing is
+/// started; the only I/O is what the inputs inherently need (familiar rows, the executable search, the canonical
+/// paths). <see cref="SessionService"/> then writes the row, starts the lane and attaches the monitor.
+/// </summary>
+internal static class LaunchPlanner
+{
+    public const int DefaultColumns = 120;
+    public const int DefaultRows = 40;
+    public const int MaxPromptChars = 256 * 1024;
+
+    /// <summary>The checks that need no registry, store or file system; <see cref="TryPlan"/> runs them first too.</summary>
+    public static LaunchPlanError? Validate(LaunchRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.ProjectRoot))
+        {
+            return LaunchPlanError.Invalid("projectRoot is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Harness) && string.IsNullOrWhiteSpace(request.Familiar))
+        {
+            return LaunchPlanError.Invalid("harness (or familiar) is required.");
+        }
+
+        if (request.Cols is { } c && c is < 2 or > 1000 || request.Rows is { } r && r is < 2 or > 1000)
+        {
+            return LaunchPlanError.Invalid("cols and rows must be between 2 and 1000.");
+        }
+
+        if (request.Prompt is { Length: > MaxPromptChars } || request.Prompt?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return LaunchPlanError.Invalid("prompt must be at most 256 KiB of text without NUL characters.");
+        }
+
+        if (request.Model?.Contains('\0', StringComparison.Ordinal) == true || request.Title?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return LaunchPlanError.Invalid("model and title must not contain NUL characters.");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Plans a launch; with <paramref name="resume"/>, argv is the harness's resume arguments (see ResumeService).
+    /// </summary>
+    /// <param name="searchPath">The PATH the harness executable is looked up in (the daemon's own).</param>
+    public static bool TryPlan(
+        LaunchRequest request,
+        LaunchOverrides? resume,
+        HarnessRegistry registry,
+        FamiliarRepository familiars,
+        string? searchPath,
+        [NotNullWhen(true)] out LaunchPlan? plan,
+        [NotNullWhen(false)] out LaunchPlanError? error)
+    {
+        plan = null;
+        error = Validate(request);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        var familiarName = resume?.Familiar;
+        var extraArguments = resume?.ExtraArguments ?? [];
+        if (request.Familiar is { } familiarRequested)
+        {
+            if (FamiliarResolver.Resolve(familiars, registry, familiarRequested) is not { } familiar)
+            {
+                error = new LaunchPlanError(
+                    LaunchPlanErrorKind.UnknownFamiliar,
+                    ErrorCodes.UnknownHarness,
+                    FamiliarResolver.UnknownFamiliarMessage(familiars, familiarRequested),
+                    new() { ["familiar"] = ApiErrors.Printable(familiarRequested) });
+                return false;
+            }
+
+            if (!string.IsNullOrWhiteSpace(request.Harness) && request.Harness != familiar.Harness)
+            {
+                error = new LaunchPlanError(
+                    LaunchPlanErrorKind.FamiliarHarnessMismatch,
+                    ErrorCodes.InvalidRequest,
+                    $"harness '{ApiErrors.Printable(request.Harness)}' does not match familiar '{familiar.Name}', which uses '{familiar.Harness}'; send one of them.");
+                return false;
+            }
+
+            request = request with { Harness = familiar.Harness, Model = string.IsNullOrEmpty(request.Model) ? familiar.Model : request.Model };
+            familiarName = familiar.Name;
+            extraArguments = familiar.Args;
+        }
+
+        var lookup = registry.Find(request.Harness, searchPath);
+        if (!lookup.Ok)
+        {
+            error = lookup.Error == HarnessLookupError.Unknown
+                ? new LaunchPlanError(LaunchPlanErrorKind.UnknownHarness, ErrorCodes.UnknownHarness, lookup.Message!, new() { ["harness"] = ApiErrors.Printable(request.Harness) })
+                : new LaunchPlanError(LaunchPlanErrorKind.HarnessUnavailable, ErrorCodes.HarnessUnavailable, lookup.Message!, new() { ["harness"] = request.Harness });
+            return false;
+        }
+
+        var harness = lookup.Harness!;
+        if (resume is not null && harness.ResumeArguments is null)
+        {
+            error = new LaunchPlanError(
+                LaunchPlanErrorKind.ResumeUnsupported,
+                CastErrorCodes.ResumeUnsupported,
+                $"harness '{harness.Id}' has no resume mechanism; register one with \"resumeArgs\" in harnesses.json.",
+                new() { ["harness"] = harness.Id, ["sessionId"] = resume.ResumedFrom.Value });
+            return false;
+        }
+
+        var paths = PathPolicy.Resolve(request.ProjectRoot, request.Cwd);
+        if (!paths.Ok)
+        {
+            error = paths.Error switch
+            {
+                PathErrorKind.ProjectRootInvalid => new LaunchPlanError(LaunchPlanErrorKind.ProjectRootInvalid, ErrorCodes.ProjectRootInvalid, paths.Message!),
+                PathErrorKind.OutsideRoot => new LaunchPlanError(LaunchPlanErrorKind.PathOutsideRoot, ErrorCodes.PathOutsideRoot, paths.Message!),
+                _ => new LaunchPlanError(LaunchPlanErrorKind.WorkingDirectoryInvalid, ErrorCodes.InvalidRequest, paths.Message!),
+            };
+            return false;
+        }
+
+        var spec = new LaunchSpec
+        {
+            Executable = lookup.ExecutablePath!,
+            Arguments = resume is null
+                ? harness.BuildArguments(request.Prompt, request.Model, extraArguments)
+                : [.. harness.BaseArguments, .. harness.ResumeArguments!, .. extraArguments],
+            WorkingDirectory = paths.WorkingDirectory!,
+            Environment = LaunchSpec.DefaultEnvironment,
+            UnsetEnvironment = LaunchSpec.DefaultUnset,
+            Columns = request.Cols ?? DefaultColumns,
+            Rows = request.Rows ?? DefaultRows,
+        };
+        plan = new LaunchPlan
+        {
+            Harness = harness,
+            ProjectRoot = paths.ProjectRoot!,
+            WorkingDirectory = paths.WorkingDirectory!,
+            Spec = spec,
+            Title = TitleFor(request, harness),
+            Prompt = request.Prompt,
+            Model = request.Model,
+            Familiar = familiarName,
+            ResumedFrom = resume?.ResumedFrom,
+        };
+        return true;
+    }
+
+    /// <summary>The request's title, else the prompt's first 60 characters on one line, else the harness label.</summary>
+    public static string TitleFor(LaunchRequest request, HarnessDefinition harness)
+    {
+        if (!string.IsNullOrWhiteSpace(request.Title))
+        {
+            return request.Title.Trim();
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            return harness.Label;
+        }
+
+        var oneLine = string.Join(' ', request.Prompt.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return oneLine.Length <= 60 ? oneLine : oneLine[..57].TrimEnd() + "...";
+    }
+}

@@ -1,0 +1,374 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Daemon.Hosting;
+using Coven.Daemon.Lanes;
+using Coven.Daemon.Sessions;
+using Coven.Store;
+
+namespace Coven.Daemon.Supervision;
+
+/// <summary>
+/// The daemon's view of live sessions: one <see cref="SessionMonitor"/> per verified lane, the loop that follows
+/// each lane's notifications, and the exit and orphan transitions they lead to. Start-up reconciliation is
+/// <see cref="Reconciler"/>, the periodic sweep <see cref="Sweeper"/>. Lanes outlive the daemon: stopping closes
+/// connections and never signals a lane.
+/// </summary>
+internal sealed partial class LaneMonitors(
+    CovenStore store,
+    DaemonOptions options,
+    SessionSignals signals,
+    SessionLocks locks,
+    LeftoverReaper reaper,
+    TimeProvider time,
+    ILogger<LaneMonitors> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<SessionId, SessionMonitor> _monitors = new();
+    private readonly ConcurrentDictionary<SessionId, byte> _launching = new();
+    private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _screenUnsupported;
+
+    public bool Stopping => _stopping.IsCancellationRequested;
+
+    public CancellationToken StoppingToken => _stopping.Token;
+
+    /// <summary>False once a lane answered the <c>screen</c> op as unknown.</summary>
+    public bool ScreenSupported => !_screenUnsupported && File.Exists(options.LanePath);
+
+    public void MarkScreenUnsupported() => _screenUnsupported = true;
+
+    public int MonitorCount => _monitors.Count;
+
+    public void BeginLaunch(SessionId id) => _launching[id] = 0;
+
+    public void EndLaunch(SessionId id) => _launching.TryRemove(id, out _);
+
+    /// <summary>True while <see cref="Sessions.SessionService"/> is starting the lane of <paramref name="id"/>.</summary>
+    public bool IsLaunching(SessionId id) => _launching.ContainsKey(id);
+
+    /// <summary>The verified connection of a live session, or null (then the session is not verified live).</summary>
+    public SessionMonitor? FindLive(SessionId id) => _monitors.TryGetValue(id, out var m) && m.IsConnected ? m : null;
+
+    /// <summary>
+    /// Connects to the lane of <paramref name="session"/>, verifies its identity and subscribes. On success the
+    /// monitor runs until the harness exits or the connection drops. At most one attach per session runs at a time
+    /// (launch, sweep, reconciliation and a lost connection can all ask at once): a caller that finds one in flight
+    /// waits for its answer instead of opening a second connection, so a session never has two monitors.
+    /// </summary>
+    public async Task<bool> AttachAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (FindLive(session.Id) is not null)
+            {
+                return true;
+            }
+
+            var owned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var inFlight = _attaching.GetOrAdd(session.Id, owned.Task);
+            if (!ReferenceEquals(inFlight, owned.Task))
+            {
+                try
+                {
+                    return await inFlight.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The other attach was cancelled or failed: try again, perhaps as the owner.
+                    continue;
+                }
+            }
+
+            try
+            {
+                var attached = await ConnectAndRegisterAsync(session, writeReattached, cancellationToken);
+                owned.SetResult(attached);
+                return attached;
+            }
+            catch
+            {
+                // Waiters retry on their own; a cancelled task carries no exception to leave unobserved.
+                owned.TrySetCanceled(CancellationToken.None);
+                throw;
+            }
+            finally
+            {
+                _attaching.TryRemove(KeyValuePair.Create(session.Id, owned.Task));
+            }
+        }
+    }
+
+    private async Task<bool> ConnectAndRegisterAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
+    {
+        // Re-checked as the owner: an attach that finished between the caller's check and ours registered it.
+        if (FindLive(session.Id) is not null)
+        {
+            return true;
+        }
+
+        var client = await LaneClient.ConnectAsync(options.Paths.LaneSocket(session.Id), options.LaneConnectTimeout, cancellationToken);
+        if (client is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var hello = await client.RequestAsync("hello", w => w.WriteString("sessionId", session.Id.Value), options.LaneConnectTimeout, cancellationToken);
+            if (!hello.Ok || ReadString(hello.Body, "sessionId") != session.Id.Value)
+            {
+                LogIdentityMismatch(session.Id, "hello");
+                await client.DisposeAsync();
+                return false;
+            }
+
+            var lanePid = ReadInt(hello.Body, "lanePid");
+            var laneStart = ReadULong(hello.Body, "laneStartTime");
+            var current = store.Sessions.Get(session.Id) ?? session;
+            if (current.Lane is { } recorded && (recorded.Pid != lanePid || (laneStart is { } ls && ls != recorded.StartTime)))
+            {
+                LogIdentityMismatch(session.Id, $"lane pid {lanePid} start {laneStart} != recorded {recorded.Pid} start {recorded.StartTime}");
+                await client.DisposeAsync();
+                return false;
+            }
+
+            var subscribed = await client.RequestAsync("subscribe", null, options.LaneConnectTimeout, cancellationToken);
+            if (!subscribed.Ok)
+            {
+                await client.DisposeAsync();
+                return false;
+            }
+
+            ProcessIdentity? identity = current.Lane ?? (lanePid is { } p && laneStart is { } s ? new ProcessIdentity(p, s) : null);
+            var monitor = new SessionMonitor(session.Id, client, identity);
+            if (store.Events.Latest(session.Id, EventKinds.Kill) is not null)
+            {
+                monitor.TryMarkKillRequested();
+            }
+
+            _monitors[session.Id] = monitor;
+            if (writeReattached && lanePid is { } pid)
+            {
+                store.Events.Append(session.Id, EventKinds.Reattached, JsonSerializer.Serialize(new ReattachedPayload(pid), CovenJsonContext.Default.ReattachedPayload));
+                signals.Pulse(session.Id);
+                LogReattached(session.Id, pid);
+            }
+            else
+            {
+                LogAttached(session.Id, lanePid ?? 0);
+            }
+
+            _ = RunMonitorAsync(monitor);
+
+            // The harness may have exited before the subscription: the exit event is then already stored.
+            if (store.Events.Latest(session.Id, EventKinds.Exit) is not null)
+            {
+                await ApplyExitAsync(session.Id, cancellationToken);
+            }
+
+            return true;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Applies the lane's stored exit event as <c>Exited</c>; false when there is none yet.</summary>
+    public async Task<bool> ApplyExitAsync(SessionId id, CancellationToken cancellationToken)
+    {
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
+        var exitEvent = store.Events.Latest(id, EventKinds.Exit);
+        if (exitEvent is null)
+        {
+            return false;
+        }
+
+        var session = store.Sessions.Get(id);
+        if (session is null || session.Status != SessionStatus.Live)
+        {
+            DropMonitor(id);
+            return true;
+        }
+
+        var exit = ParseExit(exitEvent.PayloadJson);
+        var killed = (_monitors.TryGetValue(id, out var m) && m.KillRequested) || store.Events.Latest(id, EventKinds.Kill) is not null;
+        var reason = killed ? EndReason.Killed : exit.Signal is not null ? EndReason.Signaled : EndReason.Exited;
+        var result = store.Sessions.TryTransition(id, SessionTrigger.Exited, new TransitionChanges
+        {
+            Exit = exit,
+            EndReason = reason,
+            Reason = killed ? "killed on request" : "harness exited",
+        });
+        DropMonitor(id);
+        signals.Pulse(id);
+        LogExited(id, exit.Code, exit.SignalName, result.Session is { } s ? WireNames.Of(s.Status) : "?");
+        return true;
+    }
+
+    /// <summary>Marks a live session orphaned (its lane is gone) and kills whatever is left of its processes.</summary>
+    public async Task OrphanAsync(SessionId id, string reason, CancellationToken cancellationToken)
+    {
+        SessionRecord? session;
+        using (await locks.AcquireAsync(id, cancellationToken))
+        {
+            // The lane may have written the exit event just before it died: prefer the real ending.
+            if (store.Events.Latest(id, EventKinds.Exit) is not null)
+            {
+                session = null;
+            }
+            else
+            {
+                var result = store.Sessions.TryTransition(id, SessionTrigger.Orphan, new TransitionChanges
+                {
+                    EndReason = EndReason.LaneLost,
+                    Message = reason,
+                    Reason = reason,
+                });
+                session = result.Session;
+                DropMonitor(id);
+                signals.Pulse(id);
+                if (result.Applied)
+                {
+                    LogOrphaned(id, reason);
+                }
+            }
+        }
+
+        if (session is null)
+        {
+            await ApplyExitAsync(id, cancellationToken);
+            session = store.Sessions.Get(id);
+        }
+
+        if (session is not null)
+        {
+            reaper.KillLeftovers(session);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var (_, monitor) in _monitors)
+        {
+            await monitor.Client.DisposeAsync();
+        }
+
+        _monitors.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    private async Task RunMonitorAsync(SessionMonitor monitor)
+    {
+        try
+        {
+            await foreach (var note in monitor.Client.Notifications.ReadAllAsync(_stopping.Token))
+            {
+                signals.Pulse(monitor.Id);
+                if (note.Event == "exited")
+                {
+                    if (!await ApplyExitAsync(monitor.Id, _stopping.Token))
+                    {
+                        LogMonitorFailed(monitor.Id, "exited notification without an exit event");
+                    }
+
+                    return;
+                }
+            }
+
+            if (!_stopping.IsCancellationRequested && _monitors.TryGetValue(monitor.Id, out var current) && ReferenceEquals(current, monitor))
+            {
+                await LaneGoneAsync(monitor, "the lane connection closed", _stopping.Token);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogMonitorCrashed(monitor.Id, e);
+        }
+    }
+
+    /// <summary>The monitor's connection dropped: exit recorded → apply it; lane dead → orphan; lane alive → re-attach.</summary>
+    public async Task LaneGoneAsync(SessionMonitor monitor, string why, CancellationToken cancellationToken)
+    {
+        // Only this monitor: one attached meanwhile (by the sweep, say) is not lost.
+        var id = monitor.Id;
+        DropMonitor(monitor);
+        LogMonitorLost(id, why);
+        if (await ApplyExitAsync(id, cancellationToken))
+        {
+            return;
+        }
+
+        var session = store.Sessions.Get(id);
+        if (session is not { Status: SessionStatus.Live })
+        {
+            return;
+        }
+
+        if (session.Lane is { } lane && lane.IsAlive())
+        {
+            if (await AttachAsync(session, writeReattached: false, cancellationToken))
+            {
+                return;
+            }
+
+            // The lane may be writing its exit event right now and then leave.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+            if (await ApplyExitAsync(id, cancellationToken) || lane.IsAlive())
+            {
+                return;
+            }
+        }
+
+        await OrphanAsync(id, why == "the lane connection closed" ? "the lane died" : why, cancellationToken);
+    }
+
+    private void DropMonitor(SessionId id)
+    {
+        if (_monitors.TryRemove(id, out var monitor))
+        {
+            _ = monitor.Client.DisposeAsync().AsTask();
+        }
+    }
+
+    private void DropMonitor(SessionMonitor monitor)
+    {
+        _monitors.TryRemove(KeyValuePair.Create(monitor.Id, monitor));
+        _ = monitor.Client.DisposeAsync().AsTask();
+    }
+
+    internal static ExitStatus ParseExit(string payloadJson)
+    {
+        try
+        {
+            var payload = JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.ExitPayload);
+            int? signal = payload?.Signal is { } name && Signals.TryParse(name, out var n) ? n : null;
+            return new ExitStatus(signal is null ? payload?.ExitCode : null, signal);
+        }
+        catch (JsonException)
+        {
+            return new ExitStatus(null, null);
+        }
+    }
+
+    private static string? ReadString(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int? ReadInt(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? n : null;
+
+    private static ulong? ReadULong(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var n) ? n : null;
+}

@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Coven.Lane.Interop;
-
-internal static partial class LaneLibc
-{
-    [LibraryImport(LibraryName, EntryPoint = "prctl", SetLastError = true)]
-    internal static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
-}

@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Coven.Pty.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(LibraryName, EntryPoint = "poll", SetLastError = true)]
-    internal static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
-}

@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace Coven.Pty.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(LibraryName, EntryPoint = "sigemptyset")]
-    internal static unsafe partial int Sigemptyset(void* set);
-}
