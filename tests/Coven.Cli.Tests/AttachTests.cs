@@ -15,9 +15,7 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
 
-    // tmux's pane flags for the modes it can report (tmux 3.3a FORMATS).
-    private const string PaneModes = "alt=#{alternate_on} mouse=#{mouse_standard_flag}#{mouse_button_flag}#{mouse_all_flag} sgr=#{mouse_sgr_flag} ckeys=#{keypad_cursor_flag} keypad=#{keypad_flag} cursor=#{cursor_flag} wrap=#{wrap_flag} origin=#{origin_flag} region=#{scroll_region_upper}-#{scroll_region_lower}";
-    private const string DefaultModes = "alt=0 mouse=000 sgr=0 ckeys=0 keypad=0 cursor=1 wrap=1 origin=0 region=0-29";
+    private const string DefaultModes = TmuxPane.DefaultModes;
 
     /// <summary>
     /// Draws in colour on the main screen, enables bracketed paste, button-event mouse tracking with SGR encoding,
@@ -43,9 +41,7 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
         done
         """;
 
-    private readonly TempDir _tmux = new();
-
-    private string Socket => _tmux.Combine("tmux.sock");
+    private readonly TmuxPane _pane = new();
 
     [Fact]
     public async Task Attach_TypeThenDetach_SessionStaysLiveAndTerminalIsRestored()
@@ -232,7 +228,7 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
 
         // ~300 KB (the daemon takes 64 KiB per input request) with multi-byte characters and newlines.
         var text = string.Concat(Enumerable.Range(0, 9000).Select(i => $"line {i:D5} caf\u00e9 \u4e2d\u6587 \U0001F600 end\n"));
-        var file = _tmux.Combine("paste.txt");
+        var file = _pane.Combine("paste.txt");
         await File.WriteAllTextAsync(file, text);
         await TmuxAsync("load-buffer", "-b", "big", file);
         await TmuxAsync("paste-buffer", "-p", "-r", "-b", "big", "-t", "t");
@@ -291,7 +287,7 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
     private async Task<(string Id, string Record)> StartModesSessionAsync()
     {
         daemon.RegisterHarness("modes", ModesHarness);
-        var record = _tmux.Combine("record.hex");
+        var record = _pane.Combine("record.hex");
         var id = await daemon.RunDetachedAsync("modes", record);
         Assert.True(
             await Eventually.TrueAsync(async () => (await daemon.Cli.RunAsync("screen", id)).Stdout.Contains("modes-ready", StringComparison.Ordinal), s_wait, TimeSpan.FromMilliseconds(50)),
@@ -339,14 +335,9 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
         return Decode(hex);
     }
 
-    private async Task<string> PaneModesAsync() => (await TmuxAsync("display", "-p", "-t", "t", PaneModes)).Trim();
+    private Task<string> PaneModesAsync() => _pane.ModesAsync();
 
-    private async Task WaitForModesAsync(string expected)
-    {
-        var last = string.Empty;
-        var ok = await Eventually.TrueAsync(async () => (last = await PaneModesAsync()) == expected, s_wait, TimeSpan.FromMilliseconds(50));
-        Assert.True(ok, $"pane modes: {last}, expected {expected}");
-    }
+    private Task WaitForModesAsync(string expected) => _pane.WaitForModesAsync(expected);
 
     private async Task WaitForCountAsync(string text, int count)
     {
@@ -371,62 +362,11 @@ public sealed class AttachTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
         return output;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo("tmux", ["-S", Socket, "kill-server"]) { RedirectStandardError = true, RedirectStandardOutput = true });
-            p?.WaitForExit(5000);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-        }
+    public void Dispose() => _pane.Dispose();
 
-        _tmux.Dispose();
-    }
+    private Task StartPaneAsync(string shell = "bash --norc --noprofile") => _pane.StartAsync(daemon.Cli.EnvironmentPairs(), shell);
 
-    private async Task StartPaneAsync(string shell = "bash --norc --noprofile")
-    {
-        var args = new List<string> { "new-session", "-d", "-s", "t", "-x", "100", "-y", "30" };
-        foreach (var pair in daemon.Cli.EnvironmentPairs())
-        {
-            args.Add("-e");
-            args.Add(pair);
-        }
+    private Task<string> WaitForScreenAsync(string text, TimeSpan? timeout = null) => _pane.WaitForScreenAsync(text, timeout);
 
-        args.Add("env -u TMUX PS1='$ ' " + shell);
-        await TmuxAsync([.. args]);
-    }
-
-    private async Task<string> WaitForScreenAsync(string text, TimeSpan? timeout = null)
-    {
-        var screen = string.Empty;
-        var found = await Eventually.TrueAsync(
-            async () =>
-            {
-                screen = await TmuxAsync("capture-pane", "-p", "-t", "t");
-                return screen.Contains(text, StringComparison.Ordinal);
-            },
-            timeout ?? s_wait,
-            TimeSpan.FromMilliseconds(50));
-        Assert.True(found, $"'{text}' never appeared on the screen:\n{screen}");
-        return screen;
-    }
-
-    private async Task<string> TmuxAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("tmux", ["-S", Socket, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.Environment.Remove("TMUX");
-        using var p = Process.Start(psi)!;
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"tmux {string.Join(' ', args)} failed: {error}");
-        return output;
-    }
+    private Task<string> TmuxAsync(params string[] args) => _pane.TmuxAsync(args);
 }
