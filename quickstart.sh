@@ -17,7 +17,7 @@ coven="$bin/coven"
 
 if ! command -v "$harness" >/dev/null 2>&1 && [ ! -x ".tools/node_modules/.bin/$harness" ]; then
   echo "==> installing the $harness CLI into .tools/ (npm)"
-  npm install --prefix .tools --no-audit --no-fund --loglevel=error @openai/codex @anthropic-ai/claude-code >/dev/null
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error @openai/codex@0.171.0 @anthropic-ai/claude-code@2.1.197 >/dev/null
 fi
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 

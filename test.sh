@@ -4,15 +4,23 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# tmux drives the attach tests and is the terminal the screen-model tests compare against.
-if ! command -v tmux >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null 2>&1 || echo "warning: could not install tmux" >&2
+# tmux drives the attach tests and is the terminal the screen-model tests compare against; a real sshd and ssh
+# client carry the remote-host tests (the tests fail, never skip, when one is missing).
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 || echo "warning: could not install ${missing[*]}" >&2
 fi
 
-# Real harness CLIs for the terminal-fidelity checks (no network needed to show their first screens).
-if [ ! -x .tools/node_modules/.bin/codex ] || [ ! -x .tools/node_modules/.bin/claude ]; then
+# Real harness CLIs, pinned (the agent-turn tests script them against a local endpoint; their wire format and
+# screens are version-specific). Reinstalled when the installed versions differ.
+codex_version=0.171.0 claude_version=2.1.197
+if [ "$(.tools/node_modules/.bin/codex --version 2>/dev/null)" != "codex-cli $codex_version" ] \
+  || [ "$(.tools/node_modules/.bin/claude --version 2>/dev/null)" != "$claude_version (Claude Code)" ]; then
   if command -v npm >/dev/null 2>&1; then
-    npm install --prefix .tools --no-audit --no-fund --loglevel=error @openai/codex @anthropic-ai/claude-code >/dev/null 2>&1 \
+    npm install --prefix .tools --no-audit --no-fund --loglevel=error "@openai/codex@$codex_version" "@anthropic-ai/claude-code@$claude_version" >/dev/null 2>&1 \
       || echo "warning: npm install of the harness CLIs failed; real-harness tests will report it" >&2
   fi
 fi

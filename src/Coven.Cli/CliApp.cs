@@ -22,6 +22,12 @@ internal sealed class CliApp
             Recursive = true,
             HelpName = "dir",
         };
+        HostOption = new Option<string?>("--host", "-H")
+        {
+            Description = "Daemon of another host: ssh://[user@]host[:port] or a context name (default: $COVEN_HOST, else the current context, else this machine)",
+            Recursive = true,
+            HelpName = "host",
+        };
         // Our own --help and --version instead of RootCommand's: the stock options look up their descriptions
         // through a ResourceManager, whose first use (reflection over the assembly) was ~0.2 ms of every
         // command's start (docs/benchmarks-cli.md).
@@ -46,7 +52,7 @@ internal sealed class CliApp
             + "  coven ls\n"
             + "  coven attach 0193a5f0")
         {
-            Home, help, version,
+            Home, HostOption, help, version,
         };
         RunCommand.Add(this);
         SessionsCommand.Add(this);
@@ -67,10 +73,12 @@ internal sealed class CliApp
         HandoffCommand.Add(this);
         ResumeCommand.Add(this);
         CompletionCommand.Add(this);
+        RemoteCommands.Add(this);
     }
 
     public CliConsole Console { get; }
     public Option<string?> Home { get; }
+    public Option<string?> HostOption { get; }
     public Command Root { get; }
 
     public CovenPaths PathsFor(ParseResult parse)
@@ -88,7 +96,7 @@ internal sealed class CliApp
                 _signals?.Enable();
             }
 
-            var context = new CliContext(Console, PathsFor(parse));
+            var context = new CliContext(Console, PathsFor(parse), parse.GetValue(HostOption));
             try
             {
                 return await run(context, parse, ct);
@@ -110,6 +118,10 @@ internal sealed class CliApp
             catch (IOException e) when (IsBrokenPipe(e))
             {
                 return ExitCodes.Ok;
+            }
+            finally
+            {
+                context.Dispose();
             }
         });
 

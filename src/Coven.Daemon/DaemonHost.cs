@@ -136,6 +136,7 @@ internal static partial class DaemonHost
         // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
         services.AddHostedService<ReconcileService>();
         services.AddHostedService<ScheduleLoader>();
+        services.AddHostedService<ConversationTracker>();
         services.AddQuartz(q =>
         {
             q.ScheduleJob<SweepJob>(t => t
@@ -144,6 +145,7 @@ internal static partial class DaemonHost
                 .WithSimpleSchedule(x => x.WithInterval(options.SweepInterval).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        OpenApiEndpoint.AddServices(services);
 
         var app = builder.Build();
         app.UseMiddleware<ErrorHandling>();

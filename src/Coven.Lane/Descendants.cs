@@ -16,6 +16,58 @@ internal static class Descendants
     public static bool BecomeSubreaper() => Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 
     /// <summary>
+    /// Reaps every adopted child that has exited, at once (called on SIGCHLD): as subreaper the lane inherits the
+    /// orphans of the harness's helpers (Codex leaves a short-lived <c>git</c> per start), and without a wait they stay
+    /// zombies until the session ends. Waits only for the pids it finds among the lane's own children, never for
+    /// <paramref name="harnessPid"/>: the harness's exit status belongs to the PTY's waiter. Returns how many it reaped.
+    /// </summary>
+    public static int ReapExited(int harnessPid)
+    {
+        var reaped = 0;
+        foreach (var pid in OwnChildren())
+        {
+            if (pid != harnessPid && LaneLibc.Waitpid(pid, out _, LaneLibc.WNOHANG) == pid)
+            {
+                reaped++;
+            }
+        }
+
+        return reaped;
+    }
+
+    /// <summary>The lane's children (running or exited), from the children lists of its threads (an adopted orphan's parent is any live thread).</summary>
+    private static List<int> OwnChildren()
+    {
+        var children = new List<int>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    foreach (var word in File.ReadAllText(task + "/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                        {
+                            children.Add(pid);
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                    // The thread ended while we looked.
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // No /proc/self/task: nothing to do.
+        }
+
+        return children;
+    }
+
+    /// <summary>
     /// SIGTERM (and SIGCONT) to every adopted descendant and its process group, SIGKILL after <paramref name="grace"/>
     /// to what remains, reaping each. Returns how many processes were found.
     /// </summary>

@@ -116,6 +116,12 @@ internal static class LaneHost
 
         using var signals = RegisterShutdownSignals(pty, log, stopping.Token);
 
+        // Adopted orphans that exit are reaped at once, not when the session ends (see Descendants.ReapExited); one
+        // sweep now for any that exited before the registration.
+        var harnessPid = pty.Pid;
+        using var reaper = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => Descendants.ReapExited(harnessPid));
+        Descendants.ReapExited(harnessPid);
+
         Handshake.Succeeded(Environment.ProcessId, pty.Pid);
         Handshake.DetachStandardStreams(log);
 

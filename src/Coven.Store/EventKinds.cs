@@ -1,6 +1,6 @@
 namespace Coven.Store;
 
-/// <summary>Event kinds of api.md.</summary>
+/// <summary>Event kinds of docs/api.md.</summary>
 public static class EventKinds
 {
     public const string Output = "output";

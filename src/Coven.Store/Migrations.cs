@@ -77,6 +77,11 @@ internal static class Migrations
             updated_at      TEXT NOT NULL
         );
         """,
+
+        // 3: the harness's own conversation id of a session (resume continues exactly that conversation)
+        """
+        ALTER TABLE sessions ADD COLUMN conversation_id TEXT;
+        """,
     ];
 
     public static int LatestVersion => s_steps.Length;

@@ -29,9 +29,9 @@ public sealed class SessionRepository
         connection.Execute(
             """
             INSERT INTO sessions (id, project_root, cwd, harness, title, prompt, model, familiar, resumed_from, status,
-                                  created_at, updated_at, cols, rows, launch_json)
+                                  created_at, updated_at, cols, rows, launch_json, conversation_id)
             VALUES (@Id, @ProjectRoot, @Cwd, @Harness, @Title, @Prompt, @Model, @Familiar, @ResumedFrom, 'pending',
-                    @Now, @Now, @Cols, @Rows, @Launch);
+                    @Now, @Now, @Cols, @Rows, @Launch, @ConversationId);
             """,
             new
             {
@@ -48,6 +48,7 @@ public sealed class SessionRepository
                 Cols = session.Columns,
                 Rows = session.Rows,
                 Launch = JsonSerializer.Serialize(launch, CovenJsonContext.Default.LaunchSpec),
+                session.ConversationId,
             },
             tx);
         AppendLifecycle(connection, tx, session.Id, null, SessionStatus.Pending, SessionTrigger.Launch, null, now);
@@ -155,6 +156,18 @@ public sealed class SessionRepository
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Records the harness's own conversation id once it is known (found while the session runs); true when it
+    /// changed. Not a lifecycle change: no event, no updated_at.
+    /// </summary>
+    public bool RecordConversationId(SessionId id, string conversationId)
+    {
+        using var connection = _store.Open();
+        return connection.Execute(
+            "UPDATE sessions SET conversation_id = @conversationId WHERE id = @id AND conversation_id IS NOT @conversationId;",
+            new { conversationId, id = id.Value }) > 0;
+    }
+
     /// <summary>Records the terminal size after a resize.</summary>
     public void RecordSize(SessionId id, int cols, int rows)
     {
@@ -186,7 +199,7 @@ public sealed class SessionRepository
         var current = observed;
         var id = observed.Id;
         using var connection = _store.Open();
-        var decision = SessionLifecycle.Decide(current.Status, trigger, current.ArchivedFrom, changes.Exit);
+        var decision = SessionLifecycle.Decide(current.Status, trigger, current.ArchivedFrom, changes.Exit, changes.EndReason == EndReason.Killed);
         if (!decision.Permitted)
         {
             return new TransitionResult { Outcome = TransitionOutcome.Rejected, Decision = decision, Session = current };

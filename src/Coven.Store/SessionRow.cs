@@ -28,11 +28,12 @@ internal sealed class SessionRow
     public long? HarnessStartTime { get; set; }
     public long Cols { get; set; }
     public long Rows { get; set; }
+    public string? ConversationId { get; set; }
 
     public const string Columns = """
         id, project_root, cwd, harness, title, prompt, model, familiar, resumed_from, status, archived_from,
         exit_code, exit_signal, end_reason, message, created_at, updated_at, lane_pid, lane_start_time,
-        harness_pid, harness_start_time, cols, rows
+        harness_pid, harness_start_time, cols, rows, conversation_id
         """;
 
     public SessionRecord ToRecord()
@@ -66,6 +67,7 @@ internal sealed class SessionRow
             HarnessProcess = HarnessPid is long hp && HarnessStartTime is long hst ? new ProcessIdentity((int)hp, (ulong)hst) : null,
             Columns = (int)Cols,
             Rows = (int)Rows,
+            ConversationId = ConversationId,
         };
     }
 }

@@ -143,15 +143,18 @@ public sealed class CastCommandTests : IClassFixture<DaemonFixture>
         Assert.Equal(codex, (await _daemon.ShowAsync(newId)).GetProperty("resumedFrom").GetString());
         var logs = await WaitForLogsAsync(newId, "ready");
         Assert.StartsWith("arg: --no-daemon\narg: resume\narg: --last\nready", logs.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("its conversation id is unknown, so codex continues its latest conversation in " + root, resumed.Stderr, StringComparison.Ordinal);
 
         var claude = (await Cli.RunAsync(["run", "claude", "p", "-d", "--root", root], stdin: null)).Stdout.Trim();
+        var conversation = (await _daemon.ShowAsync(claude)).GetProperty("conversationId").GetString()!;
         await EndAsync(claude);
         var byId = await Cli.RunAsync(["resume", claude[..20], "-d", "--json"], stdin: null);
         Assert.True(byId.ExitCode == 0, byId.ToString());
         using var doc = JsonDocument.Parse(byId.Stdout);
         Assert.Equal(claude, doc.RootElement.GetProperty("resumedFrom").GetString());
         var claudeLogs = await WaitForLogsAsync(doc.RootElement.GetProperty("id").GetString()!, "ready");
-        Assert.StartsWith("arg: --continue\nready", claudeLogs.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.StartsWith($"arg: --resume\narg: {conversation}\nready", claudeLogs.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("conversation " + conversation, byId.Stderr, StringComparison.Ordinal);
 
         var live = await Cli.RunAsync("resume", doc.RootElement.GetProperty("id").GetString()!, "-d");
         Assert.Equal(5, live.ExitCode);

@@ -131,17 +131,5 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
         return line.Trim();
     }
 
-    private async Task<string> NewGitRepoAsync()
-    {
-        var repo = Path.Combine(daemon.ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(repo);
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repo };
-        info.ArgumentList.Add("init");
-        info.ArgumentList.Add("-q");
-        using var git = Process.Start(info)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await git.WaitForExitAsync(cts.Token);
-        Assert.Equal(0, git.ExitCode);
-        return repo;
-    }
+    private Task<string> NewGitRepoAsync() => GitRepo.InitAsync(Path.Combine(daemon.ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]));
 }

@@ -77,17 +77,12 @@ public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
         Assert.True(
             File.Exists(path),
             $"the real '{name}' CLI is not installed at {path}. Install the harness CLIs with: "
-            + "npm install --prefix .tools --no-audit --no-fund @openai/codex @anthropic-ai/claude-code (test.sh does this; it needs network once).");
+            + "npm install --prefix .tools --no-audit --no-fund @openai/codex@0.171.0 @anthropic-ai/claude-code@2.1.197 (test.sh does this; it needs network once).");
     }
 
     public async Task InitializeAsync()
     {
-        var r = await Cli.RunAsync("daemon", "start");
-        if (r.ExitCode != 0)
-        {
-            var log = Path.Combine(HomeDir, "logs", "covend.console.log");
-            throw new InvalidOperationException($"coven daemon start failed: {r}\n--- covend console log\n{(File.Exists(log) ? File.ReadAllText(log) : "(none)")}");
-        }
+        await CovenDaemon.StartAsync(Cli);
     }
 
     /// <summary>Launches a detached session in <paramref name="root"/> (default: the project dir) and returns its id.</summary>
@@ -101,21 +96,7 @@ public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        try
-        {
-            var live = await Cli.RunAsync("sessions", "--status", "live,pending", "--quiet");
-            foreach (var id in live.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                await Cli.RunAsync("kill", id.Trim(), "--signal", "KILL");
-            }
-
-            await Cli.RunAsync("daemon", "stop");
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
-        {
-            // Best effort: the temp dir goes anyway.
-        }
-
+        await CovenDaemon.StopAsync(Cli);
         KillEscapedProcesses();
     }
 

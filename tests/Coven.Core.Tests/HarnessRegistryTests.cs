@@ -10,6 +10,40 @@ public sealed class HarnessRegistryTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
+    public void BuiltIns_ResumeTheirOwnConversationById_AndTheLatestOnlyWhenTheIdIsUnknown()
+    {
+        var registry = new HarnessRegistry([]);
+        var codex = registry.All.Single(h => h.Id == "codex");
+        var claude = registry.All.Single(h => h.Id == "claude");
+
+        Assert.Equal(["--no-daemon", "resume", "0193-x", "--fast"], codex.BuildResumeArguments("0193-x", ["--fast"], out var codexLatest));
+        Assert.False(codexLatest);
+        Assert.Equal(["--no-daemon", "resume", "--last"], codex.BuildResumeArguments(null, [], out codexLatest));
+        Assert.True(codexLatest);
+        Assert.Null(codex.NewConversationId());
+
+        var id = claude.NewConversationId();
+        Assert.True(Guid.TryParse(id, out _));
+        Assert.Equal(["--session-id", id, "--", "p"], claude.BuildArguments("p", null, null, id));
+        Assert.Equal(["--resume", id], claude.BuildResumeArguments(id, [], out var claudeLatest));
+        Assert.False(claudeLatest);
+        Assert.Equal(["--continue"], claude.BuildResumeArguments(null, [], out claudeLatest));
+        Assert.True(claudeLatest);
+    }
+
+    [Fact]
+    public void Registered_WithOnlyResumeByIdArgs_CannotResumeAnUnknownConversation()
+    {
+        var path = _dir.Combine("harnesses.json");
+        File.WriteAllText(path, """{"harnesses":[{"id":"mine","executable":"/bin/true","resumeConversationArgs":["--open","{conversation}"],"conversationArgs":["--id","{conversation}"]}]}""");
+        var mine = HarnessRegistry.Load(path).All.Single(h => h.Id == "mine");
+
+        Assert.Equal(["--open", "c1"], mine.BuildResumeArguments("c1", [], out _));
+        Assert.Null(mine.BuildResumeArguments(null, [], out _));
+        Assert.Equal(["--id", "c2", "p"], mine.BuildArguments("p", null, null, "c2"));
+    }
+
+    [Fact]
     public void Find_UnknownId_FailsClosedAndListsKnownIds()
     {
         var r = new HarnessRegistry([]).Find("bash", "/usr/bin:/bin");

@@ -4,7 +4,7 @@ namespace Coven.Core.Tests;
 
 public sealed class SessionLifecycleTests
 {
-    // The full transition table of lifecycle.md: (from, trigger) → to. Anything not listed must be rejected.
+    // The full transition table of docs/session-lifecycle.md: (from, trigger) → to. Anything not listed must be rejected.
     public static readonly TheoryData<SessionStatus, SessionTrigger, SessionStatus> Permitted = new()
     {
         { SessionStatus.Pending, SessionTrigger.Started, SessionStatus.Live },
@@ -74,6 +74,18 @@ public sealed class SessionLifecycleTests
 
         Assert.True(decision.Permitted);
         Assert.Equal(expected, decision.To);
+    }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(1, null)]
+    [InlineData(null, 15)]
+    public void Decide_ExitedAfterAKillRequest_FailsWhateverTheExitStatus(int? code, int? signal)
+    {
+        var decision = SessionLifecycle.Decide(SessionStatus.Live, SessionTrigger.Exited, exit: new ExitStatus(code, signal), killed: true);
+
+        Assert.True(decision.Permitted);
+        Assert.Equal(SessionStatus.Failed, decision.To);
     }
 
     [Theory]

@@ -68,7 +68,7 @@ public sealed class CastApiTests : IAsyncLifetime
         Assert.Equal("claude", session.GetProperty("harness").GetString());
         Assert.Equal("scout", session.GetProperty("familiar").GetString());
         Assert.Equal("live", session.GetProperty("status").GetString());
-        Assert.Equal(["--quiet", "--", task], await Api.ArgvAsync(session.GetProperty("id").GetString()!));
+        Assert.Equal(["--session-id", session.GetProperty("conversationId").GetString()!, "--quiet", "--", task], await Api.ArgvAsync(session.GetProperty("id").GetString()!));
         Assert.False(File.Exists("/tmp/pwned-cast"));
     }
 
@@ -196,16 +196,23 @@ public sealed class CastApiTests : IAsyncLifetime
         Assert.Equal(old, session.GetProperty("resumedFrom").GetString());
         Assert.Equal("codex", session.GetProperty("harness").GetString());
         Assert.Equal(_home.Project, session.GetProperty("cwd").GetString());
+
+        // The fake codex never writes a rollout, so its conversation id stays unknown: the latest one is resumed, and the
+        // answer says so (conversationId null).
+        Assert.Equal(JsonValueKind.Null, session.GetProperty("conversationId").ValueKind);
         Assert.Equal(["--no-daemon", "resume", "--last"], await Api.ArgvAsync(session.GetProperty("id").GetString()!));
     }
 
     [Fact]
-    public async Task Cast_ResumeClaudeById_LaunchesContinueInTheSameCwd()
+    public async Task Cast_ResumeClaudeById_ResumesItsOwnConversationInTheSameCwd()
     {
         await Api.DefineAsync("scout", "claude");
         Directory.CreateDirectory(Path.Combine(_home.Project, "pkg"));
         var launched = await Api.PostAsync("api/v1/sessions", CastTestKit.Json(new { projectRoot = _home.Project, cwd = "pkg", familiar = "scout", prompt = "p" }));
         var old = launched.Json.GetProperty("id").GetString()!;
+        var conversation = launched.Json.GetProperty("conversationId").GetString()!;
+        Assert.True(Guid.TryParse(conversation, out _), "claude gets a conversation id at launch: " + launched.Text);
+        Assert.Equal(["--session-id", conversation, "--", "p"], await Api.ArgvAsync(old));
         await Api.EndAsync(old, 1);
         var newer = await Api.LaunchAsync(_home.Project, "codex", "newer");
         await Api.EndAsync(newer);
@@ -216,7 +223,8 @@ public sealed class CastApiTests : IAsyncLifetime
         Assert.Equal(old, session.GetProperty("resumedFrom").GetString());
         Assert.Equal("scout", session.GetProperty("familiar").GetString());
         Assert.Equal(Path.Combine(_home.Project, "pkg"), session.GetProperty("cwd").GetString());
-        Assert.Equal(["--continue"], await Api.ArgvAsync(session.GetProperty("id").GetString()!));
+        Assert.Equal(conversation, session.GetProperty("conversationId").GetString());
+        Assert.Equal(["--resume", conversation], await Api.ArgvAsync(session.GetProperty("id").GetString()!));
     }
 
     [Fact]

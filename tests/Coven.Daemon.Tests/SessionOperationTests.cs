@@ -74,7 +74,7 @@ public sealed class SessionOperationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, kill.Status);
         Assert.Equal("invalid_transition", kill.ErrorCode);
         Assert.Equal(["session.archive", "session.sacrifice"], kill.Json.GetProperty("error").GetProperty("details").GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()!).Order());
-        // An ended session's screen is its recorded output replayed (docs/api-additions.md), marked "live": false.
+        // An ended session's screen is its recorded output replayed (docs/api.md), marked "live": false.
         var screen = await Api.GetAsync($"api/v1/sessions/{id}/screen");
         Assert.Equal(HttpStatusCode.OK, screen.Status);
         Assert.False(screen.Json.GetProperty("live").GetBoolean());
@@ -82,6 +82,26 @@ public sealed class SessionOperationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync($"api/v1/sessions/{id}/archive")).Status);
         Assert.Equal("session_not_live", (await Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"x"}""")).ErrorCode);
         Assert.Equal("invalid_transition", (await Api.PostAsync($"api/v1/sessions/{id}/kill")).ErrorCode);
+    }
+
+    [Fact]
+    public async Task Kill_HarnessThatTrapsTermAndExitsZero_StillEndsFailedKilled()
+    {
+        // The rule (docs/session-lifecycle.md): an end caused by a kill request is `failed` with endReason `killed`,
+        // whatever the exit status; the exit code is kept as the harness reported it.
+        _home.Harness.Write("codex", "trap 'printf \"bye\\n\"; exit 0' TERM\nprintf 'trapping\\n'\nwhile :; do sleep 0.05; done");
+        var id = await Api.LaunchAsync(_home.Project);
+        await Api.WaitForOutputAsync(id, "trapping");
+
+        var r = await Api.PostAsync($"api/v1/sessions/{id}/kill", """{"signal":"TERM","graceMs":5000}""");
+        Assert.Equal(HttpStatusCode.Accepted, r.Status);
+        Assert.True(await Eventually.TrueAsync(async () => await Api.StatusAsync(id) != "live", s_timeout));
+
+        var s = await Api.GetAsync($"api/v1/sessions/{id}");
+        Assert.Equal("failed", s.Json.GetProperty("status").GetString());
+        Assert.Equal("killed", s.Json.GetProperty("endReason").GetString());
+        Assert.Equal(0, s.Json.GetProperty("exitCode").GetInt32());
+        Assert.Contains("bye", await Api.OutputAsync(id), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,6 +66,36 @@ public sealed class LaneProcessTests
     }
 
     [Fact]
+    public async Task AdoptedOrphan_ThatExits_IsReapedWhileTheSessionRuns()
+    {
+        // A double fork: the subshell exits at once, so its child is re-parented to the lane (child subreaper) and
+        // exits shortly after, as Codex's git helpers do. The lane must reap it then, not when the session ends.
+        await using var lane = new LaneRun();
+        lane.CreateSession("""( sleep 0.1 & echo "GC=$!" ); echo READY; while :; do sleep 0.05; done""");
+        await lane.StartOkAsync();
+        await lane.WaitForOutputAsync("READY");
+        var orphan = int.Parse(lane.OutputText().Split("GC=")[1].Split('\r')[0], CultureInfo.InvariantCulture);
+
+        // Absent from /proc = reaped (a zombie keeps its entry, state Z, parent the lane).
+        Assert.True(
+            await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{orphan}"), TimeSpan.FromSeconds(3)),
+            $"orphan {orphan} was not reaped: {(Directory.Exists($"/proc/{orphan}") ? File.ReadAllText($"/proc/{orphan}/stat") : "gone")}");
+        Assert.Empty(Zombies(lane.LanePid));
+
+        // The harness's own exit status still reaches the recording (the reaper never waits for the harness).
+        Assert.False(ProcFs.IsGone(lane.HarnessPid));
+        await using var client = await lane.ConnectAsync();
+        await client.RequestAsync("signal", new JsonObject { ["signal"] = "TERM" });
+        var exit = await lane.WaitForExitEventAsync();
+        Assert.Equal("SIGTERM", (string?)exit["signal"]);
+    }
+
+    private static List<int> Zombies(int parent) => Directory.GetDirectories("/proc")
+        .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
+        .Where(p => p > 0 && SafeField(p, 4) == parent.ToString(CultureInfo.InvariantCulture) && SafeField(p, 3) == "Z")
+        .ToList();
+
+    [Fact]
     public async Task Resize_SeenBySttyAndScreen()
     {
         await using var lane = new LaneRun();

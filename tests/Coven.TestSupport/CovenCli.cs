@@ -9,7 +9,7 @@ namespace Coven.TestSupport;
 /// </summary>
 public sealed class CovenCli
 {
-    private static readonly string[] s_scrubbed = ["COVEN_HOME", "COVEN_NO_AUTOSTART", "COVEN_DAEMON_PATH", "NO_COLOR", "TMUX", "TMUX_PANE"];
+    private static readonly string[] s_scrubbed = ["COVEN_HOME", "COVEN_NO_AUTOSTART", "COVEN_DAEMON_PATH", "NO_COLOR", "TMUX", "TMUX_PANE", "COVEN_HOST", "COVEN_SSH", "COVEN_SSH_CONFIG", "COVEN_REMOTE_COVEN", "COVEN_REMOTE_HOME"];
 
     public CovenCli(string home, string? pathPrefix = null)
     {

@@ -38,15 +38,7 @@ public sealed class DaemonFixture : IAsyncLifetime, IDisposable
     public FakeHarness Harnesses { get; }
     public CovenCli Cli { get; }
 
-    public async Task InitializeAsync()
-    {
-        var r = await Cli.RunAsync("daemon", "start");
-        if (r.ExitCode != 0)
-        {
-            var log = Path.Combine(HomeDir, "logs", "covend.console.log");
-            throw new InvalidOperationException($"coven daemon start failed: {r}\n--- covend console log\n{(File.Exists(log) ? File.ReadAllText(log) : "(none)")}");
-        }
-    }
+    public Task InitializeAsync() => CovenDaemon.StartAsync(Cli);
 
     /// <summary>Launches a detached session and returns its id.</summary>
     public async Task<string> RunDetachedAsync(string harness, params string[] extra)
@@ -92,23 +84,7 @@ public sealed class DaemonFixture : IAsyncLifetime, IDisposable
         return last;
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            var live = await Cli.RunAsync("sessions", "--status", "live,pending", "--quiet");
-            foreach (var id in live.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                await Cli.RunAsync("kill", id.Trim(), "--signal", "KILL");
-            }
-
-            await Cli.RunAsync("daemon", "stop");
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
-        {
-            // Best effort: the temp dir goes anyway.
-        }
-    }
+    public Task DisposeAsync() => CovenDaemon.StopAsync(Cli);
 
     public void Dispose() => _dir.Dispose();
 

@@ -8,7 +8,7 @@ using Coven.Core.Api;
 namespace Coven.Cli.Api;
 
 /// <summary>
-/// The client side of api.md: HTTP/1.1 over the daemon's Unix socket. Every failure surfaces as a
+/// The client side of docs/api.md: HTTP/1.1 over the daemon's Unix socket. Every failure surfaces as a
 /// <see cref="CliException"/> carrying the API's stable error code; a socket that does not answer is
 /// <c>daemon_unreachable</c>.
 /// </summary>
@@ -18,12 +18,22 @@ internal sealed class CovenClient
 
     /// <param name="timeout">How long one answer may take (a socket receive timeout; default 120 s: launches wait for the lane).</param>
     public CovenClient(string socketPath, TimeSpan? timeout = null)
+        : this(new LocalTransport(socketPath), timeout)
     {
-        SocketPath = socketPath;
+    }
+
+    /// <param name="transport">The local socket or another host's daemon over SSH; shared by the clients of one command.</param>
+    /// <param name="timeout">How long one answer may take (default 120 s: launches wait for the lane).</param>
+    public CovenClient(IDaemonTransport transport, TimeSpan? timeout = null)
+    {
+        Transport = transport;
         _receiveTimeoutMs = (int)(timeout ?? TimeSpan.FromSeconds(120)).TotalMilliseconds;
     }
 
-    public string SocketPath { get; }
+    public IDaemonTransport Transport { get; }
+
+    /// <summary>Where the daemon is, for messages: its socket path, or its host's ssh:// address.</summary>
+    public string SocketPath => Transport.Describe;
 
     /// <summary>
     /// Called once when the daemon's socket refuses a connection (nothing was sent): returns true after starting
@@ -49,7 +59,7 @@ internal sealed class CovenClient
     /// <summary>Sends a request and returns the body of a successful answer; an error answer throws.</summary>
     public async Task<string> SendAsync(string method, string path, string? jsonBody, CancellationToken ct)
     {
-        var (status, body) = await ReachDaemonAsync(() => Task.FromResult(UnixHttp.Exchange(SocketPath, method, path, jsonBody, _receiveTimeoutMs)), ct);
+        var (status, body) = await ReachDaemonAsync(() => Transport.ExchangeAsync(method, path, jsonBody, _receiveTimeoutMs, ct), ct);
         return status is < 200 or > 299 ? throw ErrorFrom(status, body) : body;
     }
 
@@ -146,7 +156,7 @@ internal sealed class CovenClient
 
     /// <summary>Opens a streamed GET (see <see cref="ReachDaemonAsync"/> for failures).</summary>
     private Task<HttpStreamResponse> OpenStreamAsync(string path, CancellationToken ct) =>
-        ReachDaemonAsync(() => HttpStreamResponse.GetAsync(SocketPath, path, "text/event-stream", ct), ct);
+        ReachDaemonAsync(() => Transport.OpenStreamAsync(path, "text/event-stream", ct), ct);
 
     /// <summary>
     /// One exchange with the daemon. When its socket refuses the connection (nothing was sent), <see cref="Recover"/>

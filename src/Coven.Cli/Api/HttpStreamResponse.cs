@@ -14,13 +14,11 @@ internal sealed class HttpStreamResponse : IAsyncDisposable, IDisposable
 {
     private const int MaxHeadBytes = 64 * 1024;
 
-    private readonly Socket _socket;
-    private readonly NetworkStream _network;
+    private readonly IDisposable[] _owned;
 
-    private HttpStreamResponse(Socket socket, NetworkStream network, int status, Stream body)
+    private HttpStreamResponse(int status, Stream body, params IDisposable[] owned)
     {
-        _socket = socket;
-        _network = network;
+        _owned = owned;
         Status = status;
         Body = body;
     }
@@ -49,12 +47,9 @@ internal sealed class HttpStreamResponse : IAsyncDisposable, IDisposable
             }
 
             var network = new NetworkStream(socket, ownsSocket: false);
-            var request = Encoding.ASCII.GetBytes(
-                $"GET /{path} HTTP/1.1\r\nHost: coven\r\nConnection: close\r\nAccept: {accept}\r\n\r\n");
-            await network.WriteAsync(request, ct);
-
+            await network.WriteAsync(StreamRequest(path, accept), ct);
             var (status, body) = await ReadResponseAsync(network, ct);
-            return new HttpStreamResponse(socket, network, status, body);
+            return new HttpStreamResponse(status, body, network, socket);
         }
         catch
         {
@@ -62,6 +57,22 @@ internal sealed class HttpStreamResponse : IAsyncDisposable, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The same GET over a connection someone else opened (the SSH transport's <c>dial-stdio</c> pipes): the
+    /// request goes to <paramref name="output"/>, the answer is read from <paramref name="input"/>, and disposing
+    /// the response disposes <paramref name="owner"/> (which ends that connection).
+    /// </summary>
+    public static async Task<HttpStreamResponse> OverAsync(Stream output, Stream input, IDisposable owner, string path, string accept, CancellationToken ct)
+    {
+        await output.WriteAsync(StreamRequest(path, accept), ct);
+        await output.FlushAsync(ct);
+        var (status, body) = await ReadResponseAsync(input, ct);
+        return new HttpStreamResponse(status, body, owner);
+    }
+
+    private static byte[] StreamRequest(string path, string accept) =>
+        Encoding.ASCII.GetBytes($"GET /{path} HTTP/1.1\r\nHost: coven\r\nConnection: close\r\nAccept: {accept}\r\n\r\n");
 
     /// <summary>
     /// Reads the head of the response on <paramref name="connection"/> and returns its status and its body with the
@@ -85,8 +96,10 @@ internal sealed class HttpStreamResponse : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
-        _network.Dispose();
-        _socket.Dispose();
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -18,10 +18,22 @@ internal static class UnixHttp
 
     public static (int Status, string Body) Exchange(string socketPath, string method, string path, string? jsonBody, int timeoutMs)
     {
+        var request = BuildRequest(method, path, jsonBody, keepAlive: false);
+        using var socket = RawUnixSocket.Connect(socketPath, timeoutMs);
+        socket.SendAll(request);
+        return Parse(socket.ReceiveToEnd());
+    }
+
+    /// <summary>
+    /// The bytes of one request. <paramref name="keepAlive"/> leaves the connection open for the next request (the
+    /// SSH transport reuses one connection within a command); otherwise the daemon closes it after answering.
+    /// </summary>
+    internal static byte[] BuildRequest(string method, string path, string? jsonBody, bool keepAlive)
+    {
         var body = jsonBody is null ? [] : Encoding.UTF8.GetBytes(jsonBody);
         var head = new StringBuilder(256)
             .Append(method).Append(" /").Append(path).Append(" HTTP/1.1\r\n")
-            .Append("Host: coven\r\nConnection: close\r\nAccept: application/json\r\n");
+            .Append(keepAlive ? "Host: coven\r\nAccept: application/json\r\n" : "Host: coven\r\nConnection: close\r\nAccept: application/json\r\n");
         if (jsonBody is not null)
         {
             head.Append("Content-Type: application/json; charset=utf-8\r\n");
@@ -31,10 +43,7 @@ internal static class UnixHttp
         var request = new byte[Encoding.ASCII.GetByteCount(head.ToString()) + body.Length];
         var n = Encoding.ASCII.GetBytes(head.ToString(), request);
         body.CopyTo(request, n);
-
-        using var socket = RawUnixSocket.Connect(socketPath, timeoutMs);
-        socket.SendAll(request);
-        return Parse(socket.ReceiveToEnd());
+        return request;
     }
 
     /// <summary>Status and body of a complete HTTP/1.1 response (Content-Length, chunked, or until close).</summary>

@@ -33,6 +33,7 @@ internal static class CastOutput
             case "resume":
                 var resumed = result.Deserialize(CovenJsonContext.Default.SessionDto)!;
                 Launched(context, resumed, "resumed " + resumed.ResumedFrom + " as");
+                ResumedConversation(context, resumed);
                 break;
             case "broadcast":
                 Broadcast(context, result.Deserialize(CovenJsonContext.Default.BroadcastResponse)!);
@@ -55,6 +56,12 @@ internal static class CastOutput
         context.Error.WriteLine($"{verb} {session.Familiar ?? session.Harness}{(session.Familiar is { } f && f != session.Harness ? $" ({session.Harness})" : string.Empty)}: session {session.Id} is {session.Status}");
         context.Out.WriteLine(session.Id);
     }
+
+    /// <summary>Which conversation a resumed harness continues: the old session's own, or (id unknown) its latest in that folder.</summary>
+    public static void ResumedConversation(CliContext context, SessionDto resumed) =>
+        context.Error.WriteLine(resumed.ConversationId is { } conversation
+            ? $"resumed {resumed.ResumedFrom} as {resumed.Id}: conversation {conversation}"
+            : $"resumed {resumed.ResumedFrom} as {resumed.Id}: its conversation id is unknown, so {resumed.Harness} continues its latest conversation in {resumed.Cwd}");
 
     private static void Status(CliContext context, CastStatusResponse status)
     {

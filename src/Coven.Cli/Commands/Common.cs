@@ -30,9 +30,26 @@ internal static class Common
 
     public static async Task<(CovenClient Client, SessionDto Session)> ResolveAsync(CliContext context, string reference, CancellationToken ct)
     {
+        reference = QualifiedReference(context, reference);
         var client = await context.ConnectAsync(ct);
         var session = await SessionResolver.ResolveAsync(client, reference, ct);
         return (client, session);
+    }
+
+    /// <summary>
+    /// A reference qualified by a context name ("build:3fa9") points the command at that host and leaves the
+    /// session part; "local:3fa9" means this machine. Unqualified references are returned as they are.
+    /// </summary>
+    public static string QualifiedReference(CliContext context, string reference)
+    {
+        var colon = reference.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return reference;
+        }
+
+        context.UseHost(reference[..colon]);
+        return reference[(colon + 1)..];
     }
 
     public static string SessionPath(SessionDto session, string action = "") =>

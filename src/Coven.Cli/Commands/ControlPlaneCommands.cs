@@ -9,7 +9,7 @@ using Coven.Core.Api;
 
 namespace Coven.Cli.Commands;
 
-/// <summary><c>coven capabilities</c> and <c>coven action</c>: the control plane of api.md.</summary>
+/// <summary><c>coven capabilities</c> and <c>coven action</c>: the control plane of docs/api.md.</summary>
 internal static class ControlPlaneCommands
 {
     public static void Add(CliApp app)

@@ -32,6 +32,7 @@ internal static class DaemonCommand
         var command = new Command("start", "Start the daemon if it is not running, and wait until it answers.\n\nExample:\n  coven daemon start");
         app.Bind(command, async (context, parse, ct) =>
         {
+            context.RequireLocal("coven daemon start");
             if (await DaemonControl.TryHealthAsync(context.RawClient, ct) is { } running)
             {
                 context.Out.WriteLine($"daemon already running (pid {running.Daemon.Pid})");
@@ -50,6 +51,7 @@ internal static class DaemonCommand
         var command = new Command("stop", "Stop the daemon (SIGTERM) and wait until it is gone. Live sessions keep running in their lanes.\n\nExample:\n  coven daemon stop");
         app.Bind(command, async (context, parse, ct) =>
         {
+            context.RequireLocal("coven daemon stop");
             var pid = await DaemonControl.StopAsync(context.Paths, context.RawClient, ct);
             context.Out.WriteLine(pid is null ? "daemon not running" : $"stopped daemon (pid {pid})");
             return ExitCodes.Ok;
@@ -62,6 +64,7 @@ internal static class DaemonCommand
         var command = new Command("restart", "Stop the daemon, then start it again; live sessions are re-attached by the new daemon.\n\nExample:\n  coven daemon restart");
         app.Bind(command, async (context, parse, ct) =>
         {
+            context.RequireLocal("coven daemon restart");
             var old = await DaemonControl.StopAsync(context.Paths, context.RawClient, ct);
             var health = await DaemonControl.StartAsync(context.Paths, context.Console.Env, ct);
             context.Out.WriteLine(old is null
@@ -114,6 +117,7 @@ internal static class DaemonCommand
         var command = new Command("logs", "Print the daemon's log (COVEN_HOME/logs/covend.log).\n\nExample:\n  coven daemon logs -f") { follow };
         app.Bind(command, async (context, parse, ct) =>
         {
+            context.RequireLocal("coven daemon logs");
             var path = DaemonControl.DaemonLog(context.Paths);
             if (!File.Exists(path))
             {

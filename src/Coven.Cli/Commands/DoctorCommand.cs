@@ -54,8 +54,20 @@ internal static class DoctorCommand
                 checks.Add(new("daemon", "fail", $"{e.Message} ({e.Code})"));
             }
 
-            checks.Add(HomeCheck(context.Paths.Home));
-            checks.Add(SocketCheck(context.Paths.Socket));
+            if (context.Remote is { } remote)
+            {
+                // The remote daemon's home and socket are that host's business; what this side can tell is the link.
+                var remoteVersion = (context.Transport as Remote.SshTransport)?.RemoteHealth?.CovenVersion;
+                checks.Add(new("host", remoteVersion is null ? "fail" : "ok", remoteVersion is null
+                    ? $"{remote.Address}: not reached"
+                    : $"{remote.Address} over ssh, remote coven {remoteVersion}, this coven {ProductVersion.Full}"));
+            }
+            else
+            {
+                checks.Add(HomeCheck(context.Paths.Home));
+                checks.Add(SocketCheck(context.Paths.Socket));
+            }
+
             checks.Add(StoreCheck(healthBody));
             await CheckHarnessesAsync(context, capabilities, checks, harnesses, ct);
 
@@ -182,6 +194,19 @@ internal static class DoctorCommand
 
     private static async Task CheckHarnessesAsync(CliContext context, CapabilitiesResponse? capabilities, List<Check> checks, List<HarnessCheck> harnesses, CancellationToken ct)
     {
+        if (context.Remote is not null)
+        {
+            // The harnesses that matter are the remote host's: its daemon's view is all this side can check.
+            foreach (var c in capabilities?.Capabilities.Where(c => c.Id.StartsWith("harness.", StringComparison.Ordinal)) ?? [])
+            {
+                var id = c.Id["harness.".Length..];
+                harnesses.Add(new(id, null, null, null, c.Status));
+                checks.Add(new("harness " + id, c.Status == "available" ? "ok" : "warn", $"on {context.HostName}: {c.Status}"));
+            }
+
+            return;
+        }
+
         HarnessRegistry registry;
         try
         {

@@ -56,6 +56,7 @@ internal static class ResumeCommand
                     ?? throw new CliException("bad_response", "the daemon's answer has no session");
             }
 
+            CastOutput.ResumedConversation(context, resumed);
             if (parse.GetValue(detach))
             {
                 if (parse.GetValue(json))
@@ -72,7 +73,7 @@ internal static class ResumeCommand
 
             if (context.Console.InIsTerminal)
             {
-                context.Error.WriteLine($"[resumed {resumed.ResumedFrom} as {resumed.Id}; {DetachKey.Describe(key)} detaches]");
+                context.Error.WriteLine($"[{DetachKey.Describe(key)} detaches]");
             }
 
             return await Attacher.RunAsync(context, client, resumed, key, ct);

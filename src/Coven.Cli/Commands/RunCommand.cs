@@ -38,7 +38,9 @@ internal static class RunCommand
         app.Bind(command, async (context, parse, ct) =>
         {
             var key = Common.ParseDetachKey(parse.GetValue(detachKey));
-            var projectRoot = parse.GetValue(root) is { Length: > 0 } r ? Path.GetFullPath(r) : ProjectRoot.Find(Environment.CurrentDirectory);
+            var projectRoot = context.Remote is { } remote
+                ? RemoteRoot(parse.GetValue(root), remote.Address)
+                : parse.GetValue(root) is { Length: > 0 } r ? Path.GetFullPath(r) : ProjectRoot.Find(Environment.CurrentDirectory);
             int? cols = null, rows = null;
             if (context.Console.OutIsTerminal && RawTerminal.TryGetSize(1, out var c, out var rw))
             {
@@ -99,4 +101,10 @@ internal static class RunCommand
             $"no harness given and {familiars.ProjectRoot ?? projectRoot} has no active familiar; name one (coven run codex) or set one (coven cast '~>NAME')",
             ExitCodes.Usage);
     }
+
+    /// <summary>On another host the project root is a path there: this machine's directories mean nothing to it.</summary>
+    private static string RemoteRoot(string? root, string host) =>
+        root is { Length: > 0 } && root.StartsWith('/')
+            ? root
+            : throw CliException.Usage($"with a remote host ({host}) give --root as an absolute path on that host");
 }

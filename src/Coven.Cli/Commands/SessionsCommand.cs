@@ -19,6 +19,8 @@ internal static class SessionsCommand
         var limit = new Option<int?>("--limit", "-n") { Description = "At most this many sessions (newest first); default: all" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print full session ids only, one per line" };
         var json = Common.JsonOption("Print {\"sessions\": [SessionDto...]} (the API's records)");
+        var allHosts = new Option<bool>("--all-hosts") { Description = "This machine's sessions and every context's (coven context ls), with a HOST column" };
+        var hostTimeout = new Option<string?>("--host-timeout") { Description = "With --all-hosts: how long each host may take (default 10s)", HelpName = "duration" };
         var command = new Command(
             "sessions",
             "List sessions, newest first (active ones unless --all).\n\n"
@@ -27,7 +29,7 @@ internal static class SessionsCommand
             + "  coven ls --status finished,failed --harness codex\n"
             + "  coven ls --json | jq -r '.sessions[].id'")
         {
-            all, status, harness, root, limit, quiet, json,
+            all, status, harness, root, limit, quiet, json, allHosts, hostTimeout,
         };
         command.Aliases.Add("ls");
         limit.Validators.Add(r =>
@@ -75,8 +77,16 @@ internal static class SessionsCommand
                 query.Add("projectRoot=" + Uri.EscapeDataString(rootFilter));
             }
 
-            var client = await context.ConnectAsync(ct);
             var max = parse.GetValue(limit);
+            if (parse.GetValue(allHosts))
+            {
+                var perHost = parse.GetValue(hostTimeout) is { } ht
+                    ? Durations.TryParse(ht, out var d) && d > TimeSpan.Zero ? d : throw CliException.Usage($"--host-timeout '{ht}' is not a duration (e.g. 5s, 1m)")
+                    : TimeSpan.FromSeconds(10);
+                return await Remote.AllHosts.ListAsync(context, string.Join('&', query), statuses.Count > 1 ? null : max, statuses, parse.GetValue(json), perHost, ct);
+            }
+
+            var client = await context.ConnectAsync(ct);
             var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
             if (statuses.Count > 0)
             {

@@ -58,6 +58,7 @@ internal static class ShowCommand
             Row("end reason", s.EndReason);
             Row("message", s.Message);
             Row("resumed from", s.ResumedFrom);
+            Row("conversation", s.ConversationId);
             Row("actions", s.AllowedActions.Count == 0 ? "(none)" : string.Join(", ", s.AllowedActions));
             return ExitCodes.Ok;
         });

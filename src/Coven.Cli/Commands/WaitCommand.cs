@@ -76,7 +76,7 @@ internal static class WaitCommand
                 var chunk = left < s_chunk ? (left < TimeSpan.Zero ? TimeSpan.Zero : left) : s_chunk;
 
                 // Its own client: the default one gives up on an answer after two minutes.
-                var client = new CovenClient(context.Paths.Socket, chunk + TimeSpan.FromSeconds(30));
+                var client = context.CreateClient(chunk + TimeSpan.FromSeconds(30));
                 answer = await client.PostAsync(
                     Common.SessionPath(s, "wait"),
                     request with { TimeoutMs = (int)chunk.TotalMilliseconds },

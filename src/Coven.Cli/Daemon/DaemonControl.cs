@@ -51,8 +51,16 @@ internal static class DaemonControl
             throw CliException.Unreachable($"cannot start the daemon: {exe} does not exist (set COVEN_DAEMON_PATH)");
         }
 
-        CovenPaths.EnsurePrivateDirectory(paths.Home);
-        CovenPaths.EnsurePrivateDirectory(paths.LogsDir);
+        try
+        {
+            CovenPaths.EnsurePrivateDirectory(paths.Home);
+            CovenPaths.EnsurePrivateDirectory(paths.LogsDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Unreachable($"cannot start the daemon: COVEN_HOME {paths.Home} cannot be created or used: {e.Message}");
+        }
+
         var consoleLog = ConsoleLog(paths);
         var pid = DaemonSpawner.Spawn(exe, ["--home", paths.Home], consoleLog);
 

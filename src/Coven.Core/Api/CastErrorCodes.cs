@@ -1,6 +1,6 @@
 namespace Coven.Core.Api;
 
-/// <summary>Stable error codes added with Cast Codes, familiars, resume and handoff (additive to api.md's table).</summary>
+/// <summary>Stable error codes added with Cast Codes, familiars, resume and handoff (in docs/api.md's table).</summary>
 public static class CastErrorCodes
 {
     /// <summary>400: the Cast Code did not parse; details <c>column</c> and <c>expected</c>.</summary>

@@ -1,6 +1,6 @@
 namespace Coven.Core.Api;
 
-/// <summary>Stable error codes (api.md).</summary>
+/// <summary>Stable error codes (docs/api.md).</summary>
 public static class ErrorCodes
 {
     public const string InvalidRequest = "invalid_request";

@@ -1,6 +1,6 @@
 namespace Coven.Core.Api;
 
-/// <summary>Event payloads (the <c>payloadJson</c> documents of api.md).</summary>
+/// <summary>Event payloads (the <c>payloadJson</c> documents of docs/api.md).</summary>
 public sealed record OutputPayload
 {
     public string? Data { get; init; }

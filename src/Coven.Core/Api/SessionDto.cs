@@ -1,6 +1,6 @@
 namespace Coven.Core.Api;
 
-/// <summary>The wire form of a session record (api.md). Field names are a compatibility contract.</summary>
+/// <summary>The wire form of a session record (docs/api.md). Field names are a compatibility contract.</summary>
 public sealed record SessionDto
 {
     public required string Id { get; init; }
@@ -22,6 +22,9 @@ public sealed record SessionDto
     public string? Model { get; init; }
     public string? Familiar { get; init; }
     public string? ResumedFrom { get; init; }
+
+    /// <summary>The harness's own conversation id (additive; see docs/api-additions.md); null while unknown.</summary>
+    public string? ConversationId { get; init; }
     public string? ArchivedFrom { get; init; }
     public string? Message { get; init; }
     public int? LanePid { get; init; }
@@ -48,6 +51,7 @@ public sealed record SessionDto
         Model = s.Model,
         Familiar = s.Familiar,
         ResumedFrom = s.ResumedFrom?.Value,
+        ConversationId = s.ConversationId,
         ArchivedFrom = s.ArchivedFrom is { } a ? WireNames.Of(a) : null,
         Message = s.Message,
         LanePid = s.Lane?.Pid,

@@ -1,7 +1,7 @@
 namespace Coven.Core.Api;
 
 /// <summary>
-/// The store's state in the health answer (additive to api.md): schema version and the result of SQLite's
+/// The store's state in the health answer (docs/api.md): schema version and the result of SQLite's
 /// <c>quick_check</c>, run once when the daemon starts (integrity is <c>"pending"</c> until it finishes).
 /// </summary>
 public sealed record StoreHealth

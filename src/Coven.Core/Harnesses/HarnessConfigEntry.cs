@@ -10,4 +10,6 @@ public sealed record HarnessConfigEntry
     public IReadOnlyList<string>? PromptArgs { get; init; }
     public IReadOnlyList<string>? ModelArgs { get; init; }
     public IReadOnlyList<string>? ResumeArgs { get; init; }
+    public IReadOnlyList<string>? ResumeConversationArgs { get; init; }
+    public IReadOnlyList<string>? ConversationArgs { get; init; }
 }

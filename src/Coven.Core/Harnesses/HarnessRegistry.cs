@@ -43,6 +43,8 @@ public sealed partial class HarnessRegistry
             // shared across sessions would die with the first one and take the others down: run each without it.
             BaseArguments = ["--no-daemon"],
             ResumeArguments = ["resume", "--last"],
+            ResumeConversationArguments = ["resume", "{conversation}"],
+            ConversationDiscovery = ConversationDiscovery.CodexRollout,
             InstallHint = "npm install -g @openai/codex",
             BuiltIn = true,
         },
@@ -52,6 +54,8 @@ public sealed partial class HarnessRegistry
             Label = "Claude Code",
             Executable = "claude",
             ResumeArguments = ["--continue"],
+            ResumeConversationArguments = ["--resume", "{conversation}"],
+            ConversationArguments = ["--session-id", "{conversation}"],
             InstallHint = "npm install -g @anthropic-ai/claude-code",
             BuiltIn = true,
         },
@@ -100,6 +104,8 @@ public sealed partial class HarnessRegistry
                 PromptArguments = entry.PromptArgs ?? ["{prompt}"],
                 ModelArguments = entry.ModelArgs ?? ["--model", "{model}"],
                 ResumeArguments = entry.ResumeArgs,
+                ResumeConversationArguments = entry.ResumeConversationArgs,
+                ConversationArguments = entry.ConversationArgs,
             });
         }
 

@@ -1,6 +1,6 @@
 namespace Coven.Core;
 
-/// <summary>Control-plane action ids (api.md) and the lifecycle triggers that guard them.</summary>
+/// <summary>Control-plane action ids (docs/api.md) and the lifecycle triggers that guard them.</summary>
 public static class SessionActions
 {
     public const string Launch = "session.launch";

@@ -5,7 +5,7 @@ using Stateless.Reflection;
 namespace Coven.Core;
 
 /// <summary>
-/// The session lifecycle (lifecycle.md) as a Stateless machine over externally stored state. A fresh machine is
+/// The session lifecycle (docs/session-lifecycle.md) as a Stateless machine over externally stored state. A fresh machine is
 /// built per operation over the status just read from the store; the store then persists the decision with a
 /// compare-and-set. The allowed actions of any state are read from this machine, never from a second table.
 /// </summary>
@@ -14,10 +14,12 @@ public static class SessionLifecycle
     /// <summary>Decides whether <paramref name="trigger"/> may fire in <paramref name="current"/>.</summary>
     /// <param name="archivedFrom">For an archived session, the status Summon restores.</param>
     /// <param name="exit">For <see cref="SessionTrigger.Exited"/>: how the harness ended.</param>
-    public static TransitionDecision Decide(SessionStatus current, SessionTrigger trigger, SessionStatus? archivedFrom = null, ExitStatus? exit = null)
+    /// <param name="killed">For <see cref="SessionTrigger.Exited"/>: the end was caused by a kill request, so the session
+    /// fails whatever the exit status (a harness that traps TERM and exits 0 was still killed).</param>
+    public static TransitionDecision Decide(SessionStatus current, SessionTrigger trigger, SessionStatus? archivedFrom = null, ExitStatus? exit = null, bool killed = false)
     {
         var state = current;
-        var machine = Build(() => state, s => state = s, archivedFrom, out var exited);
+        var machine = Build(() => state, s => state = s, archivedFrom, killed, out var exited);
         var rejected = false;
         machine.OnUnhandledTrigger((_, _) => rejected = true);
 
@@ -54,7 +56,7 @@ public static class SessionLifecycle
     private static IReadOnlyList<string> ComputeAllowedActions(SessionStatus status)
     {
         var state = status;
-        var machine = Build(() => state, s => state = s, SessionStatus.Finished, out _);
+        var machine = Build(() => state, s => state = s, SessionStatus.Finished, false, out _);
         var permitted = machine.GetInfo().States.First(s => (SessionStatus)s.UnderlyingState == status);
         var triggers = permitted.Transitions.Select(t => (SessionTrigger)t.Trigger.UnderlyingTrigger)
             .Concat(permitted.FixedTransitions.Select(t => (SessionTrigger)t.Trigger.UnderlyingTrigger))
@@ -77,7 +79,7 @@ public static class SessionLifecycle
     public static string MermaidDiagram()
     {
         var state = SessionStatus.Pending;
-        var machine = Build(() => state, s => state = s, null, out _);
+        var machine = Build(() => state, s => state = s, null, false, out _);
         return MermaidGraph.Format(machine.GetInfo());
     }
 
@@ -85,6 +87,7 @@ public static class SessionLifecycle
         Func<SessionStatus> read,
         Action<SessionStatus> write,
         SessionStatus? archivedFrom,
+        bool killed,
         out StateMachine<SessionStatus, SessionTrigger>.TriggerWithParameters<ExitStatus> exited)
     {
         var machine = new StateMachine<SessionStatus, SessionTrigger>(read, write, FiringMode.Immediate);
@@ -102,9 +105,9 @@ public static class SessionLifecycle
             .InternalTransition(SessionTrigger.Kill, static _ => { })
             .PermitDynamic(
                 exited,
-                static exit => exit.IsSuccess ? SessionStatus.Finished : SessionStatus.Failed,
+                exit => exit.IsSuccess && !killed ? SessionStatus.Finished : SessionStatus.Failed,
                 "exit status",
-                new DynamicStateInfos { { SessionStatus.Finished, "code 0, no signal" }, { SessionStatus.Failed, "otherwise" } })
+                new DynamicStateInfos { { SessionStatus.Finished, "code 0, no signal, not killed" }, { SessionStatus.Failed, "otherwise" } })
             .Permit(SessionTrigger.Orphan, SessionStatus.Orphaned);
 
         foreach (var ended in (SessionStatus[])[SessionStatus.Finished, SessionStatus.Failed, SessionStatus.Orphaned])

@@ -29,4 +29,10 @@ public sealed record SessionRecord
     public ProcessIdentity? HarnessProcess { get; init; }
     public int Columns { get; init; } = 120;
     public int Rows { get; init; } = 40;
+
+    /// <summary>
+    /// The harness's own id of the conversation this session holds (Claude Code's session id, assigned at launch;
+    /// Codex's thread id, found from the rollout file it writes); null while unknown. Resume continues exactly it.
+    /// </summary>
+    public string? ConversationId { get; init; }
 }

@@ -1,6 +1,6 @@
 namespace Coven.Core;
 
-/// <summary>The exact strings the API and the store use for enums (see api.md and lifecycle.md).</summary>
+/// <summary>The exact strings the API and the store use for enums (see docs/api.md and docs/session-lifecycle.md).</summary>
 public static class WireNames
 {
     public static string Of(SessionStatus status) => status switch

@@ -3,7 +3,7 @@ using Coven.Core.Api;
 
 namespace Coven.Daemon.Api;
 
-/// <summary>The one place that turns domain outcomes into the error envelope of api.md.</summary>
+/// <summary>The one place that turns domain outcomes into the error envelope of docs/api.md.</summary>
 internal static class ApiErrors
 {
     public static ApiResult InvalidRequest(string message) => ApiResult.Error(400, ErrorCodes.InvalidRequest, message);

@@ -22,13 +22,15 @@ internal static class ControlPlaneEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/capabilities", (DaemonOptions options) => Capabilities(options))
-            .WithName("capabilities").WithSummary("What this daemon can do and whether it is set up.");
+            .WithName("capabilities").WithSummary("What this daemon can do and whether it is set up.")
+            .Answers<CapabilitiesResponse>().Errors();
 
         app.MapPost("/api/v1/actions", async (HttpContext ctx, SessionService sessions, RitualService rituals, ResumeService resumes, CastService casts, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.ActionRequest, null, ct);
             return error ?? await RunAsync(request!, new ActionServices(sessions, rituals, resumes, casts), ct);
-        }).WithName("actions").WithSummary("Run a control-plane action by id (same validation and answers as the direct route).");
+        }).WithName("actions").WithSummary("Run a control-plane action by id (same validation and answers as the direct route).")
+            .Body<ActionRequest>().Produces(200).Produces(201).Produces(202).Produces(204).Errors(400, 404, 409, 503);
     }
 
     /// <summary>The services the actions run through (the same ones behind the direct routes).</summary>

@@ -19,7 +19,11 @@ internal static class EventEndpoints
             }
 
             return Page(ctx.Request.Query, store, sessionId);
-        }).WithName("events.session").WithSummary("A page of one session's events after a seq.");
+        }).WithName("events.session").WithSummary("A page of one session's events after a seq.")
+            .Answers<EventPage>().Errors(400, 404)
+            .Query("afterSeq", "integer", "Only events with a larger seq (default 0).")
+            .Query("limit", "integer", "Page size (default 500, at most 1000; larger values are capped).")
+            .Query("kind", "string", "Only events of this kind.");
 
         app.MapGet("/api/v1/events", (HttpContext ctx, CovenStore store) =>
         {
@@ -35,7 +39,12 @@ internal static class EventEndpoints
             }
 
             return Page(ctx.Request.Query, store, sessionId);
-        }).WithName("events.list").WithSummary("A page of events (optionally of one session) after a seq.");
+        }).WithName("events.list").WithSummary("A page of events (optionally of one session) after a seq.")
+            .Answers<EventPage>().Errors(400, 404)
+            .Query("sessionId", "string", "Only events of this session.")
+            .Query("afterSeq", "integer", "Only events with a larger seq (default 0).")
+            .Query("limit", "integer", "Page size (default 500, at most 1000; larger values are capped).")
+            .Query("kind", "string", "Only events of this kind.");
     }
 
     private static ApiResult Page(IQueryCollection query, CovenStore store, SessionId? session)

@@ -36,6 +36,7 @@ internal static class HealthEndpoints
                     Store = integrity.Current,
                 },
                 CovenJsonContext.Default.HealthResponse))
-            .WithName("health").WithSummary("Handshake: API version and capability flags.");
+            .WithName("health").WithSummary("Handshake: API version and capability flags.")
+            .Answers<HealthResponse>().Errors();
     }
 }

@@ -6,7 +6,7 @@ using Coven.Store;
 
 namespace Coven.Daemon.Api;
 
-/// <summary>The terminal routes: the screen of a session and waiting on it (docs/api-additions.md).</summary>
+/// <summary>The terminal routes: the screen of a session and waiting on it (docs/api.md).</summary>
 internal static class ScreenEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -25,12 +25,15 @@ internal static class ScreenEndpoints
 
             var read = await screens.ReadAsync(session, ansi, ct);
             return read.Screen is { } screen ? ApiResult.Ok(screen, CovenJsonContext.Default.ScreenDto) : read.Error!;
-        }).WithName("session.screen").WithSummary("The rendered terminal screen: live from the lane, or replayed from the recording once ended.");
+        }).WithName("session.screen").WithSummary("The rendered terminal screen: live from the lane, or replayed from the recording once ended.")
+            .Answers<ScreenDto>().Errors(400, 404, 409)
+            .Query("ansi", "boolean", "Also return the screen with SGR colours and attributes in ansi.");
 
         app.MapPost("/api/v1/sessions/{id}/wait", async (string id, HttpContext ctx, WaitService waits, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.WaitRequest, null, ct);
             return error ?? await waits.WaitAsync(id, request!, ct);
-        }).WithName("session.wait").WithSummary("Block until the screen matches, output settles, or the session ends.");
+        }).WithName("session.wait").WithSummary("Block until the screen matches, output settles, or the session ends.")
+            .Body<WaitRequest>().Answers<WaitResponse>().Errors(400, 404);
     }
 }

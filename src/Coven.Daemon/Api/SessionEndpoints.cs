@@ -13,49 +13,65 @@ internal static class SessionEndpoints
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.LaunchRequest, null, ct);
             return error ?? await sessions.LaunchAsync(request!, ct);
-        }).WithName("session.launch").WithSummary("Launch a harness in a new session (201 once live).");
+        }).WithName("session.launch").WithSummary("Launch a harness in a new session (201 once live).")
+            .Body<LaunchRequest>().Answers<SessionDto>(201).Errors(400, 503);
 
         app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store) => List(ctx.Request.Query, store))
-            .WithName("sessions.list").WithSummary("List sessions, newest first.");
+            .WithName("sessions.list").WithSummary("List sessions, newest first.")
+            .Answers<SessionListResponse>().Errors(400)
+            .Query("status", "string", "Comma-separated statuses (pending, live, finished, failed, orphaned, archived).")
+            .Query("harness", "string", "Only sessions of this harness id.")
+            .Query("projectRoot", "string", "Only sessions of this project root (canonicalized).")
+            .Query("includeArchived", "boolean", "Include archived sessions (default false).")
+            .Query("idPrefix", "string", "Only sessions whose id starts with this (1-36 characters, lowercase hex and '-').")
+            .Query("limit", "integer", "Page size, 1-1000 (default 100).")
+            .Query("cursor", "string", "nextCursor of the previous page.");
 
         app.MapGet("/api/v1/sessions/{id}", (string id, SessionService sessions) => sessions.Get(id))
-            .WithName("sessions.get").WithSummary("One session record.");
+            .WithName("sessions.get").WithSummary("One session record.")
+            .Answers<SessionDto>().Errors(404);
 
         app.MapPost("/api/v1/sessions/{id}/input", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.InputRequest, null, ct);
             return error ?? await sessions.InputAsync(id, request!, ct);
-        }).WithName("session.input").WithSummary("Send input to a live session.");
+        }).WithName("session.input").WithSummary("Send input to a live session.")
+            .Body<InputRequest>().AnswersOneOf<AcceptedResponse, SubmitResponse>(202).Errors(400, 404, 409);
 
         app.MapPost("/api/v1/sessions/{id}/resize", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.ResizeRequest, null, ct);
             return error ?? await sessions.ResizeAsync(id, request!, ct);
-        }).WithName("session.resize").WithSummary("Resize a live session's terminal.");
+        }).WithName("session.resize").WithSummary("Resize a live session's terminal.")
+            .Body<ResizeRequest>().Answers<AcceptedResponse>(202).Errors(400, 404, 409);
 
         app.MapPost("/api/v1/sessions/{id}/kill", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.KillRequest, new KillRequest(), ct);
             return error ?? await sessions.KillAsync(id, request!, ct);
-        }).WithName("session.kill").WithSummary("Kill a session (TERM to the group, KILL after the grace period).");
+        }).WithName("session.kill").WithSummary("Kill a session (TERM to the group, KILL after the grace period).")
+            .Body<KillRequest>(optional: true).Answers<AcceptedResponse>(202).Errors(400, 404, 409);
 
         app.MapPost("/api/v1/sessions/{id}/archive", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
         {
             await Drain(ctx, ct);
             return await sessions.ArchiveAsync(id, ct);
-        }).WithName("session.archive").WithSummary("Archive an ended session.");
+        }).WithName("session.archive").WithSummary("Archive an ended session.")
+            .Answers<SessionDto>().Errors(404, 409);
 
         app.MapPost("/api/v1/sessions/{id}/summon", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
         {
             await Drain(ctx, ct);
             return await sessions.SummonAsync(id, ct);
-        }).WithName("session.summon").WithSummary("Restore an archived session.");
+        }).WithName("session.summon").WithSummary("Restore an archived session.")
+            .Answers<SessionDto>().Errors(404, 409);
 
         app.MapPost("/api/v1/sessions/{id}/sacrifice", async (string id, HttpContext ctx, SessionService sessions, CancellationToken ct) =>
         {
             var (request, error) = await JsonBody.ReadAsync(ctx.Request, CovenJsonContext.Default.SacrificeRequest, new SacrificeRequest(), ct);
             return error ?? await sessions.SacrificeAsync(id, request!, ct);
-        }).WithName("session.sacrifice").WithSummary("Delete an ended session and its events permanently (confirm required).");
+        }).WithName("session.sacrifice").WithSummary("Delete an ended session and its events permanently (confirm required).")
+            .Body<SacrificeRequest>(optional: true).Answers<SacrificeResponse>().Errors(400, 404, 409);
 
         // GET /api/v1/sessions/{id}/screen and POST .../wait: ScreenEndpoints.
     }
@@ -89,7 +105,7 @@ internal static class SessionEndpoints
             return ApiErrors.InvalidRequest("cursor is not a cursor this daemon issued.");
         }
 
-        // Additive (docs/api-additions.md): what a short id resolves against, without listing every session.
+        // Additive (docs/api.md): what a short id resolves against, without listing every session.
         var idPrefix = QueryValues.GetString(query, "idPrefix");
         if (idPrefix is not null && (idPrefix.Length is 0 or > 36 || idPrefix.Any(c => !char.IsAsciiHexDigitLower(c) && c != '-')))
         {

@@ -26,7 +26,9 @@ internal static class StreamEndpoint
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/sessions/{id}/stream", StreamAsync)
-            .WithName("events.stream").WithSummary("Server-sent events: replay after afterSeq, then live until the session ends.");
+            .WithName("events.stream").WithSummary("Server-sent events: replay after afterSeq, then live until the session ends.")
+            .Produces<EventDto>(200, "text/event-stream").Errors(400, 404)
+            .Query("afterSeq", "integer", "Replay events after this seq (a larger Last-Event-ID header wins).");
     }
 
     private static async Task<IResult> StreamAsync(

@@ -20,6 +20,8 @@ internal static class EventIds
     public const int KillRequested = 303;
     public const int TransitionConflict = 304;
     public const int LateStartKilled = 305;
+    public const int ConversationFound = 320;
+    public const int ConversationScanFailed = 321;
 
     // 4xx supervision
     public const int MonitorAttached = 400;

@@ -11,4 +11,7 @@ internal sealed record LaunchOverrides
     public required SessionId ResumedFrom { get; init; }
     public string? Familiar { get; init; }
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>The old session's own conversation id; null when unknown (the harness then continues its latest one).</summary>
+    public string? ConversationId { get; init; }
 }

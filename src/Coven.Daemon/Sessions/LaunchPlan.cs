@@ -30,6 +30,9 @@ internal sealed record LaunchPlan
 
     public SessionId? ResumedFrom { get; init; }
 
+    /// <summary>The harness's own conversation id for this session, when Coven chose or knows it (docs/api.md, conversationId).</summary>
+    public string? ConversationId { get; init; }
+
     /// <summary>The pending row for this plan.</summary>
     public SessionRecord ToRecord(SessionId id, DateTimeOffset now) => new()
     {
@@ -42,6 +45,7 @@ internal sealed record LaunchPlan
         Model = Model,
         Familiar = Familiar,
         ResumedFrom = ResumedFrom,
+        ConversationId = ConversationId,
         Status = SessionStatus.Pending,
         CreatedAt = now,
         UpdatedAt = now,

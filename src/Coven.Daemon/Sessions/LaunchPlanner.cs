@@ -108,7 +108,17 @@ internal static class LaunchPlanner
         }
 
         var harness = lookup.Harness!;
-        if (resume is not null && harness.ResumeArguments is null)
+
+        // A resume continues the old session's own conversation when its id is known, else the latest one (ResumeService).
+        var conversationId = resume is null ? harness.NewConversationId() : null;
+        IReadOnlyList<string>? resumeArguments = null;
+        if (resume is not null)
+        {
+            resumeArguments = harness.BuildResumeArguments(resume.ConversationId, extraArguments, out var latest);
+            conversationId = latest ? null : resume.ConversationId;
+        }
+
+        if (resume is not null && resumeArguments is null)
         {
             error = new LaunchPlanError(
                 LaunchPlanErrorKind.ResumeUnsupported,
@@ -133,9 +143,7 @@ internal static class LaunchPlanner
         var spec = new LaunchSpec
         {
             Executable = lookup.ExecutablePath!,
-            Arguments = resume is null
-                ? harness.BuildArguments(request.Prompt, request.Model, extraArguments)
-                : [.. harness.BaseArguments, .. harness.ResumeArguments!, .. extraArguments],
+            Arguments = resumeArguments ?? harness.BuildArguments(request.Prompt, request.Model, extraArguments, conversationId),
             WorkingDirectory = paths.WorkingDirectory!,
             Environment = LaunchSpec.DefaultEnvironment,
             UnsetEnvironment = LaunchSpec.DefaultUnset,
@@ -153,6 +161,7 @@ internal static class LaunchPlanner
             Model = request.Model,
             Familiar = familiarName,
             ResumedFrom = resume?.ResumedFrom,
+            ConversationId = conversationId,
         };
         return true;
     }

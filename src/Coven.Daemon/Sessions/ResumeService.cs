@@ -6,8 +6,10 @@ using Coven.Store;
 namespace Coven.Daemon.Sessions;
 
 /// <summary>
-/// Resume: a new session in the old one's root and cwd, launched with the harness's own resume argv
-/// (<c>codex resume --last</c>, <c>claude --continue</c>) and linked by <c>resumedFrom</c>. Only an ended session
+/// Resume: a new session in the old one's root and cwd, launched with the harness's own resume argv for the old
+/// session's conversation (<c>codex resume &lt;id&gt;</c>, <c>claude --resume &lt;id&gt;</c>; when that id is unknown, the
+/// harness's latest conversation there: <c>codex resume --last</c>, <c>claude --continue</c>, and the new session's
+/// <c>conversationId</c> is null), linked by <c>resumedFrom</c>. Only an ended session
 /// (finished, failed, orphaned) can be resumed; live, pending and archived ones get 409 invalid_transition.
 /// The launch itself goes through <see cref="SessionService.LaunchAsync(LaunchRequest, LaunchOverrides?, CancellationToken)"/>,
 /// so every launch check applies.
@@ -54,6 +56,7 @@ internal sealed class ResumeService(CovenStore store, SessionService sessions)
             ResumedFrom = old.Id,
             Familiar = old.Familiar,
             ExtraArguments = familiar is not null && familiar.Harness == old.Harness ? familiar.Args : [],
+            ConversationId = old.ConversationId,
         };
         return sessions.LaunchAsync(request, overrides, cancellationToken);
     }

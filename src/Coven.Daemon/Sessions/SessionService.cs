@@ -11,7 +11,7 @@ using Coven.Store;
 namespace Coven.Daemon.Sessions;
 
 /// <summary>
-/// Every session operation of the API, validated against the authority table of lifecycle.md before anything is
+/// Every session operation of the API, validated against the authority checks of docs/session-lifecycle.md before anything is
 /// spawned or signalled. Handlers return an <see cref="ApiResult"/> so the direct routes and the control plane share
 /// status codes and bodies.
 /// </summary>

@@ -1,0 +1,67 @@
+using Coven.ModelEndpoint;
+using Coven.TestSupport;
+
+namespace Coven.Cli.Tests;
+
+/// <summary>
+/// A real covend whose harnesses are the real Codex and Claude Code CLIs (from <c>.tools</c>), configured against a
+/// <see cref="ScriptedModelEndpoint"/> on 127.0.0.1: agent turns complete offline. HOME is an empty temp folder;
+/// CODEX_HOME and CLAUDE_CONFIG_DIR are the endpoint's <see cref="HarnessHomes"/>.
+/// </summary>
+public sealed class AgentDaemonFixture : IAsyncLifetime, IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public AgentDaemonFixture()
+    {
+        HomeDir = _dir.Combine("h");
+        Directory.CreateDirectory(HomeDir);
+        File.SetUnixFileMode(HomeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        UserHome = _dir.Combine("u");
+        Directory.CreateDirectory(UserHome);
+        ProjectDir = _dir.Combine("proj");
+        Directory.CreateDirectory(ProjectDir);
+        Cli = new CovenCli(HomeDir, TerminalDaemonFixture.ToolsBin);
+        Cli.Environment["HOME"] = UserHome;
+        Cli.Environment["ANTHROPIC_API_KEY"] = null;
+        Cli.Environment["OPENAI_API_KEY"] = null;
+    }
+
+    public string HomeDir { get; }
+    public string UserHome { get; }
+    public string ProjectDir { get; }
+    public CovenCli Cli { get; }
+    public ScriptedModelEndpoint Endpoint { get; private set; } = null!;
+    public HarnessHomes Homes { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Endpoint = await ScriptedModelEndpoint.StartAsync();
+        Homes = new HarnessHomes(Endpoint, _dir.Path, ProjectDir);
+        foreach (var (k, v) in Homes.Environment)
+        {
+            Cli.Environment[k] = v;
+        }
+
+        await CovenDaemon.StartAsync(Cli);
+    }
+
+    /// <summary>A fresh git repository under the project folder, trusted by both CLIs.</summary>
+    public async Task<string> NewGitRepoAsync()
+    {
+        var repo = await GitRepo.InitAsync(Path.Combine(ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]));
+        Homes.Trust(repo);
+        return repo;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await CovenDaemon.StopAsync(Cli);
+        if (Endpoint is not null)
+        {
+            await Endpoint.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
