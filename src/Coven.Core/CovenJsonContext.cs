@@ -32,6 +32,7 @@ namespace Coven.Core;
 [JsonSerializable(typeof(RitualSchedulesResponse))]
 [JsonSerializable(typeof(RitualRunResponse))]
 [JsonSerializable(typeof(ScreenDto))]
+[JsonSerializable(typeof(Coven.Terminal.TerminalModes))]
 [JsonSerializable(typeof(WaitRequest))]
 [JsonSerializable(typeof(WaitResponse))]
 [JsonSerializable(typeof(SubmitResponse))]

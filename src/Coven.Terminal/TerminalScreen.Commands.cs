@@ -142,6 +142,12 @@ public sealed partial class TerminalScreen
                 case (byte)'c':
                     FullReset();
                     break;
+                case (byte)'=':
+                    _applicationKeypad = true;
+                    break;
+                case (byte)'>':
+                    _applicationKeypad = false;
+                    break;
             }
 
             return;
@@ -189,6 +195,10 @@ public sealed partial class TerminalScreen
             {
                 SoftReset();
             }
+            else if (_intermediateCount == 1 && _intermediates == ' ' && final == 'q' && _prefix == 0)
+            {
+                SetCursorStyle();
+            }
 
             return;
         }
@@ -216,6 +226,7 @@ public sealed partial class TerminalScreen
 
         if (_prefix != 0)
         {
+            KeyboardProtocol(final);
             return;
         }
 
@@ -571,6 +582,9 @@ public sealed partial class TerminalScreen
                 case 2004:
                     BracketedPaste = on;
                     break;
+                default:
+                    SetInputMode(_params[i], on);
+                    break;
             }
         }
     }
@@ -661,6 +675,7 @@ public sealed partial class TerminalScreen
         _autoWrap = true;
         _insertMode = false;
         _applicationCursorKeys = false;
+        _applicationKeypad = false;
         _scrollTop = 0;
         _scrollBottom = Rows - 1;
         _style = CellStyle.Default;
@@ -684,6 +699,7 @@ public sealed partial class TerminalScreen
         _column = 0;
         _pendingWrap = false;
         BracketedPaste = false;
+        ResetInputModes();
         Title = string.Empty;
         _lastPrinted = -1;
     }

@@ -150,6 +150,13 @@ public sealed partial class TerminalScreen
     }
 
     /// <summary>
+    /// What puts a blank terminal of this size into this screen's state: the visible cells with their colours, the
+    /// cursor, the modes and the pen (see <see cref="TerminalRestore.Build"/>). Does not switch screens: the caller
+    /// decides which screen of the other terminal it paints.
+    /// </summary>
+    public string RenderRestore() => TerminalRestore.Build(RenderAnsi(), _row, _column, Title, Modes);
+
+    /// <summary>
     /// Changes the size (clamped like the constructor's). Content stays anchored top-left (no reflow);
     /// the cursor is clamped and the scroll region reset.
     /// </summary>
@@ -201,6 +208,10 @@ public sealed partial class TerminalScreen
             25 => CursorVisible ? 1 : 2,
             47 or 1047 or 1049 => AltScreen ? 1 : 2,
             2004 => BracketedPaste ? 1 : 2,
+            9 or 1000 or 1002 or 1003 => _mouseTracking == mode ? 1 : 2,
+            1005 or 1006 or 1015 => _mouseEncoding == mode ? 1 : 2,
+            1004 => _focusEvents ? 1 : 2,
+            66 => _applicationKeypad ? 1 : 2,
 
             // Synchronized output: recognised, never "on" from the model's point of view.
             2026 => 2,

@@ -10,6 +10,7 @@ namespace Coven.TestSupport;
 public sealed class DaemonFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempDir _dir = new();
+    private readonly List<(string Id, string Path)> _registered = [];
 
     public DaemonFixture()
     {
@@ -87,9 +88,13 @@ public sealed class DaemonFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Registers one more harness (a script in the fake bin folder) in harnesses.json, read at each launch.</summary>
+    public void RegisterHarness(string id, string body) => Register((id, Harnesses.Write(id + "-harness", body)));
+
     private void Register(params (string Id, string Path)[] harnesses)
     {
-        var entries = harnesses.Select(h => $"{{\"id\":\"{h.Id}\",\"executable\":\"{h.Path}\",\"promptArgs\":[\"{{prompt}}\"]}}");
+        _registered.AddRange(harnesses);
+        var entries = _registered.Select(h => $"{{\"id\":\"{h.Id}\",\"executable\":\"{h.Path}\",\"promptArgs\":[\"{{prompt}}\"]}}");
         File.WriteAllText(Path.Combine(HomeDir, "harnesses.json"), "{\"harnesses\":[" + string.Join(',', entries) + "]}");
     }
 }

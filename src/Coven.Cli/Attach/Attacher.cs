@@ -17,8 +17,9 @@ namespace Coven.Cli.Attach;
 /// </summary>
 internal sealed class Attacher
 {
-    // Modes a harness may leave on when we leave in the middle: SGR, cursor, bracketed paste, mouse, keypad.
-    private const string ResetModes = "\e[0m\e[?25h\e[?2004l\e[?1000l\e[?1002l\e[?1003l\e[?1006l\e[?1l\e>";
+    // Reconnecting (output stream and input alike): this many attempts in a row without progress, 20 ms more wait
+    // after each failure, at most 1 s between attempts.
+    private const int MaxFailures = 50;
 
     private readonly CliContext _context;
     private readonly CovenClient _client;
@@ -28,7 +29,7 @@ internal sealed class Attacher
     private readonly Channel<bool> _resizes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RawTerminal? _raw;
-    private bool _altScreen;
+    private AttachView? _view;
     private byte _lastByte = (byte)'\n';
 
     private Attacher(CliContext context, CovenClient client, string sessionId, int detachKey)
@@ -52,9 +53,18 @@ internal sealed class Attacher
         var terminalOut = Console.OutIsTerminal;
 
         await SendSizeAsync(stop.Token);
-        var afterSeq = terminalOut ? await ReplayScreenAsync(stop.Token) : 0;
+        var (screen, afterSeq) = terminalOut ? await ReadScreenAsync(stop.Token) : (null, 0);
 
         _raw = interactive ? RawTerminal.TryEnter(0) : null;
+        if (terminalOut)
+        {
+            RawTerminal.TryGetSize(1, out var cols, out var rows);
+            var (view, start) = AttachView.Start(screen, Math.Max(cols, 1), Math.Max(rows, 1));
+            _view = view;
+            Console.WriteRaw(start);
+            _lastByte = 0;
+        }
+
         using var restoreOnSignal = RegisterRestoreHandlers();
         using var winch = terminalOut ? PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _resizes.Writer.TryWrite(true)) : null;
         try
@@ -63,9 +73,10 @@ internal sealed class Attacher
             var sender = SendInputAsync(stop.Token);
             var resizer = ResizeLoopAsync(stop.Token);
             var output = RelayOutputAsync(afterSeq, stop.Token);
+            var inputFailed = InputFailureAsync(sender, stop.Token);
 
             var cancelled = Task.Delay(Timeout.Infinite, ct);
-            var first = await Task.WhenAny(output, _detached.Task, cancelled);
+            var first = await Task.WhenAny(output, _detached.Task, cancelled, inputFailed);
             stop.Cancel();
             _input.Writer.TryComplete();
             _resizes.Writer.TryComplete();
@@ -76,6 +87,16 @@ internal sealed class Attacher
             {
                 var ended = await output;
                 return Ended(ended);
+            }
+
+            if (first == inputFailed && inputFailed.Result is { } failure)
+            {
+                Finish();
+                await Quietly(output);
+                throw new CliException(
+                    failure.Code,
+                    $"keystrokes can no longer be delivered to session {_sessionId} ({failure.Message}); detached, the session keeps running",
+                    failure.ExitCode == ExitCodes.Ok ? ExitCodes.Failed : failure.ExitCode);
             }
 
             Finish();
@@ -94,37 +115,53 @@ internal sealed class Attacher
         }
     }
 
+    /// <summary>Completes with the error that ended the input sender (and never when input just ended: EOF).</summary>
+    private static async Task<CliException?> InputFailureAsync(Task sender, CancellationToken ct)
+    {
+        try
+        {
+            await sender;
+        }
+        catch (CliException e)
+        {
+            return e;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+        return null;
+    }
+
     private int Ended(SessionDto session)
     {
+        var last = _view?.FinalScreen();
         Finish();
+        if (!string.IsNullOrEmpty(last))
+        {
+            // The attachment was on the alternate screen: the program's last screen stays visible, as printed output.
+            Console.WriteRaw(Encoding.UTF8.GetBytes(last));
+        }
+
         Console.Error.WriteLine($"[session {session.Id} ended: {Format.Ending(session.Status, session.ExitCode, session.ExitSignal)}]");
         return Format.ExitCodeOf(session.ExitCode, session.ExitSignal, session.Status);
     }
 
-    /// <summary>Restores the terminal (idempotent) and puts stray modes back, on a fresh line.</summary>
+    /// <summary>Restores the terminal (idempotent): cooked mode, every mode off, the user's screen back.</summary>
     private void Finish()
     {
-        if (_raw is null)
+        var raw = Interlocked.Exchange(ref _raw, null);
+        raw?.Restore();
+        if (Interlocked.Exchange(ref _view, null) is { } view)
         {
-            return;
+            Console.WriteRaw(view.Stop());
         }
-
-        _raw.Restore();
-        _raw = null;
-        var reset = new StringBuilder();
-        if (_altScreen)
+        else if (raw is not null && _lastByte != (byte)'\n')
         {
-            reset.Append("\e[?1049l");
-            _altScreen = false;
+            Console.WriteRaw("\r\n"u8);
         }
-
-        reset.Append(ResetModes);
-        if (_lastByte != (byte)'\n')
-        {
-            reset.Append("\r\n");
-        }
-
-        Console.WriteRaw(Encoding.ASCII.GetBytes(reset.ToString()));
     }
 
     private Registrations RegisterRestoreHandlers()
@@ -151,6 +188,7 @@ internal sealed class Attacher
             return;
         }
 
+        _view?.Resize(cols, rows);
         try
         {
             var body = JsonSerializer.Serialize(new ResizeRequest { Cols = cols, Rows = rows }, CovenJsonContext.Default.ResizeRequest);
@@ -171,14 +209,14 @@ internal sealed class Attacher
     }
 
     /// <summary>
-    /// Paints the daemon's rendered screen when it has one, and returns the seq to stream from; without the
-    /// screen capability returns 0, so the stream replays every output event (exact, just longer).
+    /// The daemon's rendered screen (with colours and modes) when it has one, and the seq to stream from; without the
+    /// screen capability no screen and seq 0, so the stream replays every output event (exact, just longer).
     /// </summary>
-    private async Task<long> ReplayScreenAsync(CancellationToken ct)
+    private async Task<(ScreenDto? Screen, long AfterSeq)> ReadScreenAsync(CancellationToken ct)
     {
         if ((await _context.GetHealthAsync(ct)).Capabilities.Screen != true)
         {
-            return 0;
+            return (null, 0);
         }
 
         // The screen answer has no seq of its own, so take the last seq first: a chunk written between the two
@@ -187,40 +225,14 @@ internal sealed class Attacher
         string body;
         try
         {
-            body = await _client.SendAsync(HttpVerb.Get, $"api/v1/sessions/{_sessionId}/screen", null, ct);
+            body = await _client.SendAsync(HttpVerb.Get, $"api/v1/sessions/{_sessionId}/screen?ansi=true", null, ct);
         }
         catch (CliException e) when (e.ExitCode is ExitCodes.InvalidState or ExitCodes.NotFound or ExitCodes.Failed)
         {
-            return 0;
+            return (null, 0);
         }
 
-        var screen = CovenClient.Deserialize(body, CovenJsonContext.Default.ScreenDto);
-        using (var doc = JsonDocument.Parse(body))
-        {
-            if (doc.RootElement.TryGetProperty("seq", out var s) && s.TryGetInt64(out var seq))
-            {
-                last = seq;
-            }
-        }
-
-        var sb = new StringBuilder();
-        if (screen.AltScreen)
-        {
-            sb.Append("\e[?1049h");
-            _altScreen = true;
-        }
-
-        sb.Append("\e[H\e[2J");
-        for (var i = 0; i < screen.Lines.Count; i++)
-        {
-            sb.Append("\e[").Append(i + 1).Append(";1H").Append(screen.Lines[i].TrimEnd());
-        }
-
-        sb.Append("\e[").Append(screen.Cursor.Row + 1).Append(';').Append(screen.Cursor.Col + 1).Append('H');
-        sb.Append(screen.Cursor.Visible ? "\e[?25h" : "\e[?25l");
-        Console.WriteRaw(Encoding.UTF8.GetBytes(sb.ToString()));
-        _lastByte = 0;
-        return last;
+        return (CovenClient.Deserialize(body, CovenJsonContext.Default.ScreenDto), last);
     }
 
     /// <summary>Streams output until the session ends (reconnecting after drops). Returns the final record.</summary>
@@ -231,6 +243,7 @@ internal sealed class Attacher
         while (true)
         {
             var progressed = false;
+            SessionDto? session = null;
             try
             {
                 await foreach (var evt in _client.StreamAsync(_sessionId, seq, ct))
@@ -242,14 +255,15 @@ internal sealed class Attacher
                         Write(EventPayloads.OutputBytes(evt));
                     }
                 }
+
+                session = await _client.GetAsync($"api/v1/sessions/{_sessionId}", CovenJsonContext.Default.SessionDto, ct);
             }
-            catch (CliException e) when (e.Code == "daemon_unreachable" && failures < 50)
+            catch (CliException e) when (e.Code == "daemon_unreachable")
             {
-                failures++;
+                // The daemon is gone or restarting: try again below, like after a dropped stream.
             }
 
-            var session = await _client.GetAsync($"api/v1/sessions/{_sessionId}", CovenJsonContext.Default.SessionDto, ct);
-            if (session.Status is not ("live" or "pending"))
+            if (session is not null && session.Status is not ("live" or "pending"))
             {
                 // The stream ends after the final event; fetch anything the last connection did not deliver.
                 await EventPayloads.ReadAllAsync(_client, _sessionId, seq, "output", e => Write(EventPayloads.OutputBytes(e)), ct);
@@ -257,12 +271,12 @@ internal sealed class Attacher
             }
 
             failures = progressed ? 0 : failures + 1;
-            if (failures > 50)
+            if (failures > MaxFailures)
             {
-                throw CliException.Unreachable("lost the output stream and could not reconnect");
+                throw CliException.Unreachable($"lost the output stream of session {_sessionId} and could not reconnect; detached, the session keeps running");
             }
 
-            await Task.Delay(Math.Min(1000, 20 * failures), ct);
+            await Task.Delay(Backoff(failures), ct);
         }
     }
 
@@ -273,21 +287,19 @@ internal sealed class Attacher
             return;
         }
 
-        TrackModes(bytes);
-        Console.WriteRaw(bytes);
+        if (_view is { } view)
+        {
+            Console.WriteRaw(view.Output(bytes));
+        }
+        else
+        {
+            Console.WriteRaw(bytes);
+        }
+
         _lastByte = bytes[^1];
     }
 
-    private void TrackModes(byte[] bytes)
-    {
-        var text = Encoding.ASCII.GetString(bytes);
-        var on = Math.Max(text.LastIndexOf("\e[?1049h", StringComparison.Ordinal), text.LastIndexOf("\e[?47h", StringComparison.Ordinal));
-        var off = Math.Max(text.LastIndexOf("\e[?1049l", StringComparison.Ordinal), text.LastIndexOf("\e[?47l", StringComparison.Ordinal));
-        if (on >= 0 || off >= 0)
-        {
-            _altScreen = on > off;
-        }
-    }
+    private static TimeSpan Backoff(int failures) => TimeSpan.FromMilliseconds(Math.Min(1000, 20 * failures));
 
     private void StartInputThread()
     {
@@ -339,9 +351,16 @@ internal sealed class Attacher
         }
     }
 
+    /// <summary>
+    /// Sends keystrokes in order, batched while a request is under way and split into pieces the daemon accepts
+    /// (<see cref="InputChunks"/>). A daemon that is gone (restarting) or a session that is not live for the moment
+    /// (the daemon re-verifying its lane) is retried like the output stream reconnects; once the session has ended
+    /// input stops quietly (the output side reports the end). Anything else ends the attachment (a CliException).
+    /// </summary>
     private async Task SendInputAsync(CancellationToken ct)
     {
         var pending = new List<byte>();
+        var max = InputChunks.DefaultMax;
         while (await _input.Reader.WaitToReadAsync(ct))
         {
             pending.Clear();
@@ -351,18 +370,91 @@ internal sealed class Attacher
             }
 
             var bytes = pending.ToArray();
-            var request = Utf8Valid(bytes)
-                ? new InputRequest { Data = Encoding.UTF8.GetString(bytes) }
-                : new InputRequest { DataBase64 = Convert.ToBase64String(bytes) };
+            var offset = 0;
+            while (offset < bytes.Length)
+            {
+                var length = InputChunks.FirstLength(bytes.AsSpan(offset), max);
+                switch (await SendPieceAsync(bytes.AsSpan(offset, length).ToArray(), ct))
+                {
+                    case PieceResult.Sent:
+                        offset += length;
+                        break;
+                    case PieceResult.TooLarge when max > 256:
+                        // The daemon's limit is lower than ours: smaller pieces.
+                        max /= 2;
+                        break;
+                    case PieceResult.TooLarge:
+                        throw new CliException(ErrorCodes.PayloadTooLarge, "the daemon refuses even small input requests");
+                    case PieceResult.SessionEnded:
+                        return;
+                }
+            }
+        }
+    }
+
+    private async Task<PieceResult> SendPieceAsync(byte[] bytes, CancellationToken ct)
+    {
+        var request = Utf8Valid(bytes)
+            ? new InputRequest { Data = Encoding.UTF8.GetString(bytes) }
+            : new InputRequest { DataBase64 = Convert.ToBase64String(bytes) };
+        var json = JsonSerializer.Serialize(request, CovenJsonContext.Default.InputRequest);
+        var failures = 0;
+        while (true)
+        {
+            CliException error;
             try
             {
-                await _client.SendAsync(HttpVerb.Post, $"api/v1/sessions/{_sessionId}/input", JsonSerializer.Serialize(request, CovenJsonContext.Default.InputRequest), ct);
+                await _client.SendAsync(HttpVerb.Post, $"api/v1/sessions/{_sessionId}/input", json, ct);
+                return PieceResult.Sent;
+            }
+            catch (CliException e) when (e.Code == ErrorCodes.PayloadTooLarge)
+            {
+                return PieceResult.TooLarge;
+            }
+            catch (CliException e) when (e.Code == "daemon_unreachable")
+            {
+                // A daemon that died after taking the request but before answering may get these keys twice; losing
+                // them silently is what this replaces.
+                error = e;
             }
             catch (CliException e) when (e.ExitCode == ExitCodes.InvalidState)
             {
-                // The session ended under us; the output side reports it.
+                if (!await StillLiveAsync(ct))
+                {
+                    return PieceResult.SessionEnded;
+                }
+
+                error = e;
             }
+
+            if (++failures > MaxFailures)
+            {
+                throw error;
+            }
+
+            await Task.Delay(Backoff(failures), ct);
         }
+    }
+
+    /// <summary>Whether the session is still live or pending (a daemon that cannot be asked counts as "maybe").</summary>
+    private async Task<bool> StillLiveAsync(CancellationToken ct)
+    {
+        try
+        {
+            var session = await _client.GetAsync($"api/v1/sessions/{_sessionId}", CovenJsonContext.Default.SessionDto, ct);
+            return session.Status is "live" or "pending";
+        }
+        catch (CliException e) when (e.Code == "daemon_unreachable")
+        {
+            return true;
+        }
+    }
+
+    private enum PieceResult
+    {
+        Sent,
+        TooLarge,
+        SessionEnded,
     }
 
     private static bool Utf8Valid(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);

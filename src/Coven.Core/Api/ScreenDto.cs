@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Coven.Terminal;
 
 namespace Coven.Core.Api;
 
@@ -22,6 +23,32 @@ public sealed record ScreenDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Ansi { get; init; }
 
+    /// <summary>
+    /// The program's terminal modes (keys, mouse, paste, focus, kitty keyboard, cursor shape, margins, pen): what
+    /// <c>coven attach</c> sets up on the user's terminal. Null from a lane that predates it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TerminalModes? Modes { get; init; }
+
     /// <summary>False when the screen was rendered from the recorded output of a session that has ended.</summary>
     public bool Live { get; init; } = true;
+
+    /// <summary>The answer for a screen model's visible screen (with <see cref="Ansi"/> when <paramref name="ansi"/>).</summary>
+    public static ScreenDto From(TerminalScreen screen, bool ansi, bool live)
+    {
+        var snapshot = screen.Snapshot();
+        return new ScreenDto
+        {
+            Cols = snapshot.Columns,
+            Rows = snapshot.Rows,
+            Cursor = new ScreenCursorDto(snapshot.CursorRow, snapshot.CursorColumn, snapshot.CursorVisible),
+            AltScreen = snapshot.AltScreen,
+            Title = snapshot.Title,
+            Lines = snapshot.Lines,
+            BracketedPaste = screen.BracketedPaste,
+            Ansi = ansi ? screen.RenderAnsi() : null,
+            Modes = screen.Modes,
+            Live = live,
+        };
+    }
 }

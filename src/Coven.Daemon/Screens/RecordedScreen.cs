@@ -49,19 +49,7 @@ internal static class RecordedScreen
             }
         }
 
-        var snapshot = screen.Snapshot();
-        return new ScreenDto
-        {
-            Cols = snapshot.Columns,
-            Rows = snapshot.Rows,
-            Cursor = new ScreenCursorDto(snapshot.CursorRow, snapshot.CursorColumn, snapshot.CursorVisible),
-            AltScreen = snapshot.AltScreen,
-            Title = snapshot.Title,
-            Lines = snapshot.Lines,
-            BracketedPaste = screen.BracketedPaste,
-            Ansi = ansi ? screen.RenderAnsi() : null,
-            Live = false,
-        };
+        return ScreenDto.From(screen, ansi, live: false);
     }
 
     private static bool TryReadSize(string payloadJson, out int cols, out int rows)

@@ -4,6 +4,7 @@ using Coven.Core.Api;
 using Coven.Daemon.Api;
 using Coven.Daemon.Supervision;
 using Coven.Store;
+using Coven.Terminal;
 
 namespace Coven.Daemon.Screens;
 
@@ -73,8 +74,22 @@ internal sealed class ScreenReader(CovenStore store, LaneMonitors monitors)
             Lines = lines,
             BracketedPaste = IsTrue(s, "bracketedPaste"),
             Ansi = s.TryGetProperty("ansi", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null,
+            Modes = s.TryGetProperty("modes", out var m) && m.ValueKind == JsonValueKind.Object ? Modes(m) : null,
             Live = true,
         };
+    }
+
+    // A lane's modes that do not parse are left out rather than failing the screen.
+    private static TerminalModes? Modes(JsonElement m)
+    {
+        try
+        {
+            return m.Deserialize(CovenJsonContext.Default.TerminalModes);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static bool IsTrue(JsonElement e, string name) =>

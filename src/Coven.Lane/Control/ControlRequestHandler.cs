@@ -274,7 +274,7 @@ internal sealed class ControlRequestHandler
     private byte[] Screen(long? id, JsonElement root)
     {
         var ansi = root.TryGetProperty("ansi", out var ansiElement) && ansiElement.ValueKind == JsonValueKind.True;
-        var (snapshot, bracketedPaste, ansiText) = _terminal.Capture(ansi);
+        var (snapshot, modes, ansiText) = _terminal.Capture(ansi);
 
         // A reply must fit in one frame (1 MiB) or the daemon drops the connection; a huge, colourful screen
         // loses its ANSI form rather than the lane its monitor (an ESC is 6 bytes once JSON-escaped).
@@ -301,7 +301,9 @@ internal sealed class ControlRequestHandler
             }
 
             w.WriteEndArray();
-            w.WriteBoolean("bracketedPaste", bracketedPaste);
+            w.WriteBoolean("bracketedPaste", modes.BracketedPaste);
+            w.WritePropertyName("modes");
+            JsonSerializer.Serialize(w, modes, Core.CovenJsonContext.Default.TerminalModes);
             if (ansiText is not null)
             {
                 w.WriteString("ansi", ansiText);

@@ -49,13 +49,13 @@ internal sealed class TerminalState
         }
     }
 
-    /// <summary>The snapshot plus the bracketed-paste flag and, when asked, the screen with SGR colours.</summary>
-    public (ScreenSnapshot Snapshot, bool BracketedPaste, string? Ansi) Capture(bool ansi)
+    /// <summary>The snapshot plus the modes and, when asked, the screen with SGR colours.</summary>
+    public (ScreenSnapshot Snapshot, TerminalModes Modes, string? Ansi) Capture(bool ansi)
     {
         lock (_lock)
         {
             var screen = _filter.Screen;
-            return (screen.Snapshot(), screen.BracketedPaste, ansi ? screen.RenderAnsi() : null);
+            return (screen.Snapshot(), screen.Modes, ansi ? screen.RenderAnsi() : null);
         }
     }
 
