@@ -118,6 +118,7 @@ internal static partial class DaemonHost
         services.AddSingleton<StoreIntegrity>();
         services.AddSingleton<SessionSignals>();
         services.AddSingleton<SessionLocks>();
+        services.AddSingleton<ShortIds>();
         services.AddSingleton<Supervisor>();
         services.AddSingleton<LaneLauncher>();
         services.AddSingleton<SessionService>();

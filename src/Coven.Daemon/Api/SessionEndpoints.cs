@@ -15,7 +15,7 @@ internal static class SessionEndpoints
             return error ?? await sessions.LaunchAsync(request!, ct);
         }).WithName("session.launch").WithSummary("Launch a harness in a new session (201 once live).");
 
-        app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store) => List(ctx.Request.Query, store))
+        app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store, ShortIds shortIds) => List(ctx.Request.Query, store, shortIds))
             .WithName("sessions.list").WithSummary("List sessions, newest first.");
 
         app.MapGet("/api/v1/sessions/{id}", (string id, SessionService sessions) => sessions.Get(id))
@@ -60,7 +60,7 @@ internal static class SessionEndpoints
         // GET /api/v1/sessions/{id}/screen and POST .../wait: ScreenEndpoints.
     }
 
-    private static ApiResult List(IQueryCollection query, CovenStore store)
+    private static ApiResult List(IQueryCollection query, CovenStore store, ShortIds shortIds)
     {
         List<SessionStatus>? statuses = null;
         if (QueryValues.GetString(query, "status") is { } statusText)
@@ -96,6 +96,13 @@ internal static class SessionEndpoints
             return ApiErrors.InvalidRequest("idPrefix must be 1 to 36 characters of a session id (lowercase hex and '-').");
         }
 
+        // Additive: a reference as a person types it (an id's start or end, or a title); see SessionQuery.Ref.
+        var reference = QueryValues.GetString(query, "ref");
+        if (reference is not null && (reference.Length is 0 or > 200 || reference.Any(char.IsControl)))
+        {
+            return ApiErrors.InvalidRequest("ref must be 1 to 200 characters without control characters.");
+        }
+
         var root = QueryValues.GetString(query, "projectRoot");
         if (root is not null && PathPolicy.TryCanonicalize(root, out var canonical))
         {
@@ -109,10 +116,13 @@ internal static class SessionEndpoints
             ProjectRoot = root,
             IncludeArchived = includeArchived,
             IdPrefix = idPrefix,
+            Ref = reference,
             Limit = (int)limit,
             Cursor = cursor,
         });
-        return ApiResult.Ok(new SessionListResponse(page.Sessions.Select(SessionDto.From).ToList(), page.NextCursor), CovenJsonContext.Default.SessionListResponse);
+        var refs = shortIds.For(page.Sessions.Select(s => s.Id.Value));
+        var list = page.Sessions.Select(s => SessionDto.From(s) with { ShortId = refs[s.Id.Value] }).ToList();
+        return ApiResult.Ok(new SessionListResponse(list, page.NextCursor), CovenJsonContext.Default.SessionListResponse);
     }
 
     /// <summary>Bodies are optional on archive/summon; still read them so the size limit applies uniformly.</summary>
