@@ -167,7 +167,7 @@ public sealed class ParseTests
 
         Assert.Equal("kill", parse.CommandResult.Command.Name);
         Assert.Equal("/tmp/h", app.PathsFor(parse).Home);
-        Assert.Equal("abc", parse.GetValue<string>("session"));
+        Assert.Equal(["abc"], parse.GetValue<string[]>("session") ?? []);
         Assert.Equal("INT", parse.GetValue<string?>("--signal"));
         Assert.Equal("2s", parse.GetValue<string?>("--grace"));
     }
