@@ -326,6 +326,45 @@ public sealed class DailyUseTests : IClassFixture<DaemonFixture>
         }
     }
 
+    [Fact]
+    public async Task Completion_OffersShortIdsWithStatusAndTitle_StatusValues_Familiars_AndFish()
+    {
+        var title = "completed-" + Guid.NewGuid().ToString("N")[..6];
+        var id = await _daemon.RunDetachedAsync("echo", "--title", title);
+        var list = await Cli.RunAsync("ls", "--json");
+        using var doc = JsonDocument.Parse(list.Stdout);
+        var shortId = doc.RootElement.GetProperty("sessions").EnumerateArray().Single(r => r.GetProperty("id").GetString() == id).GetProperty("shortId").GetString()!;
+
+        var values = await Cli.RunAsync("__complete", "sessions");
+        Assert.Contains($"{shortId}\tlive {title}\n", values.Stdout, StringComparison.Ordinal);
+
+        var script = (await Cli.RunAsync("completion", "bash")).Stdout;
+        var file = Path.Combine(_daemon.HomeDir, "completion-" + Guid.NewGuid().ToString("N")[..6] + ".bash");
+        await File.WriteAllTextAsync(file, script
+            + "COMP_WORDS=(coven show ''); COMP_CWORD=2; _coven; echo \"sessions: ${COMPREPLY[*]}\"\n"
+            + "COMP_WORDS=(coven ls --status fin); COMP_CWORD=3; _coven; echo \"status: ${COMPREPLY[*]}\"\n"
+            + "COMP_WORDS=(coven run ''); COMP_CWORD=2; _coven; echo \"run: ${COMPREPLY[*]}\"\n");
+        var psi = new ProcessStartInfo("bash", ["--norc", "--noprofile", file]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.Environment["PATH"] = Path.GetDirectoryName(CovenCli.Executable) + ":/usr/bin:/bin";
+        psi.Environment["COVEN_HOME"] = _daemon.HomeDir;
+        using var bash = Process.Start(psi)!;
+        var output = await bash.StandardOutput.ReadToEndAsync();
+        await bash.WaitForExitAsync();
+        File.Delete(file);
+
+        Assert.Contains(shortId, output.Split('\n').Single(l => l.StartsWith("sessions:", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("status: finished\n", output, StringComparison.Ordinal);
+        var run = output.Split('\n').Single(l => l.StartsWith("run:", StringComparison.Ordinal));
+        Assert.Contains(" codex", run, StringComparison.Ordinal);
+        Assert.Contains(" claude", run, StringComparison.Ordinal);
+
+        var fish = await Cli.RunAsync("completion", "fish");
+        Assert.True(fish.ExitCode == 0, fish.ToString());
+        Assert.Contains("complete -c coven -n '__fish_seen_subcommand_from show' -a '(COVEN_NO_AUTOSTART=1 coven __complete sessions 2>/dev/null)'", fish.Stdout, StringComparison.Ordinal);
+        Assert.Contains("-l 'status' -x -a 'pending live finished failed orphaned archived'", fish.Stdout, StringComparison.Ordinal);
+        await Cli.RunAsync("kill", id);
+    }
+
     private static bool HasSocket(int pid)
     {
         try

@@ -116,7 +116,7 @@ public sealed class ParseTests
         { new[] { "action" }, "coven action" },
         { new[] { "action", "session.kill", "--arg", "novalue" }, "coven action" },
         { new[] { "completion" }, "coven completion" },
-        { new[] { "completion", "fish" }, "coven completion" },
+        { new[] { "completion", "tcsh" }, "coven completion" },
         { new[] { "familiars" }, "coven familiars" },
         { new[] { "familiars", "add", "scout" }, "coven familiars add" },
         { new[] { "familiars", "remove" }, "coven familiars remove" },
