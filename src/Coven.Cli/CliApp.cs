@@ -67,6 +67,7 @@ internal sealed class CliApp
         HandoffCommand.Add(this);
         ResumeCommand.Add(this);
         CompletionCommand.Add(this);
+        HarnessesCommand.Add(this);
     }
 
     public CliConsole Console { get; }

@@ -365,6 +365,64 @@ public sealed class DailyUseTests : IClassFixture<DaemonFixture>
         await Cli.RunAsync("kill", id);
     }
 
+    [Fact]
+    public async Task Harnesses_AddListRemove_EditTheFileSafely_AndTheDaemonUsesItAtOnce()
+    {
+        var script = _daemon.Harnesses.Write("greet-harness", "printf 'greetings: %s\\n' \"$1\"");
+        var added = await Cli.RunAsync("harnesses", "add", "greet", "--exec", script, "--prompt-arg", "{prompt}");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.Contains("registered harness greet", added.Stderr, StringComparison.Ordinal);
+        var file = Path.Combine(_daemon.HomeDir, "harnesses.json");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+
+        var list = await Cli.RunAsync("harnesses", "list");
+        Assert.Matches(@"\ngreet +harnesses\.json +/", list.Stdout);
+        Assert.Matches(@"\ncodex +built-in", list.Stdout);
+        Assert.Contains("catty", list.Stdout, StringComparison.Ordinal);
+
+        // The daemon reads the file at each launch: no restart.
+        var run = await Cli.RunAsync(["run", "greet", "hello there", "--root", _daemon.ProjectDir], stdin: null);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("greetings: hello there", run.Stdout, StringComparison.Ordinal);
+
+        var builtIn = await Cli.RunAsync("harnesses", "add", "codex", "--exec", "/bin/true");
+        Assert.Equal(2, builtIn.ExitCode);
+        Assert.Contains("built-in", builtIn.Stderr, StringComparison.Ordinal);
+        var missing = await Cli.RunAsync("harnesses", "add", "ghost", "--exec", "no-such-program-" + Guid.NewGuid().ToString("N")[..6]);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("not on PATH", missing.Stderr, StringComparison.Ordinal);
+        var badId = await Cli.RunAsync("harnesses", "add", "Bad Id", "--exec", "/bin/true");
+        Assert.Equal(1, badId.ExitCode);
+        Assert.Contains("must match", badId.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bad Id", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+
+        Assert.Equal(0, (await Cli.RunAsync("harnesses", "remove", "greet")).ExitCode);
+        Assert.Equal(4, (await Cli.RunAsync("harnesses", "remove", "greet")).ExitCode);
+        Assert.DoesNotContain("greet", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(file, "{\"harnesses\": [ {\"id\": \"x\", \"executable\": \"relative\"} ]}");
+        var invalid = await Cli.RunAsync("harnesses", "list");
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains("needs an absolute executable path", invalid.Stderr, StringComparison.Ordinal);
+        Assert.Contains("(invalid_harnesses)", invalid.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_ReportsVersionsAndDisk_InAlignedColumns_AndHelpSummariesAreWholeSentences()
+    {
+        var doctor = await Cli.RunAsync("doctor");
+        var lines = doctor.Stdout.Split('\n').Where(l => l.StartsWith('[')).ToList();
+        Assert.Contains(lines, l => l.StartsWith($"[ok]   versions         coven {Coven.Core.ProductVersion.Full}, covend {Coven.Core.ProductVersion.Number}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\[(ok|warn)\] +disk +store \d"));
+        Assert.All(lines, l => Assert.Matches(@"^\[[a-zA-Z?]+\] *[^ ]", l));
+        Assert.Single(lines.Select(l => l.IndexOf(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], 4, StringComparison.Ordinal)).Distinct());
+
+        var help = await Cli.RunAsync("--help");
+        var logs = help.Stdout.Split('\n').Single(l => l.StartsWith("  logs ", StringComparison.Ordinal));
+        Assert.EndsWith("Print a session's output.", logs.TrimEnd(), StringComparison.Ordinal);
+        Assert.All(help.Stdout.Split("Commands:")[1].Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("  ", StringComparison.Ordinal)), l => Assert.DoesNotMatch(@"[,(]$", l.TrimEnd()));
+    }
+
     private static bool HasSocket(int pid)
     {
         try

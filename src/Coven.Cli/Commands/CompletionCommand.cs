@@ -166,7 +166,7 @@ internal static class CompletionCommand
         return sb.ToString();
     }
 
-    private static string FishText(string? text) => (text ?? string.Empty).Split('\n')[0].Replace("'", "\\'", StringComparison.Ordinal);
+    private static string FishText(string? text) => Output.HelpText.Summary(text).Replace("'", "\\'", StringComparison.Ordinal);
 
     private static void Walk(Command command, string path, List<(string, string, bool, bool)> cases)
     {
