@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Builds Coven and runs its main job: launches a real harness session (Codex CLI) under the daemon,
-# shows what it has on screen, lists sessions, and stops it again.
+# Installs Coven (./install.sh: NativeAOT coven and coven-lane, and covend, into PREFIX, default ~/.local) and
+# runs its main job with what it installed: launches a real harness session (Codex CLI) under the daemon, shows
+# what it has on screen, lists sessions, and stops it again.
 #
 #   ./quickstart.sh                 # codex, installed locally into .tools/ with npm if missing
 #   ./quickstart.sh claude          # or Claude Code
+#   PREFIX=/opt/coven ./quickstart.sh
 #
 # Runtime state goes to $COVEN_HOME (default ~/.coven), never into this tree.
 set -euo pipefail
 cd "$(dirname "$0")"
 harness=${1:-codex}
 
-echo "==> building (Release)"
-dotnet build Coven.Workflow.sln -c Release -v quiet -nologo | grep -E "error|Warn|Elapsed" || true
-bin="$PWD/artifacts/bin/Release"
-coven="$bin/coven"
+prefix=${PREFIX:-$HOME/.local}
+./install.sh --prefix "$prefix"
+coven="$prefix/bin/coven"
 
 if ! command -v "$harness" >/dev/null 2>&1 && [ ! -x ".tools/node_modules/.bin/$harness" ]; then
   echo "==> installing the $harness CLI into .tools/ (npm)"
@@ -38,8 +39,7 @@ echo "==> coven sessions"
 "$coven" sessions
 
 echo "==> coven kill $id"
-"$coven" kill "$id" >/dev/null
-"$coven" wait "$id" --exit --timeout 15s >/dev/null || true
+"$coven" kill "$id" >/dev/null     # returns once the session has ended
 "$coven" show "$id" | head -12
 echo
 echo "Try: $coven run $harness   (attached; Ctrl-] detaches)   and   $coven --help"

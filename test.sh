@@ -26,8 +26,9 @@ if [ "$(.tools/node_modules/.bin/codex --version 2>/dev/null)" != "codex-cli $co
 fi
 
 log=$(mktemp)
-# A hung test (a real process that never answers) is dumped and killed instead of eating CI's time budget.
-dotnet test Coven.Workflow.sln --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
+# A hung test (a real process that never answers) is dumped and killed instead of eating CI's time budget
+# (10 minutes: the install test publishes three programs, NativeAOT, which takes minutes on a small machine).
+dotnet test Coven.Workflow.sln --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

@@ -75,12 +75,16 @@ internal sealed class CliApp
         CompletionCommand.Add(this);
         RemoteCommands.Add(this);
         StoreCommands.Add(this);
+        HarnessesCommand.Add(this);
     }
 
     public CliConsole Console { get; }
     public Option<string?> Home { get; }
     public Option<string?> HostOption { get; }
     public Command Root { get; }
+
+    /// <summary>Turns SIGINT/SIGTERM/SIGHUP into cancellation from now on (for a command that turns out to run long).</summary>
+    public void EnableSignals() => _signals?.Enable();
 
     public CovenPaths PathsFor(ParseResult parse)
     {
@@ -100,14 +104,34 @@ internal sealed class CliApp
             var context = new CliContext(Console, PathsFor(parse), parse.GetValue(HostOption));
             try
             {
-                return await run(context, parse, ct);
+                if (!longRunning)
+                {
+                    return await run(context, parse, ct);
+                }
+
+                // A request to the daemon blocks its thread until the answer (up to the client's receive timeout):
+                // run the command on a pool thread so a signal ends it at once, after a short grace period in which
+                // a command that watches the token (attach restoring the terminal) finishes by itself.
+                var work = Task.Run(() => run(context, parse, ct), CancellationToken.None);
+                var cancelled = new TaskCompletionSource();
+                using (ct.Register(() => cancelled.TrySetResult()))
+                {
+                    if (await Task.WhenAny(work, cancelled.Task) == work || await Task.WhenAny(work, Task.Delay(SignalGrace, CancellationToken.None)) == work)
+                    {
+                        return await work;
+                    }
+                }
+
+                Console.Error.WriteLine("coven: interrupted");
+                return ExitCodes.Interrupted;
             }
             catch (CliException e)
             {
                 ReportError(e);
                 if (e.ExitCode == ExitCodes.Usage && e.Code == "usage")
                 {
-                    Console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult.Command)} --help' for usage.");
+                    Console.Error.WriteLine("Usage: " + UsageLine(parse.CommandResult.Command));
+                    Console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult.Command)} --help' for more information.");
                 }
 
                 return e.ExitCode;
@@ -126,6 +150,9 @@ internal sealed class CliApp
             }
         });
 
+    /// <summary>How long a command may take to wind down after a signal before coven exits anyway.</summary>
+    private static readonly TimeSpan SignalGrace = TimeSpan.FromSeconds(2);
+
     public void ReportError(CliException e)
     {
         var prefix = Console.ErrorColor ? Ansi.Red + "coven:" + Ansi.Reset : "coven:";
@@ -138,12 +165,25 @@ internal sealed class CliApp
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
+        try
+        {
+            return await InvokeAsync(args, ct);
+        }
+        catch (IOException e) when (IsBrokenPipe(e))
+        {
+            // stdout closed under us (`coven --help | head -1`): nothing more to say, and never an abort.
+            return ExitCodes.Ok;
+        }
+    }
+
+    private async Task<int> InvokeAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
         var parse = Root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
-            foreach (var error in parse.Errors)
+            foreach (var message in UsageErrors.Describe(parse))
             {
-                Console.Error.WriteLine($"coven: {error.Message} (usage)");
+                Console.Error.WriteLine($"coven: {message} (usage)");
             }
 
             var command = parse.CommandResult.Command;

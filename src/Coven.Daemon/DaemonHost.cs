@@ -177,6 +177,7 @@ internal static partial class DaemonHost
         services.AddSingleton<StoreStatus>();
         services.AddSingleton<SessionSignals>();
         services.AddSingleton<SessionLocks>();
+        services.AddSingleton<ShortIds>();
         services.AddSingleton<LeftoverReaper>();
         services.AddSingleton<LaneMonitors>();
         services.AddSingleton<Reconciler>();

@@ -13,6 +13,12 @@ public sealed record SessionQuery
     /// <summary>Only sessions whose id starts with this (the CLI's unique-prefix lookup).</summary>
     public string? IdPrefix { get; init; }
 
+    /// <summary>
+    /// Only sessions this reference names: the start of the id, the end of the id (a short id), or the exact title.
+    /// The id parts are matched lowercase; a reference that is not hex and '-' matches titles only.
+    /// </summary>
+    public string? Ref { get; init; }
+
     /// <summary>Only sessions last updated before this time (rituals' "older than").</summary>
     public DateTimeOffset? UpdatedBefore { get; init; }
 

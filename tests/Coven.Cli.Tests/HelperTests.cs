@@ -206,7 +206,7 @@ public sealed class HelperTests
         await p.WaitForExitAsync();
 
         Assert.True(p.ExitCode == 0, error);
-        Assert.Equal("rituals\nadd\n--signal\n", output);
+        Assert.Equal("rituals\nadd\n--signal --status\n", output);
     }
 
     [Fact]

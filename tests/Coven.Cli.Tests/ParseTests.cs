@@ -116,7 +116,7 @@ public sealed class ParseTests
         { new[] { "action" }, "coven action" },
         { new[] { "action", "session.kill", "--arg", "novalue" }, "coven action" },
         { new[] { "completion" }, "coven completion" },
-        { new[] { "completion", "fish" }, "coven completion" },
+        { new[] { "completion", "tcsh" }, "coven completion" },
         { new[] { "familiars" }, "coven familiars" },
         { new[] { "familiars", "add", "scout" }, "coven familiars add" },
         { new[] { "familiars", "remove" }, "coven familiars remove" },
@@ -167,7 +167,7 @@ public sealed class ParseTests
 
         Assert.Equal("kill", parse.CommandResult.Command.Name);
         Assert.Equal("/tmp/h", app.PathsFor(parse).Home);
-        Assert.Equal("abc", parse.GetValue<string>("session"));
+        Assert.Equal(["abc"], parse.GetValue<string[]>("session") ?? []);
         Assert.Equal("INT", parse.GetValue<string?>("--signal"));
         Assert.Equal("2s", parse.GetValue<string?>("--grace"));
     }

@@ -100,7 +100,7 @@ public sealed class RitualCommandTests(DaemonFixture daemon) : IClassFixture<Dae
     [Fact]
     public async Task Schedules_BadSelector_IsRejectedByTheDaemon()
     {
-        var r = await Cli.RunAsync("rituals", "add", "sacrifice", "--status", "live", "--every", "1h");
+        var r = await Cli.RunAsync("rituals", "add", "sacrifice", "--status", "live", "--every", "1h", "--yes");
 
         Assert.NotEqual(0, r.ExitCode);
         Assert.Matches(@"^coven: .*\((invalid_request|usage)\)\n", r.Stderr);
@@ -123,6 +123,50 @@ public sealed class RitualCommandTests(DaemonFixture daemon) : IClassFixture<Dae
         var removed = await Cli.RunAsync("rituals", "remove", "default-archive-ended");
         Assert.True(removed.ExitCode == 0, removed.ToString());
         Assert.Equal(0, (await Cli.RunAsync("rituals", "remove", "default-sacrifice-archived")).ExitCode);
+    }
+
+    [Fact]
+    public async Task SacrificeSchedules_NeedASelectorAndConfirmation_AndRunShowsWhatItDeletes()
+    {
+        var noSelector = await Cli.RunAsync("rituals", "add", "sacrifice", "--every", "1h", "--yes");
+        Assert.Equal(2, noSelector.ExitCode);
+        Assert.Contains("needs a selector", noSelector.Stderr, StringComparison.Ordinal);
+
+        var root = Path.Combine(daemon.ProjectDir, "doomed-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(root);
+        var id = (await Cli.RunAsync(["run", "quick", "--detach", "--root", root], stdin: null)).Stdout.Trim();
+        await daemon.WaitForStatusAsync(id, s_wait, "finished");
+
+        var unconfirmed = await Cli.RunAsync("rituals", "add", "sacrifice", "--status", "finished", "--root", root, "--every", "1h");
+        Assert.Equal(2, unconfirmed.ExitCode);
+        Assert.Contains("(confirmation_required)", unconfirmed.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("sacrifice", (await Cli.RunAsync("rituals", "list", "--json")).Stdout, StringComparison.Ordinal);
+
+        var added = await Cli.RunAsync("rituals", "add", "sacrifice", "--status", "finished", "--root", root, "--every", "1h", "--yes");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        var scheduleId = added.Stdout.Trim();
+        try
+        {
+            var dry = await Cli.RunAsync("rituals", "run", scheduleId, "--dry-run");
+            Assert.True(dry.ExitCode == 0, dry.ToString());
+            Assert.Equal(id + "\n", dry.Stdout);
+            Assert.Contains("1 session(s) would be affected", dry.Stderr, StringComparison.Ordinal);
+            Assert.Equal(0, (await Cli.RunAsync("show", id)).ExitCode);
+
+            var refused = await Cli.RunAsync("rituals", "run", scheduleId);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains(id, refused.Stderr, StringComparison.Ordinal);
+            Assert.Equal(0, (await Cli.RunAsync("show", id)).ExitCode);
+
+            var ran = await Cli.RunAsync("rituals", "run", scheduleId, "--yes");
+            Assert.True(ran.ExitCode == 0, ran.ToString());
+            Assert.Equal(id + "\n", ran.Stdout);
+            Assert.Equal(4, (await Cli.RunAsync("show", id)).ExitCode);
+        }
+        finally
+        {
+            await Cli.RunAsync("rituals", "remove", scheduleId);
+        }
     }
 
     private async Task<string> FinishedSessionAsync()

@@ -86,7 +86,8 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
         var lines = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^ID +HARNESS +STATUS +TITLE +AGE +PROJECT$", lines[0]);
         var row = Assert.Single(lines, l => l.Contains("table test", StringComparison.Ordinal));
-        Assert.Matches($@"^{id[..8]}[0-9a-f-]* +echo +live +table test +\d+[smh] +{daemon.ProjectDir}$", row);
+        Assert.Matches($@"^[0-9a-f]{{6,8}} +echo +live +table test +\d+[smh] +{daemon.ProjectDir}$", row);
+        Assert.EndsWith(row.Split(' ')[0], id, StringComparison.Ordinal);
         Assert.DoesNotContain("\e[", table.Stdout, StringComparison.Ordinal);
 
         using var doc = JsonDocument.Parse(json.Stdout);
@@ -152,7 +153,7 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
         var r = await Cli.RunAsync("show", common);
 
         Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith($"coven: session prefix '{common}' is ambiguous", r.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"coven: session reference '{common}' is ambiguous", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("(ambiguous_session)", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("  " + a, r.Stderr, StringComparison.Ordinal);
         Assert.Contains("  " + b, r.Stderr, StringComparison.Ordinal);

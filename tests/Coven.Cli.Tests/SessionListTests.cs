@@ -81,31 +81,37 @@ public sealed class SessionListTests : IDisposable
     }
 
     [Fact]
-    public async Task Prefix_IsResolvedByTheDaemonsIdPrefixFilter()
+    public async Task Reference_IsResolvedByTheDaemonsRefFilter_AndCheckedHere()
     {
         using var server = new ScriptedServer(Socket, head =>
             head.StartsWith($"GET /api/v1/sessions/{IdC} ", StringComparison.Ordinal) ? ScriptedServer.Json(Record(IdC, "failed", "third"))
-            : head.Contains("idPrefix=01a2125c&", StringComparison.Ordinal) ? ScriptedServer.Json($$"""{"sessions":[{{Record(IdC, "failed", "third")}}],"nextCursor":null}""")
-            : head.Contains("idPrefix=01a2125b&", StringComparison.Ordinal) ? ScriptedServer.Json($$"""{"sessions":[{{Record(IdA, "live", "first")}},{{Record(IdB, "finished", "second")}}],"nextCursor":null}""")
-            : ScriptedServer.Json("""{"sessions":[],"nextCursor":null}"""));
+            : head.Contains("ref=01A2125c&", StringComparison.Ordinal) ? ScriptedServer.Json($$"""{"sessions":[{{Record(IdC, "failed", "third")}}],"nextCursor":null}""")
+            : head.Contains("ref=01a2125b&", StringComparison.Ordinal) ? ScriptedServer.Json($$"""{"sessions":[{{Record(IdA, "live", "first")}},{{Record(IdB, "finished", "second")}}],"nextCursor":null}""")
 
-        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "show", "01A2125C", "--json");
+            // A daemon that ignored the filter: every session comes back, and only the matching one may be taken.
+            : ScriptedServer.Json($$"""{"sessions":[{{Record(IdA, "live", "first")}},{{Record(IdB, "finished", "second")}}],"nextCursor":null}"""));
+
+        var (code, stdout, stderr) = await ParseTests.RunAsync(Env, "show", "01A2125c", "--json");
 
         Assert.True(code == 0, stderr);
         Assert.Contains($"\"id\": \"{IdC}\"", stdout, StringComparison.Ordinal);
-        Assert.Contains("GET /api/v1/sessions?includeArchived=true&idPrefix=01a2125c&limit=21 ", server.Requests[0], StringComparison.Ordinal);
+        Assert.Contains("GET /api/v1/sessions?includeArchived=true&ref=01A2125c&limit=21 ", server.Requests[0], StringComparison.Ordinal);
 
         (code, _, stderr) = await ParseTests.RunAsync(Env, "show", "01a2125b");
         Assert.Equal(2, code);
-        Assert.StartsWith("coven: session prefix '01a2125b' is ambiguous: 2 sessions match", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("coven: session reference '01a2125b' is ambiguous: 2 sessions match", stderr, StringComparison.Ordinal);
         Assert.Contains($"  {IdA}  fake  live  first", stderr, StringComparison.Ordinal);
 
-        // Not an id prefix at all: not found, without a request.
-        var asked = server.Requests.Count;
+        // The end of B's id and A's exact title, though the daemon answered with both sessions.
+        (code, stdout, stderr) = await ParseTests.RunAsync(Env, "show", "e93ef6d676", "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"\"id\": \"{IdB}\"", stdout, StringComparison.Ordinal);
+        (code, stdout, stderr) = await ParseTests.RunAsync(Env, "show", "first", "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"\"id\": \"{IdA}\"", stdout, StringComparison.Ordinal);
         (code, _, stderr) = await ParseTests.RunAsync(Env, "show", "nope");
         Assert.Equal(4, code);
         Assert.Contains("(session_not_found)", stderr, StringComparison.Ordinal);
-        Assert.Equal(asked, server.Requests.Count);
     }
 
     [Theory]

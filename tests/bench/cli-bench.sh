@@ -3,28 +3,24 @@
 #   1. `coven sessions --json` with 10 live sessions  vs  `tmux list-sessions` with 10 sessions
 #      (the daemon, a long-running JIT process, is first brought to steady state with 500 list requests)
 #   2. `coven run --detach` of a trivial harness until it is live  vs  `tmux new-session -d`
-# Needs: hyperfine (apt-get install -y hyperfine), tmux, the .NET SDK with gcc (NativeAOT).
+#   3. `coven ls -n 100` with 10,000 sessions in the store (seeded into coven.db while the daemon is stopped)
+# With what ./install.sh produces (into a temp prefix): NativeAOT coven and coven-lane, covend for this RID.
+# Needs: hyperfine (apt-get install -y hyperfine), tmux, python3 (seeding), the .NET SDK with gcc (NativeAOT).
 # Usage: tests/bench/cli-bench.sh [results.md]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-/tmp/coven-cli-bench.md}
 
-aot=/tmp/coven-aot
-dotnet publish src/Coven.Cli -c Release -o "$aot" -p:OutDir=/tmp/coven-aot-obj/ -nologo -v q >/dev/null
-# A separate output folder: the AOT publish above leaves a self-contained runtime in artifacts/bin/Release.
-bin=/tmp/coven-rel
-dotnet build src/Coven.Daemon -c Release -p:OutDir="$bin/" -nologo -v q >/dev/null
-# The lane as shipped: NativeAOT (it starts once per session, so its start-up is part of "until live").
-dotnet publish src/Coven.Lane -c Release -o "$bin/lane-aot" -p:OutDir="$bin/lane-obj/" -nologo -v q >/dev/null
+command -v hyperfine >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq hyperfine; } >/dev/null
+prefix=/tmp/coven-bench-prefix
+./install.sh --prefix "$prefix" -q
 
 work=$(mktemp -d /tmp/cvn-bench-XXXX)
 export COVEN_HOME=$work/h
-export COVEN_DAEMON_PATH=$bin/covend
-export COVEN_LANE_PATH=${COVEN_LANE_PATH:-$bin/lane-aot/coven-lane}
 mkdir -p "$COVEN_HOME" && chmod 700 "$COVEN_HOME"
 printf '{"harnesses":[{"id":"trivial","executable":"/bin/cat","promptArgs":[]}]}\n' > "$COVEN_HOME/harnesses.json"
 tsock=$work/tmux.sock
-coven=$aot/coven
+coven=$prefix/bin/coven
 
 cleanup() {
   for id in $($coven sessions --status live,pending --quiet 2>/dev/null); do $coven kill "$id" --signal KILL >/dev/null 2>&1 || true; done
@@ -58,11 +54,42 @@ hyperfine -N --warmup 3 --runs 40 \
   "$coven run trivial --detach --root $work" \
   "tmux -S $tsock new-session -d cat"
 
+# 3. 10,000 sessions: ended ones written straight into the store (as a long-used home would hold them).
+for id in $($coven sessions --status live,pending --quiet); do $coven kill "$id" --signal KILL --no-wait >/dev/null; done
+$coven daemon stop >/dev/null
+python3 - "$COVEN_HOME/coven.db" <<'PY'
+import sqlite3, sys, os, time
+db = sqlite3.connect(sys.argv[1])
+base = int(time.time() * 1000) - 10_000_000
+rows = []
+for i in range(10_000):
+    ms = base + i * 1000
+    h = f"{ms:012x}"
+    rnd = os.urandom(10).hex()
+    sid = f"{h[:8]}-{h[8:]}-7{rnd[:3]}-{'89ab'[i % 4]}{rnd[3:6]}-{rnd[6:18]}"
+    at = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(ms / 1000))
+    rows.append((sid, "/tmp", "/tmp", "trivial", f"seeded {i}", "finished", 0, at, at))
+db.executemany("INSERT INTO sessions (id, project_root, cwd, harness, title, status, exit_code, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+db.commit()
+print("plan:", db.execute("EXPLAIN QUERY PLAN SELECT id FROM sessions WHERE status <> 'archived' ORDER BY id DESC LIMIT 101").fetchall())
+PY
+$coven daemon start >/dev/null
+echo "sessions in the store: $($coven sessions --all --quiet | wc -l)"
+for i in $(seq 1 300); do $coven ls -n 100 >/dev/null; done
+hyperfine -N --warmup 20 --runs 200 \
+  --export-markdown "$work/ls10k.md" \
+  "$coven ls -n 100" \
+  "$coven sessions --json -n 100" \
+  "tmux -S $tsock list-sessions"
+
 {
   echo "### sessions listing (10 sessions)"
   cat "$work/list.md"
   echo
   echo "### new detached session until live"
   cat "$work/new.md"
+  echo
+  echo "### ls -n 100 with 10,000 sessions in the store"
+  cat "$work/ls10k.md"
 } | sed "s|$work|\$WORK|g" > "$out"
 cat "$out"

@@ -41,8 +41,11 @@ internal sealed class Attacher
     }
 
     /// <summary>Attaches and returns the exit code: 0 after a detach, the harness's code after the end, 130 on a signal.</summary>
-    public static Task<int> RunAsync(CliContext context, CovenClient client, SessionDto session, int detachKey, CancellationToken ct) =>
-        new Attacher(context, client, session.Id, detachKey).RunAsync(ct);
+    /// <param name="endInputAtEof">When piped stdin ends, end the session's input (Ctrl-D): <c>coven run</c> does, <c>attach</c> does not.</param>
+    public static Task<int> RunAsync(CliContext context, CovenClient client, SessionDto session, int detachKey, CancellationToken ct, bool endInputAtEof = false) =>
+        new Attacher(context, client, session.Id, detachKey) { _endInputAtEof = endInputAtEof }.RunAsync(ct);
+
+    private bool _endInputAtEof;
 
     private CliConsole Console => _context.Console;
 
@@ -314,6 +317,7 @@ internal sealed class Attacher
     private unsafe void ReadInput()
     {
         var buffer = new byte[4096];
+        byte? lastByte = null;
         while (true)
         {
             nint n;
@@ -329,9 +333,18 @@ internal sealed class Attacher
 
             if (n <= 0)
             {
+                // Piped stdin ended: end the session's input too, as the terminal's EOF key (Ctrl-D) does; a partial
+                // last line takes one Ctrl-D to be delivered and another for the end (`echo hi | coven run X`).
+                if (_endInputAtEof && !Console.InIsTerminal)
+                {
+                    _input.Writer.TryWrite(lastByte is (byte)'\n' or null ? [0x04] : [0x04, 0x04]);
+                }
+
                 _input.Writer.TryComplete();
                 return;
             }
+
+            lastByte = buffer[(int)n - 1];
 
             var span = buffer.AsSpan(0, (int)n);
             var at = _detachKey >= 0 ? span.IndexOf((byte)_detachKey) : -1;

@@ -41,6 +41,9 @@ internal static class DoctorCommand
                 healthBody = await client.SendAsync(HttpVerb.Get, "api/v1/health", null, ct);
                 var h = Api.CovenClient.Deserialize(healthBody, CovenJsonContext.Default.HealthResponse);
                 checks.Add(new("daemon", h.Ok ? "ok" : "fail", $"running, pid {h.Daemon.Pid}, {h.CovenVersion} ({h.ApiVersion})"));
+                checks.Add(h.CovenVersion == ProductVersion.Number
+                    ? new("versions", "ok", $"coven {ProductVersion.Full}, covend {h.CovenVersion}")
+                    : new("versions", "warn", $"coven {ProductVersion.Full}, covend {h.CovenVersion}: 'coven daemon restart' runs the installed daemon (live sessions keep running)"));
                 try
                 {
                     capabilities = await client.GetAsync("api/v1/capabilities", CovenJsonContext.Default.CapabilitiesResponse, ct);
@@ -71,6 +74,7 @@ internal static class DoctorCommand
             }
 
             checks.Add(storeRefused is null ? StoreCheck(healthBody) : new("store", "fail", storeRefused));
+            checks.Add(DiskCheck(context.Paths.Home));
             await CheckHarnessesAsync(context, capabilities, checks, harnesses, ct);
 
             var failed = checks.Count(c => c.Status == "fail");
@@ -120,7 +124,8 @@ internal static class DoctorCommand
                         "fail" => ("FAIL", Ansi.Red),
                         _ => ("??", Ansi.Dim),
                     };
-                    context.Out.WriteLine($"{Common.Paint(context, style, $"[{tag}]"),-6} {c.Name,-16} {c.Detail}");
+                    // Padded before it is painted: escape sequences have no width.
+                    context.Out.WriteLine($"{Common.Paint(context, style, $"[{tag}]")}{new string(' ', 7 - tag.Length - 2)}{c.Name,-16} {c.Detail}");
                 }
 
                 context.Out.WriteLine(failed == 0 ? "no problems found" : $"{failed} problem(s) found");
@@ -130,6 +135,32 @@ internal static class DoctorCommand
         });
         app.Root.Add(command);
     }
+
+    /// <summary>The store's size (coven.db with its WAL) and the free space where COVEN_HOME lives (warn under 1 GB or 5 %).</summary>
+    private static Check DiskCheck(string home)
+    {
+        try
+        {
+            long size = 0;
+            foreach (var name in new[] { "coven.db", "coven.db-wal", "coven.db-shm" })
+            {
+                var file = new FileInfo(Path.Combine(home, name));
+                size += file.Exists ? file.Length : 0;
+            }
+
+            var drive = new DriveInfo(home);
+            var free = drive.AvailableFreeSpace;
+            var low = free < 1L << 30 || free < drive.TotalSize / 20;
+            return new("disk", low ? "warn" : "ok", $"store {Bytes(size)}, {Bytes(free)} free of {Bytes(drive.TotalSize)} on {drive.RootDirectory.FullName}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return new("disk", "unknown", e.Message);
+        }
+    }
+
+    private static string Bytes(long n) =>
+        n >= 1L << 30 ? $"{n / (double)(1L << 30):0.0} GB" : n >= 1L << 20 ? $"{n / (double)(1L << 20):0.0} MB" : $"{n / 1024.0:0} KB";
 
     private static Check HomeCheck(string home)
     {

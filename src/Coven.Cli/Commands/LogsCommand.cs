@@ -15,7 +15,10 @@ internal static class LogsCommand
         var session = Common.SessionArgument();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing live output until the session ends" };
         var raw = new Option<bool>("--raw") { Description = "Write the exact output bytes (control sequences included)" };
-        var since = new Option<long?>("--since") { Description = "Only events after this seq", HelpName = "seq" };
+        var since = new Option<string?>("--since") { Description = "Only output after this time: a duration ago (10m, 2h) or an RFC 3339 timestamp; a plain number is an event seq (as --since-seq)", HelpName = "when" };
+        var sinceSeq = new Option<long?>("--since-seq") { Description = "Only events after this event seq", HelpName = "seq" };
+        var until = new Option<string?>("--until") { Description = "Only output before this time (a duration ago or an RFC 3339 timestamp)", HelpName = "when" };
+        var tail = new Option<int?>("--tail", "-n") { Description = "Only the last N lines (with -f: then follow)", HelpName = "lines" };
         var command = new Command(
             "logs",
             "Print a session's output. Readable text by default (replayed through a terminal model at the session's size,\n"
@@ -23,16 +26,39 @@ internal static class LogsCommand
             + "(line by line, control sequences removed, cursor moves turned into spaces or line breaks).\n\n"
             + "Examples:\n"
             + "  coven logs 0193a5f0\n"
-            + "  coven logs 0193a5f0 -f\n"
+            + "  coven logs 0193a5f0 -f --tail 20\n"
+            + "  coven logs 0193a5f0 --since 10m\n"
+            + "  coven logs 0193a5f0 --since 2026-12-01T09:00:00Z --until 2026-12-01T10:00:00Z\n"
             + "  coven logs 0193a5f0 --raw > session.typescript")
         {
-            session, follow, raw, since,
+            session, follow, raw, since, sinceSeq, until, tail,
         };
-        since.Validators.Add(r =>
+        sinceSeq.Validators.Add(r =>
         {
             if (OptionValues.TryGet<long?>(r, out var n) && n is < 0)
             {
-                r.AddError("--since must be a seq >= 0");
+                r.AddError("--since-seq must be a seq >= 0");
+            }
+        });
+        tail.Validators.Add(r =>
+        {
+            if (OptionValues.TryGet<int?>(r, out var n) && n is < 0)
+            {
+                r.AddError("--tail must be a number of lines >= 0");
+            }
+        });
+        since.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _) && !TryParseWhen(text, DateTimeOffset.UtcNow, out _))
+            {
+                r.AddError($"invalid --since '{text}': expected a duration ago (30s, 10m, 2h, 1d), an RFC 3339 timestamp (2026-12-01T09:00:00Z) or an event seq");
+            }
+        });
+        until.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !TryParseWhen(text, DateTimeOffset.UtcNow, out _))
+            {
+                r.AddError($"invalid --until '{text}': expected a duration ago (30s, 10m, 2h, 1d) or an RFC 3339 timestamp (2026-12-01T09:00:00Z)");
             }
         });
         app.Bind(command, async (context, parse, ct) =>
@@ -40,17 +66,80 @@ internal static class LogsCommand
             var (client, s) = await Common.ResolveAsync(context, parse.GetValue(session)!, ct);
             var rawMode = parse.GetValue(raw);
             var followMode = parse.GetValue(follow);
-            var transcript = new OutputRenderer(s.Cols, s.Rows);
-            var lines = new LineRenderer();
-            void Print(EventDto e)
+            var tailLines = parse.GetValue(tail);
+            var now = DateTimeOffset.UtcNow;
+            var seq = parse.GetValue(sinceSeq) ?? 0;
+            DateTimeOffset? from = null, to = null;
+            if (parse.GetValue(since) is { } sinceText)
             {
-                if (e.Kind == "truncated" && TruncatedPayload.Notice(e.PayloadJson) is { } notice)
+                if (long.TryParse(sinceText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
                 {
-                    // Where retention pruned output (docs/retention.md): said in place, in every mode.
-                    e = e with { Kind = "output", PayloadJson = JsonSerializer.Serialize(new OutputPayload { Data = Encoding.UTF8.GetString(notice) }, CovenJsonContext.Default.OutputPayload) };
+                    seq = Math.Max(seq, n);
+                }
+                else if (TryParseWhen(sinceText, now, out var t))
+                {
+                    from = t;
+                }
+            }
+
+            if (parse.GetValue(until) is { } untilText && TryParseWhen(untilText, now, out var u))
+            {
+                to = u;
+            }
+
+            bool InWindow(EventDto e) =>
+                (from is null && to is null)
+                || (Format.TryParseTime(e.CreatedAt, out var at) && (from is null || at >= from) && (to is null || at < to));
+
+            var transcript = new OutputRenderer(s.Cols, s.Rows);
+            var rawBytes = new List<byte>();
+            var lines = new LineRenderer();
+            var endsWithNewline = true;
+            void Write(string text)
+            {
+                if (text.Length > 0)
+                {
+                    context.Out.Write(text);
+                    endsWithNewline = text[^1] == '\n';
+                }
+            }
+
+            // Where retention pruned output (docs/retention.md): said in place, in every mode.
+            static EventDto AsOutput(EventDto e) =>
+                e.Kind == "truncated" && TruncatedPayload.Notice(e.PayloadJson) is { } notice
+                    ? e with { Kind = "output", PayloadJson = JsonSerializer.Serialize(new OutputPayload { Data = Encoding.UTF8.GetString(notice) }, CovenJsonContext.Default.OutputPayload) }
+                    : e;
+
+            void Collect(EventDto e)
+            {
+                e = AsOutput(e);
+                if (e.Kind != "output" || !InWindow(e))
+                {
+                    return;
                 }
 
-                if (e.Kind != "output")
+                if (rawMode && tailLines is null)
+                {
+                    context.Console.WriteRaw(EventPayloads.OutputBytes(e));
+                }
+                else if (rawMode)
+                {
+                    rawBytes.AddRange(EventPayloads.OutputBytes(e));
+                }
+                else if (followMode && tailLines is null)
+                {
+                    Write(lines.Render(EventPayloads.OutputText(e)));
+                }
+                else
+                {
+                    transcript.Append(EventPayloads.OutputBytes(e));
+                }
+            }
+
+            void Live(EventDto e)
+            {
+                e = AsOutput(e);
+                if (e.Kind != "output" || !InWindow(e))
                 {
                     return;
                 }
@@ -59,31 +148,39 @@ internal static class LogsCommand
                 {
                     context.Console.WriteRaw(EventPayloads.OutputBytes(e));
                 }
-                else if (followMode)
-                {
-                    context.Out.Write(lines.Render(EventPayloads.OutputText(e)));
-                }
                 else
                 {
-                    transcript.Append(EventPayloads.OutputBytes(e));
+                    Write(lines.Render(EventPayloads.OutputText(e)));
                 }
             }
 
-            var seq = parse.GetValue(since) ?? 0;
-            if (!followMode)
+            // What is recorded so far: printed at once, or (readable, or with --tail) rendered whole and then printed.
+            if (!followMode || tailLines is not null)
             {
-                await EventPayloads.ReadAllAsync(client, s.Id, seq, null, Print, ct);
-                if (!rawMode)
+                seq = await EventPayloads.ReadAllAsync(client, s.Id, seq, null, Collect, ct);
+                if (rawMode && tailLines is { } rn)
                 {
-                    context.Out.Write(transcript.Render());
+                    context.Console.WriteRaw(TailBytes([.. rawBytes], rn));
+                }
+                else if (!rawMode)
+                {
+                    var text = transcript.Render();
+                    Write(tailLines is { } n ? TailLines(text, n) : text);
                 }
             }
-            else
+
+            if (followMode)
             {
-                await FollowAsync(context, client, s.Id, seq, Print, ct);
+                await FollowAsync(context, client, s.Id, seq, tailLines is null ? Collect : Live, ct);
                 if (!rawMode)
                 {
-                    context.Out.Write(lines.Flush());
+                    Write(lines.Flush());
+
+                    // A shell prompt after `logs -f` starts on a line of its own.
+                    if (!endsWithNewline)
+                    {
+                        context.Out.Write('\n');
+                    }
                 }
             }
 
@@ -91,6 +188,43 @@ internal static class LogsCommand
             return ExitCodes.Ok;
         }, longRunning: true);
         app.Root.Add(command);
+    }
+
+    /// <summary>A duration ago (<c>10m</c>, <c>2h</c>, <c>1d</c>) or an RFC 3339 timestamp.</summary>
+    internal static bool TryParseWhen(string text, DateTimeOffset now, out DateTimeOffset when)
+    {
+        if (Durations.TryParse(text, out var ago))
+        {
+            when = now - ago;
+            return true;
+        }
+
+        if (text.Length >= 10 && char.IsAsciiDigit(text[0]) && text.Contains('-', StringComparison.Ordinal) && Format.TryParseTime(text, out when))
+        {
+            return true;
+        }
+
+        when = default;
+        return false;
+    }
+
+    /// <summary>The last <paramref name="n"/> lines of rendered text (a final newline does not count as an empty line).</summary>
+    internal static string TailLines(string text, int n)
+    {
+        if (n == 0)
+        {
+            return string.Empty;
+        }
+
+        var newline = text.EndsWith('\n');
+        var parts = (newline ? text[..^1] : text).Split('\n');
+        return parts.Length <= n ? text : string.Join('\n', parts[^n..]) + (newline ? "\n" : string.Empty);
+    }
+
+    private static byte[] TailBytes(byte[] bytes, int n)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        return System.Text.Encoding.Latin1.GetBytes(TailLines(text, n));
     }
 
     /// <summary>Streams events until the session has ended, reconnecting with the last seq when the connection drops.</summary>

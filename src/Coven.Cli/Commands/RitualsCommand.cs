@@ -82,6 +82,7 @@ internal static class RitualsCommand
         var harness = new Option<string?>("--harness") { Description = "Only sessions of this harness" };
         var root = new Option<string?>("--root") { Description = "Only sessions of this project root", HelpName = "dir" };
         var disabled = new Option<bool>("--disabled") { Description = "Create the schedule disabled" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask to confirm a sacrifice schedule (required when stdin is not a terminal)" };
         var json = Common.JsonOption("Print the created schedule");
         var command = new Command(
             "add",
@@ -89,9 +90,11 @@ internal static class RitualsCommand
             + "Examples:\n"
             + "  coven rituals add archive --status finished,failed --older-than 7d --every 1h\n"
             + "  coven rituals add sacrifice --status archived --older-than 90d --every 1d\n"
-            + "  coven rituals add --defaults")
+            + "  coven rituals add --defaults\n\n"
+            + "A sacrifice schedule deletes sessions for good: it needs a selector (--status, --older-than, --harness or\n"
+            + "--root) and a confirmation (--yes when stdin is not a terminal).")
         {
-            ritual, defaults, status, olderThan, every, cron, harness, root, disabled, json,
+            ritual, defaults, status, olderThan, every, cron, harness, root, disabled, yes, json,
         };
         foreach (var o in new[] { olderThan, every })
         {
@@ -133,6 +136,11 @@ internal static class RitualsCommand
             else if (!s_rituals.Contains(name))
             {
                 r.AddError($"unknown ritual '{name}' (archive, sacrifice)");
+            }
+
+            if (r.GetValue(ritual) == "sacrifice" && new Option[] { status, olderThan, harness, root }.All(o => r.GetResult(o) is null or { Implicit: true }))
+            {
+                r.AddError("a sacrifice schedule needs a selector (--status, --older-than, --harness or --root): without one it would delete every ended session of every project");
             }
 
             var hasEvery = r.GetResult(every) is { Implicit: false };
@@ -179,6 +187,12 @@ internal static class RitualsCommand
                     ProjectRoot = parse.GetValue(root) is { Length: > 0 } r ? Path.GetFullPath(r) : null,
                 },
             };
+            if (request.Ritual == "sacrifice" && !parse.GetValue(yes)
+                && !Confirm(context, $"Schedule a sacrifice of {Describe(request.Selector!, context.UserHome)} sessions {(request.Every is { } e ? "every " + e : "on cron " + request.Cron)}? Matching sessions are deleted for good."))
+            {
+                return ExitCodes.Failed;
+            }
+
             var client = await context.ConnectAsync(ct);
             var body = await client.SendAsync(HttpVerb.Post, "api/v1/rituals/schedules", JsonSerializer.Serialize(request, CovenJsonContext.Default.RitualScheduleRequest), ct);
             var created = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.RitualScheduleDto);
@@ -214,30 +228,92 @@ internal static class RitualsCommand
     private static Command RunNow(CliApp app)
     {
         var id = new Argument<string>("schedule") { Description = "Schedule id", HelpName = "id" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only print the sessions it would affect; change nothing" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before a sacrifice (required when stdin is not a terminal)" };
         var json = Common.JsonOption("Print {\"affected\": [session ids]}");
-        var command = new Command("run", "Run a ritual schedule now and print the ids of the sessions it affected.\n\nExample:\n  coven rituals run <schedule-id>") { id, json };
+        var command = new Command(
+            "run",
+            "Run a ritual schedule now and print the ids of the sessions it affected.\n"
+            + "A sacrifice schedule first shows what it will delete and asks (--yes skips it).\n\n"
+            + "Examples:\n"
+            + "  coven rituals run <schedule-id>\n"
+            + "  coven rituals run <schedule-id> --dry-run")
+        {
+            id, dryRun, yes, json,
+        };
         app.Bind(command, async (context, parse, ct) =>
         {
             var client = await context.ConnectAsync(ct);
-            var body = await client.SendAsync(HttpVerb.Post, $"api/v1/rituals/schedules/{Uri.EscapeDataString(parse.GetValue(id)!)}/run", null, ct);
-            var result = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.RitualRunResponse);
-            if (parse.GetValue(json))
+            var path = $"api/v1/rituals/schedules/{Uri.EscapeDataString(parse.GetValue(id)!)}/run";
+            async Task<RitualRunResponse> PreviewAsync() =>
+                Api.CovenClient.Deserialize(await client.SendAsync(HttpVerb.Post, path + "?dryRun=true", null, ct), CovenJsonContext.Default.RitualRunResponse);
+
+            if (parse.GetValue(dryRun))
             {
-                JsonOutput.Write(context.Out, result, CovenJsonContext.Default.RitualRunResponse);
+                Print(context, parse.GetValue(json), await PreviewAsync(), "would be affected");
+                return ExitCodes.Ok;
             }
-            else
+
+            var schedules = await client.GetAsync("api/v1/rituals/schedules", CovenJsonContext.Default.RitualSchedulesResponse, ct);
+            if (!parse.GetValue(yes) && schedules.Schedules.FirstOrDefault(s => s.Id == parse.GetValue(id)) is { Ritual: "sacrifice" })
             {
-                foreach (var a in result.Affected)
+                var preview = await PreviewAsync();
+                if (preview.Affected.Count == 0)
                 {
-                    context.Out.WriteLine(a);
+                    Print(context, parse.GetValue(json), preview, "affected");
+                    return ExitCodes.Ok;
                 }
 
-                context.Error.WriteLine($"{result.Affected.Count} session(s) affected");
+                foreach (var a in preview.Affected.Take(20))
+                {
+                    context.Error.WriteLine("  " + a);
+                }
+
+                if (!Confirm(context, $"Sacrifice these {preview.Affected.Count} session(s)? Their events are deleted for good."))
+                {
+                    return ExitCodes.Failed;
+                }
             }
 
+            var result = Api.CovenClient.Deserialize(await client.SendAsync(HttpVerb.Post, path, null, ct), CovenJsonContext.Default.RitualRunResponse);
+            Print(context, parse.GetValue(json), result, "affected");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static void Print(CliContext context, bool json, RitualRunResponse result, string what)
+    {
+        if (json)
+        {
+            JsonOutput.Write(context.Out, result, CovenJsonContext.Default.RitualRunResponse);
+            return;
+        }
+
+        foreach (var a in result.Affected)
+        {
+            context.Out.WriteLine(a);
+        }
+
+        context.Error.WriteLine($"{result.Affected.Count} session(s) {what}");
+    }
+
+    /// <summary>y/N on a terminal; without one there is nobody to ask: refused (confirmation_required, exit 2).</summary>
+    private static bool Confirm(CliContext context, string question)
+    {
+        if (!context.Console.InIsTerminal)
+        {
+            throw new CliException("confirmation_required", "refusing to sacrifice without --yes (stdin is not a terminal)", ExitCodes.Usage);
+        }
+
+        context.Error.Write(question + " [y/N] ");
+        if (Common.ReadLine()?.Trim().ToLowerInvariant() is "y" or "yes")
+        {
+            return true;
+        }
+
+        context.Error.WriteLine("nothing done");
+        return false;
     }
 
     private static string Describe(RitualSelectorDto selector, string? home)

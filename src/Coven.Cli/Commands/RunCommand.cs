@@ -87,7 +87,7 @@ internal static class RunCommand
                 context.Error.WriteLine($"[attached to session {session.Id}; {DetachKey.Describe(key)} detaches]");
             }
 
-            return await Attacher.RunAsync(context, client, session, key, ct);
+            return await Attacher.RunAsync(context, client, session, key, ct, endInputAtEof: true);
         }, longRunning: true);
         app.Root.Add(command);
     }

@@ -21,15 +21,29 @@ internal static class SessionsCommand
         var json = Common.JsonOption("Print {\"sessions\": [SessionDto...]} (the API's records)");
         var allHosts = new Option<bool>("--all-hosts") { Description = "This machine's sessions and every context's (coven context ls), with a HOST column" };
         var hostTimeout = new Option<string?>("--host-timeout") { Description = "With --all-hosts: how long each host may take (default 10s)", HelpName = "duration" };
+        var noTrunc = new Option<bool>("--no-trunc") { Description = "Do not shorten anything: full ids, titles and paths (lines may wrap)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Output format: table (default), wide (more columns, full ids, nothing shortened) or json", HelpName = "format" };
+        output.AcceptOnlyFromAmong("table", "wide", "json");
+        var watch = new Option<bool>("--watch", "-w") { Description = "Redraw the list whenever it changes, until Ctrl-C" };
+        var interval = new Option<string?>("--interval") { Description = "How often --watch asks the daemon, e.g. 500ms, 2s (default 1s)", HelpName = "duration" };
+        interval.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && (!Durations.TryParse(text, out var d) || d < TimeSpan.FromMilliseconds(50)))
+            {
+                r.AddError($"invalid --interval '{text}' (a duration of at least 50ms, e.g. 500ms, 2s)");
+            }
+        });
         var command = new Command(
             "sessions",
             "List sessions, newest first (active ones unless --all).\n\n"
             + "Examples:\n"
             + "  coven sessions\n"
             + "  coven ls --status finished,failed --harness codex\n"
-            + "  coven ls --json | jq -r '.sessions[].id'")
+            + "  coven ls --json | jq -r '.sessions[].id'\n"
+            + "  coven ls -o wide\n"
+            + "  coven ls --watch")
         {
-            all, status, harness, root, limit, quiet, json, allHosts, hostTimeout,
+            all, status, harness, root, limit, quiet, json, noTrunc, output, watch, interval, allHosts, hostTimeout,
         };
         command.Aliases.Add("ls");
         limit.Validators.Add(r =>
@@ -81,69 +95,151 @@ internal static class SessionsCommand
             if (parse.GetValue(allHosts))
             {
                 var perHost = parse.GetValue(hostTimeout) is { } ht
-                    ? Durations.TryParse(ht, out var d) && d > TimeSpan.Zero ? d : throw CliException.Usage($"--host-timeout '{ht}' is not a duration (e.g. 5s, 1m)")
+                    ? Durations.TryParse(ht, out var ptd) && ptd > TimeSpan.Zero ? ptd : throw CliException.Usage($"--host-timeout '{ht}' is not a duration (e.g. 5s, 1m)")
                     : TimeSpan.FromSeconds(10);
-                return await Remote.AllHosts.ListAsync(context, string.Join('&', query), statuses.Count > 1 ? null : max, statuses, parse.GetValue(json), perHost, ct);
+                return await Remote.AllHosts.ListAsync(context, string.Join('&', query), statuses.Count > 1 ? null : max, statuses, parse.GetValue(json) || parse.GetValue(output) == "json", perHost, ct);
             }
 
             var client = await context.ConnectAsync(ct);
-            var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
-            if (statuses.Count > 0)
+            async Task<List<System.Text.Json.JsonElement>> FetchAsync()
             {
-                records = [.. records.Where(s => statuses.Contains(SessionResolver.StatusOf(s)))];
-            }
-
-            if (max is { } m && records.Count > m)
-            {
-                records = records[..m];
-            }
-
-            if (parse.GetValue(json))
-            {
-                // The daemon's records as they are: the same fields as SessionDto, and any the CLI does not know yet.
-                JsonOutput.Write(context.Out, w =>
+                var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
+                if (statuses.Count > 0)
                 {
-                    w.WriteStartObject();
-                    w.WriteStartArray("sessions");
-                    foreach (var record in records)
-                    {
-                        record.WriteTo(w);
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                });
-                return ExitCodes.Ok;
-            }
-
-            if (parse.GetValue(quiet))
-            {
-                foreach (var record in records)
-                {
-                    context.Out.WriteLine(SessionResolver.IdOf(record));
+                    records = [.. records.Where(s => statuses.Contains(SessionResolver.StatusOf(s)))];
                 }
 
-                return ExitCodes.Ok;
+                if (max is { } m && records.Count > m)
+                {
+                    records = records[..m];
+                }
+
+                return records;
             }
 
-            var sessions = records.Select(SessionResolver.ToSession).ToList();
-            WriteTable(context, sessions);
+            var format = parse.GetValue(output) ?? (parse.GetValue(json) ? "json" : "table");
+            var view = new TableView(format == "wide", parse.GetValue(noTrunc) || format == "wide", TerminalWidth(context));
+            if (parse.GetValue(watch))
+            {
+                var period = parse.GetValue(interval) is { } text && Durations.TryParse(text, out var d) ? d : TimeSpan.FromSeconds(1);
+                return await WatchAsync(context, app, FetchAsync, format, parse.GetValue(quiet), view, period, ct);
+            }
+
+            Write(context, context.Out, await FetchAsync(), format, parse.GetValue(quiet), view);
             return ExitCodes.Ok;
         });
         app.Root.Add(command);
     }
 
-    public static void WriteTable(CliContext context, IReadOnlyList<SessionDto> sessions)
+    /// <summary>How the table is drawn: wide (more columns), nothing shortened, and the width to fit (null: no limit).</summary>
+    internal sealed record TableView(bool Wide, bool NoTrunc, int? Width);
+
+    private static void Write(CliContext context, TextWriter writer, List<System.Text.Json.JsonElement> records, string format, bool quiet, TableView view)
     {
-        if (sessions.Count == 0)
+        if (format == "json")
+        {
+            // The daemon's records as they are: the same fields as SessionDto, and any the CLI does not know yet.
+            JsonOutput.Write(writer, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("sessions");
+                foreach (var record in records)
+                {
+                    record.WriteTo(w);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            return;
+        }
+
+        if (quiet)
+        {
+            foreach (var record in records)
+            {
+                writer.WriteLine(SessionResolver.IdOf(record));
+            }
+
+            return;
+        }
+
+        if (records.Count == 0)
         {
             context.Error.WriteLine("no sessions");
             return;
         }
 
-        var shortIds = SessionResolver.ShortIds([.. sessions.Select(s => s.Id)]);
+        WriteTable(context, writer, [.. records.Select(SessionResolver.ToSession)], view);
+    }
+
+    /// <summary>
+    /// <c>--watch</c>: asks the daemon every <paramref name="period"/> and redraws when the answer changed (on a terminal
+    /// the screen is cleared first; into a pipe each new table follows the last after a blank line). Ctrl-C ends it
+    /// with exit 0. Polling keeps one request per period whatever the number of sessions; the event stream is per
+    /// session.
+    /// </summary>
+    private static async Task<int> WatchAsync(
+        CliContext context, CliApp app, Func<Task<List<System.Text.Json.JsonElement>>> fetch, string format, bool quiet, TableView view, TimeSpan period, CancellationToken ct)
+    {
+        app.EnableSignals();
+        string? last = null;
+        try
+        {
+            while (true)
+            {
+                var records = await fetch();
+                using var buffer = new StringWriter { NewLine = "\n" };
+                if (records.Count == 0 && format != "json" && !quiet)
+                {
+                    buffer.WriteLine("no sessions");
+                }
+                else
+                {
+                    Write(context, buffer, records, format, quiet, view with { Width = TerminalWidth(context) });
+                }
+
+                // Ages change every second; redraw for a change in the sessions, not in the clock.
+                var text = buffer.ToString();
+                var key = string.Join('\n', records.Select(r => SessionResolver.IdOf(r) + " " + SessionResolver.StatusOf(r) + " " + r.GetProperty("updatedAt").GetString()));
+                if (key != last)
+                {
+                    context.Out.Write(context.Console.OutIsTerminal ? "\e[H\e[2J" + text : (last is null ? string.Empty : "\n") + text);
+                    last = key;
+                    context.Out.Flush();
+                }
+
+                await Task.Delay(period, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            context.Out.Flush();
+            return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>The width to fit: the terminal's when stdout is one, else $COLUMNS when set, else none.</summary>
+    private static int? TerminalWidth(CliContext context)
+    {
+        if (context.Console.OutIsTerminal && Attach.RawTerminal.TryGetSize(1, out var cols, out _) && cols > 0)
+        {
+            return cols;
+        }
+
+        return int.TryParse(context.Console.Env("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+    }
+
+    public static void WriteTable(CliContext context, IReadOnlyList<SessionDto> sessions) =>
+        WriteTable(context, context.Out, sessions, new TableView(false, false, TerminalWidth(context)));
+
+    private static void WriteTable(CliContext context, TextWriter writer, IReadOnlyList<SessionDto> sessions, TableView view)
+    {
+        var prefixes = SessionResolver.ShortIds([.. sessions.Select(s => s.Id)]);
         var now = DateTimeOffset.UtcNow;
-        var table = new Table("ID", "HARNESS", "STATUS", "TITLE", "AGE", "PROJECT");
+        var table = view.Wide
+            ? new Table("ID", "SHORT", "HARNESS", "FAMILIAR", "MODEL", "STATUS", "TITLE", "AGE", "UPDATED", "PID", "PROJECT", "CWD")
+            : new Table("ID", "HARNESS", "STATUS", "TITLE", "AGE", "PROJECT");
         foreach (var s in sessions)
         {
             var status = s.Status;
@@ -156,16 +252,43 @@ internal static class SessionsCommand
                 status = $"failed (exit {code})";
             }
 
+            var shortId = s.ShortId ?? prefixes[s.Id];
+            var title = TextWidth.Truncate(s.Title, view.NoTrunc ? int.MaxValue : 48);
+            var project = Format.TildePath(s.ProjectRoot, context.UserHome);
+            if (view.Wide)
+            {
+                table.Add(
+                    (s.Id, string.Empty),
+                    (shortId, string.Empty),
+                    (s.Harness, string.Empty),
+                    (s.Familiar ?? "-", string.Empty),
+                    (s.Model ?? "-", string.Empty),
+                    (status, Ansi.StatusStyle(s.Status)),
+                    (title, string.Empty),
+                    (Format.Age(s.CreatedAt, now), string.Empty),
+                    (Format.Age(s.UpdatedAt, now), string.Empty),
+                    (s.HarnessPid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", string.Empty),
+                    (project, string.Empty),
+                    (Format.TildePath(s.Cwd, context.UserHome), string.Empty));
+                continue;
+            }
+
             table.Add(
-                (shortIds[s.Id], string.Empty),
+                (view.NoTrunc ? s.Id : shortId, string.Empty),
                 (s.Harness, string.Empty),
                 (status, Ansi.StatusStyle(s.Status)),
-                (TextWidth.Truncate(s.Title, 48), string.Empty),
+                (title, string.Empty),
                 (Format.Age(s.CreatedAt, now), string.Empty),
-                (Format.TildePath(s.ProjectRoot, context.UserHome), string.Empty));
+                (project, string.Empty));
         }
 
-        table.Write(context.Out, context.Console.Color);
+        if (!view.NoTrunc && view.Width is { } width)
+        {
+            // TITLE shortens from its end, PROJECT from its start (the end of a path says most).
+            table.Fit(width, (3, 10, false), (5, 12, true));
+        }
+
+        table.Write(writer, context.Console.Color);
     }
 
     private static List<string> Split(string? list) =>

@@ -8,8 +8,22 @@ namespace Coven.Cli.Output;
 /// file it keeps its own offset and writes with pwrite, so `{ coven a; coven b; } &gt; log` or `&gt;&gt; log` would
 /// overwrite what others wrote; System.Console initialises terminfo and emits keypad modes.
 /// </summary>
+/// <remarks>
+/// A closed reader (<c>| head</c>, <c>| grep -q</c>, <c>2&gt;&amp;1 | true</c>) is EPIPE here (.NET ignores SIGPIPE):
+/// stdout throws an <see cref="IOException"/> with HResult 32 once, which ends the command quietly (CliApp); stderr
+/// with <see cref="DiscardWhenBroken"/> drops the text instead, so reporting an error never aborts and the exit code
+/// stays the command's.
+/// </remarks>
 internal sealed class FdWriteStream(int fd) : Stream
 {
+    /// <summary>EPIPE (Linux); kept here rather than in Interop/, which another change owns.</summary>
+    internal const int EPIPE = 32;
+
+    private bool _broken;
+
+    /// <summary>Drop writes once the reader has gone instead of throwing (stderr).</summary>
+    public bool DiscardWhenBroken { get; init; }
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
@@ -23,6 +37,16 @@ internal sealed class FdWriteStream(int fd) : Stream
 
     public override unsafe void Write(ReadOnlySpan<byte> buffer)
     {
+        if (_broken)
+        {
+            if (DiscardWhenBroken)
+            {
+                return;
+            }
+
+            throw new IOException("Broken pipe", EPIPE);
+        }
+
         fixed (byte* p = buffer)
         {
             var done = 0;
@@ -35,6 +59,15 @@ internal sealed class FdWriteStream(int fd) : Stream
                     if (errno is Libc.EINTR or Libc.EAGAIN)
                     {
                         continue;
+                    }
+
+                    if (errno == EPIPE)
+                    {
+                        _broken = true;
+                        if (DiscardWhenBroken)
+                        {
+                            return;
+                        }
                     }
 
                     throw new IOException(Marshal.GetPInvokeErrorMessage(errno), errno);

@@ -37,7 +37,7 @@ internal static class HelpText
         Section(sb, "Options", options);
 
         var subs = command.Subcommands.Where(s => !s.Hidden)
-            .Select(s => (string.Join(", ", s.Aliases.Prepend(s.Name)), (s.Description ?? string.Empty).Split('\n')[0]))
+            .Select(s => (string.Join(", ", s.Aliases.Prepend(s.Name)), Summary(s.Description)))
             .ToList();
         Section(sb, "Commands", subs);
         if (subs.Count > 0)
@@ -46,6 +46,17 @@ internal static class HelpText
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A command's one-line summary: the first sentence of its first paragraph (the description's lines are wrapped,
+    /// so its first line can end mid-sentence).
+    /// </summary>
+    public static string Summary(string? description)
+    {
+        var paragraph = (description ?? string.Empty).Split("\n\n")[0].Replace('\n', ' ').Trim();
+        var end = paragraph.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? paragraph[..(end + 1)] : paragraph;
     }
 
     private static string Label(Option o)

@@ -73,4 +73,19 @@ internal static class TextWidth
 
         return cut.Append('…').ToString();
     }
+
+    /// <summary>Cuts to at most <paramref name="max"/> elements from the start, beginning with "…" when cut (for paths).</summary>
+    public static string TruncateStart(string text, int max)
+    {
+        var s = Truncate(text, int.MaxValue);
+        var length = Of(s);
+        if (length <= max)
+        {
+            return s;
+        }
+
+        var info = new StringInfo(s);
+        var keep = Math.Max(0, max - 1);
+        return "…" + info.SubstringByTextElements(length - keep, keep);
+    }
 }

@@ -7,46 +7,57 @@ using System.Text.Json;
 namespace Coven.Cli.Sessions;
 
 /// <summary>
-/// Turns what the user typed into one session: a full id is asked for directly; anything else is a
-/// case-insensitive prefix matched against every session, archived ones included. No match is
+/// Turns what the user typed into one session: a full id is asked for directly; anything else is a reference the
+/// daemon matches (<c>GET /sessions?ref=</c>) against every session, archived ones included: the start of an id
+/// (case-insensitive), the end of one (the short id <c>coven ls</c> shows), or an exact title. No match is
 /// <c>session_not_found</c> (exit 4); several are <c>ambiguous_session</c> (exit 2, candidates listed).
 /// </summary>
 internal static class SessionResolver
 {
-    /// <summary>How many candidates an ambiguous prefix lists.</summary>
+    /// <summary>How many candidates an ambiguous reference lists.</summary>
     private const int MaxCandidates = 20;
 
     public static async Task<SessionDto> ResolveAsync(CovenClient client, string reference, CancellationToken ct)
     {
-        var text = reference.Trim().ToLowerInvariant();
+        var text = reference.Trim();
         if (text.Length == 0)
         {
             throw CliException.Usage("empty session id");
         }
 
-        if (SessionId.TryParse(text, out var id))
+        if (SessionId.TryParse(text.ToLowerInvariant(), out var id))
         {
             return await client.GetAsync($"api/v1/sessions/{id}", CovenJsonContext.Default.SessionDto, ct);
         }
 
-        // Ids are lowercase hex and dashes: anything else matches nothing, without asking.
-        if (text.Length > 36 || text.Any(c => !char.IsAsciiHexDigitLower(c) && c != '-'))
+        if (text.Length > 200 || text.Any(char.IsControl))
         {
             throw new CliException(ErrorCodes.SessionNotFound, $"no session matches '{reference}'");
         }
 
-        // The daemon narrows the list to the prefix; one more than we list tells "more than 20" apart.
-        var matches = (await ListRecordsAsync(client, "includeArchived=true&idPrefix=" + text, MaxCandidates + 1, ct)).Select(ToSession).ToList();
+        // The daemon narrows the list to the reference; one more than we list tells "more than 20" apart. The records
+        // are checked here too, so a daemon that ignored the filter cannot make a reference pick a wrong session.
+        var records = await ListRecordsAsync(client, "includeArchived=true&ref=" + Uri.EscapeDataString(text), MaxCandidates + 1, ct);
+        var matches = records.Where(r => Matches(r, text)).Select(ToSession).ToList();
         return matches.Count switch
         {
             1 => matches[0],
             0 => throw new CliException(ErrorCodes.SessionNotFound, $"no session matches '{reference}'"),
             _ => throw new CliException(
                 "ambiguous_session",
-                $"session prefix '{reference}' is ambiguous: {(matches.Count > MaxCandidates ? "more than " + MaxCandidates : matches.Count)} sessions match; use more characters",
+                $"session reference '{reference}' is ambiguous: {(matches.Count > MaxCandidates ? "more than " + MaxCandidates : matches.Count)} sessions match; use more characters or the full id",
                 ExitCodes.Usage,
                 [.. matches.Take(MaxCandidates).Select(s => $"  {s.Id}  {s.Harness}  {s.Status}  {TextWidth.Truncate(s.Title, 40)}")]),
         };
+    }
+
+    /// <summary>Whether a record is what <paramref name="reference"/> names: an id's start or end, or its exact title.</summary>
+    public static bool Matches(JsonElement record, string reference)
+    {
+        var id = IdOf(record);
+        var lower = reference.ToLowerInvariant();
+        return (id.Length > 0 && (id.StartsWith(lower, StringComparison.Ordinal) || id.EndsWith(lower, StringComparison.Ordinal)))
+            || StringProperty(record, "title") == reference;
     }
 
     /// <summary>
@@ -88,6 +99,9 @@ internal static class SessionResolver
     /// <summary>The <c>id</c> of a session record ("" when missing, which matches no prefix).</summary>
     public static string IdOf(JsonElement record) => StringProperty(record, "id");
 
+    /// <summary>The daemon's short reference of a session record (<c>shortId</c>), or null from a daemon without it.</summary>
+    public static string? ShortIdOf(JsonElement record) => StringProperty(record, "shortId") is { Length: > 0 } s ? s : null;
+
     /// <summary>The <c>status</c> of a session record.</summary>
     public static string StatusOf(JsonElement record) => StringProperty(record, "status");
 
@@ -128,7 +142,10 @@ internal static class SessionResolver
     private static string StringProperty(JsonElement record, string name) =>
         record.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? string.Empty : string.Empty;
 
-    /// <summary>The shortest prefix (at least 8 characters) that tells each id apart from all the others.</summary>
+    /// <summary>
+    /// The shortest prefix (at least 8 characters) that tells each id apart from all the others: what the table shows
+    /// when the daemon sends no <c>shortId</c> (an older daemon).
+    /// </summary>
     public static Dictionary<string, string> ShortIds(IReadOnlyList<string> ids, int minimum = 8)
     {
         var sorted = ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();

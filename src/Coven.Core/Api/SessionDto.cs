@@ -32,6 +32,12 @@ public sealed record SessionDto
     public int Cols { get; init; }
     public int Rows { get; init; }
 
+    /// <summary>
+    /// The session's short reference: the shortest tail of the id (at least 6 characters) that no other session's id
+    /// ends or starts with. Set by <c>GET /sessions</c> only (docs/api-additions.md); null elsewhere.
+    /// </summary>
+    public string? ShortId { get; init; }
+
     public static SessionDto From(SessionRecord s) => new()
     {
         Id = s.Id.Value,

@@ -33,8 +33,14 @@ internal static class RitualEndpoints
         app.MapPost("/api/v1/rituals/schedules/{id}/run", async (string id, HttpContext ctx, RitualService rituals, CancellationToken ct) =>
         {
             await ctx.Request.Body.CopyToAsync(Stream.Null, ct);
-            return await rituals.RunNowAsync(id, ct);
+            if (!QueryValues.TryGetBool(ctx.Request.Query, "dryRun", out var dryRun, out var error))
+            {
+                return error!;
+            }
+
+            return await rituals.RunNowAsync(id, ct, dryRun);
         }).WithName("rituals.run").WithSummary("Run a schedule now; returns the affected session ids.")
-            .Answers<RitualRunResponse>().Errors(404);
+            .Answers<RitualRunResponse>().Errors(400, 404)
+            .Query("dryRun", "boolean", "List what the ritual would affect without doing it.");
     }
 }

@@ -16,7 +16,7 @@ internal static class SessionEndpoints
         }).WithName("session.launch").WithSummary("Launch a harness in a new session (201 once live).")
             .Body<LaunchRequest>().Answers<SessionDto>(201).Errors(400, 503);
 
-        app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store) => List(ctx.Request.Query, store))
+        app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store, ShortIds shortIds) => List(ctx.Request.Query, store, shortIds))
             .WithName("sessions.list").WithSummary("List sessions, newest first.")
             .Answers<SessionListResponse>().Errors(400)
             .Query("status", "string", "Comma-separated statuses (pending, live, finished, failed, orphaned, archived).")
@@ -24,6 +24,7 @@ internal static class SessionEndpoints
             .Query("projectRoot", "string", "Only sessions of this project root (canonicalized).")
             .Query("includeArchived", "boolean", "Include archived sessions (default false).")
             .Query("idPrefix", "string", "Only sessions whose id starts with this (1-36 characters, lowercase hex and '-').")
+            .Query("ref", "string", "A reference: the start or end of an id, or an exact title.")
             .Query("limit", "integer", "Page size, 1-1000 (default 100).")
             .Query("cursor", "string", "nextCursor of the previous page.");
 
@@ -76,7 +77,7 @@ internal static class SessionEndpoints
         // GET /api/v1/sessions/{id}/screen and POST .../wait: ScreenEndpoints.
     }
 
-    private static ApiResult List(IQueryCollection query, CovenStore store)
+    private static ApiResult List(IQueryCollection query, CovenStore store, ShortIds shortIds)
     {
         List<SessionStatus>? statuses = null;
         if (QueryValues.GetString(query, "status") is { } statusText)
@@ -112,6 +113,13 @@ internal static class SessionEndpoints
             return ApiErrors.InvalidRequest("idPrefix must be 1 to 36 characters of a session id (lowercase hex and '-').");
         }
 
+        // Additive: a reference as a person types it (an id's start or end, or a title); see SessionQuery.Ref.
+        var reference = QueryValues.GetString(query, "ref");
+        if (reference is not null && (reference.Length is 0 or > 200 || reference.Any(char.IsControl)))
+        {
+            return ApiErrors.InvalidRequest("ref must be 1 to 200 characters without control characters.");
+        }
+
         var root = QueryValues.GetString(query, "projectRoot");
         if (root is not null && PathPolicy.TryCanonicalize(root, out var canonical))
         {
@@ -125,10 +133,13 @@ internal static class SessionEndpoints
             ProjectRoot = root,
             IncludeArchived = includeArchived,
             IdPrefix = idPrefix,
+            Ref = reference,
             Limit = (int)limit,
             Cursor = cursor,
         });
-        return ApiResult.Ok(new SessionListResponse(page.Sessions.Select(SessionDto.From).ToList(), page.NextCursor), CovenJsonContext.Default.SessionListResponse);
+        var refs = shortIds.For(page.Sessions.Select(s => s.Id.Value));
+        var list = page.Sessions.Select(s => SessionDto.From(s) with { ShortId = refs[s.Id.Value] }).ToList();
+        return ApiResult.Ok(new SessionListResponse(list, page.NextCursor), CovenJsonContext.Default.SessionListResponse);
     }
 
     /// <summary>Bodies are optional on archive/summon; still read them so the size limit applies uniformly.</summary>

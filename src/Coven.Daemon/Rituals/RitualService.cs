@@ -94,14 +94,15 @@ internal sealed partial class RitualService(
         return ApiResult.NoContent();
     }
 
-    public async Task<ApiResult> RunNowAsync(string? id, CancellationToken cancellationToken)
+    public async Task<ApiResult> RunNowAsync(string? id, CancellationToken cancellationToken, bool dryRun = false)
     {
         if (string.IsNullOrEmpty(id) || store.Schedules.Get(id) is not { } schedule)
         {
             return ApiErrors.ScheduleNotFound(id ?? string.Empty);
         }
 
-        var affected = await RunScheduleAsync(schedule, cancellationToken);
+        // dryRun (docs/api-additions.md): the sessions the ritual would affect now; nothing is changed or recorded.
+        var affected = dryRun ? await RunAsync(schedule.Ritual, schedule.Selector, cancellationToken, dryRun: true) : await RunScheduleAsync(schedule, cancellationToken);
         return ApiResult.Ok(new RitualRunResponse(affected), CovenJsonContext.Default.RitualRunResponse);
     }
 
@@ -125,15 +126,22 @@ internal sealed partial class RitualService(
         return affected;
     }
 
-    public async Task<IReadOnlyList<string>> RunAsync(string ritual, RitualSelectorDto selector, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RunAsync(string ritual, RitualSelectorDto selector, CancellationToken cancellationToken, bool dryRun = false)
     {
-        if (!RitualKinds.TryGetTrigger(ritual, out var trigger))
+        // A sacrifice without a selector would delete every ended session of every project: never (schedules made
+        // before this rule existed do nothing; new ones are refused by Validate).
+        if (!RitualKinds.TryGetTrigger(ritual, out var trigger) || (ritual == "sacrifice" && IsEmpty(selector)))
         {
             return [];
         }
 
         var candidates = SelectCandidates(store, ritual, selector, time.GetUtcNow());
         var affected = new List<string>();
+        if (dryRun)
+        {
+            return [.. candidates.Where(c => SessionLifecycle.Decide(c.Status, trigger, c.ArchivedFrom).Permitted).Select(c => c.Id.Value)];
+        }
+
         foreach (var session in candidates)
         {
             var result = await sessions.FireAsync(session.Id, trigger, "ritual " + ritual, cancellationToken);
@@ -216,8 +224,16 @@ internal sealed partial class RitualService(
             return ApiErrors.InvalidRequest($"selector.olderThan '{ApiErrors.Printable(olderThan)}' is not a duration (e.g. \"7d\").");
         }
 
+        if (ritual == "sacrifice" && (selector is null || IsEmpty(selector)))
+        {
+            return ApiErrors.InvalidRequest("a sacrifice ritual needs an explicit selector (statuses, olderThan, harness or projectRoot): without one it would delete every ended session of every project.");
+        }
+
         return null;
     }
+
+    private static bool IsEmpty(RitualSelectorDto selector) =>
+        selector.Statuses is not { Count: > 0 } && selector.OlderThan is null && selector.Harness is null && selector.ProjectRoot is null;
 
     private static bool IsValidCron(string cron)
     {
