@@ -66,6 +66,7 @@ internal sealed class CliApp
         CastCommand.Add(this);
         HandoffCommand.Add(this);
         ResumeCommand.Add(this);
+        WorktreeCommands.Add(this);
         CompletionCommand.Add(this);
     }
 

@@ -132,6 +132,7 @@ internal static partial class DaemonHost
         services.AddSingleton<ResumeService>();
         services.AddSingleton<HandoffService>();
         services.AddSingleton<CastService>();
+        services.AddSingleton<Worktrees.WorktreeService>();
 
         // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
         services.AddHostedService<ReconcileService>();
@@ -156,6 +157,7 @@ internal static partial class DaemonHost
         RitualEndpoints.Map(app);
         FamiliarEndpoints.Map(app);
         CastEndpoints.Map(app);
+        WorktreeEndpoints.Map(app);
         OpenApiEndpoint.Map(app);
         return app;
     }

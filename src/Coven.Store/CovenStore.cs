@@ -25,6 +25,7 @@ public sealed class CovenStore : IDisposable
         Events = new EventRepository(this);
         Schedules = new ScheduleRepository(this);
         Familiars = new FamiliarRepository(this);
+        Worktrees = new WorktreeRepository(this);
     }
 
     public string DatabasePath { get; }
@@ -33,6 +34,7 @@ public sealed class CovenStore : IDisposable
     public EventRepository Events { get; }
     public ScheduleRepository Schedules { get; }
     public FamiliarRepository Familiars { get; }
+    public WorktreeRepository Worktrees { get; }
 
     /// <summary>Creates or upgrades the schema. Run by the daemon at start (and by tests).</summary>
     public void Migrate()

@@ -46,6 +46,7 @@ internal static class RitualCommands
         var session = Common.SessionArgument();
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (required when stdin is not a terminal)" };
         var json = Common.JsonOption("Print {\"sacrificed\": id, \"eventsDeleted\": n}");
+        var deleteBranch = new Option<bool>("--delete-branch") { Description = "A worktree session: delete its branch even when not merged (the worktree is always removed)" };
         var command = new Command(
             "sacrifice",
             "Delete an ended session and all its events, permanently. Asks y/N on a terminal; needs --yes otherwise.\n\n"
@@ -53,7 +54,7 @@ internal static class RitualCommands
             + "  coven sacrifice 0193a5f0\n"
             + "  coven sacrifice 0193a5f0 --yes")
         {
-            session, yes, json,
+            session, yes, json, deleteBranch,
         };
         app.Bind(command, async (context, parse, ct) =>
         {
@@ -74,7 +75,7 @@ internal static class RitualCommands
                 }
             }
 
-            var body = JsonSerializer.Serialize(new SacrificeRequest { Confirm = true }, CovenJsonContext.Default.SacrificeRequest);
+            var body = JsonSerializer.Serialize(new SacrificeRequest { Confirm = true, DeleteBranch = parse.GetValue(deleteBranch) ? true : null }, CovenJsonContext.Default.SacrificeRequest);
             var answerBody = await client.SendAsync(HttpVerb.Post, Common.SessionPath(s, "sacrifice"), body, ct);
             var result = Api.CovenClient.Deserialize(answerBody, CovenJsonContext.Default.SacrificeResponse);
             if (parse.GetValue(json))
