@@ -74,7 +74,6 @@ public sealed class WorktreeTests(DaemonFixture daemon) : IClassFixture<DaemonFi
         Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(repo, "note.txt")));
         var headAfterFirst = Git(repo, "rev-parse", "HEAD");
         Assert.Equal("alpha\n", Git(repo, "show", wa.GetProperty("branch").GetString() + ":note.txt"));
-        Assert.Equal("beta\n", Git(repo, "show", wb.GetProperty("branch").GetString() + ":note.txt"));
 
         var second = await Cli.RunAsync("merge", b);
         Assert.Equal(1, second.ExitCode);
@@ -83,6 +82,9 @@ public sealed class WorktreeTests(DaemonFixture daemon) : IClassFixture<DaemonFi
         Assert.Equal(string.Empty, Git(repo, "status", "--porcelain"));
         Assert.Equal(headAfterFirst, Git(repo, "rev-parse", "HEAD"));
         Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(repo, "note.txt")));
+
+        // The refused merge still committed the session's pending change on its own branch.
+        Assert.Equal("beta\n", Git(repo, "show", wb.GetProperty("branch").GetString() + ":note.txt"));
 
         // sacrifice: the worktree goes, the unmerged branch stays; the merged one's branch goes.
         var sb = await Cli.RunAsync("sacrifice", b, "--yes");
