@@ -53,6 +53,15 @@ public sealed class WorktreeTests(DaemonFixture daemon) : IClassFixture<DaemonFi
             Assert.DoesNotContain("beta", patch, StringComparison.Ordinal);
         }
 
+        var handoff = await Cli.RunAsync("handoff", a, "--json");
+        Assert.True(handoff.ExitCode == 0, handoff.ToString());
+        using (var doc = JsonDocument.Parse(handoff.Stdout))
+        {
+            var git = doc.RootElement.GetProperty("git");
+            Assert.Equal(wa.GetProperty("branch").GetString(), git.GetProperty("branch").GetString());
+            Assert.Contains("note.txt | 1 +", git.GetProperty("diffStat").GetString(), StringComparison.Ordinal);
+        }
+
         var stat = await Cli.RunAsync("diff", a, "--stat");
         Assert.True(stat.ExitCode == 0, stat.ToString());
         Assert.Contains("note.txt | 1 +", stat.Stdout, StringComparison.Ordinal);
