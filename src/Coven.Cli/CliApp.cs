@@ -72,6 +72,7 @@ internal sealed class CliApp
         CastCommand.Add(this);
         HandoffCommand.Add(this);
         ResumeCommand.Add(this);
+        WorktreeCommands.Add(this);
         CompletionCommand.Add(this);
         RemoteCommands.Add(this);
         StoreCommands.Add(this);

@@ -194,6 +194,7 @@ internal static partial class DaemonHost
         services.AddSingleton<HandoffService>();
         services.AddSingleton<CastService>();
         services.AddSingleton<StoreMaintenance>();
+        services.AddSingleton<Worktrees.WorktreeService>();
 
         // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
         services.AddHostedService<ReconcileService>();
@@ -228,6 +229,7 @@ internal static partial class DaemonHost
         RitualEndpoints.Map(app);
         FamiliarEndpoints.Map(app);
         CastEndpoints.Map(app);
+        WorktreeEndpoints.Map(app);
         OpenApiEndpoint.Map(app);
         return app;
     }

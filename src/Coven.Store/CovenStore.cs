@@ -26,6 +26,8 @@ public sealed class CovenStore : IDisposable
         Schedules = new ScheduleRepository(this);
         Familiars = new FamiliarRepository(this);
         Retention = new OutputRetention(this);
+
+        Worktrees = new WorktreeRepository(this);
     }
 
     public string DatabasePath { get; }
@@ -38,6 +40,8 @@ public sealed class CovenStore : IDisposable
 
     /// <summary>The secrets replaced in input events before they are written (the daemon sets the settings file's rules).</summary>
     public Core.Redaction.RedactionRules Redaction { get; set; } = Core.Redaction.RedactionRules.Default;
+
+    public WorktreeRepository Worktrees { get; }
 
     /// <summary>Creates or upgrades the schema. Run by the daemon at start (and by tests).</summary>
     public void Migrate()

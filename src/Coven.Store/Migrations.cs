@@ -82,6 +82,18 @@ internal static class Migrations
         """
         ALTER TABLE sessions ADD COLUMN conversation_id TEXT;
         """,
+        // 4: a session's git worktree (no foreign key: a row outliving its session is an orphaned worktree to prune)
+        """
+        CREATE TABLE session_worktrees (
+            session_id  TEXT PRIMARY KEY NOT NULL,
+            path        TEXT NOT NULL,
+            branch      TEXT NOT NULL,
+            base_commit TEXT NOT NULL,
+            repository  TEXT NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        CREATE INDEX ix_session_worktrees_path ON session_worktrees(path);
+        """,
     ];
 
     public static int LatestVersion => s_steps.Length;

@@ -100,7 +100,7 @@ public sealed partial class RedactionTests
             Assert.DoesNotContain(secret, redacted, StringComparison.Ordinal);
         }
 
-        Assert.Equal(SampleRows().Count(), Regex.Count(redacted, "héllo wörld ✓ 𝄞 "));
+        Assert.Equal(SampleRows().Count, Regex.Count(redacted, "héllo wörld ✓ 𝄞 "));
     }
 
     [Theory]

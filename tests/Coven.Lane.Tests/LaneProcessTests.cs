@@ -90,10 +90,8 @@ public sealed class LaneProcessTests
         Assert.Equal("SIGTERM", (string?)exit["signal"]);
     }
 
-    private static List<int> Zombies(int parent) => Directory.GetDirectories("/proc")
-        .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
-        .Where(p => p > 0 && SafeField(p, 4) == parent.ToString(CultureInfo.InvariantCulture) && SafeField(p, 3) == "Z")
-        .ToList();
+    private static List<int> Zombies(int parent) =>
+        [.. ProcFs.Pids().Where(p => ProcFs.ParentPid(p) == parent && ProcFs.IsGone(p))];
 
     [Fact]
     public async Task Resize_SeenBySttyAndScreen()

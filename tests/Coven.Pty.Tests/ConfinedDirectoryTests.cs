@@ -1,4 +1,4 @@
-using Coven.Pty.Interop;
+using Coven.Interop;
 using Coven.TestSupport;
 
 namespace Coven.Pty.Tests;

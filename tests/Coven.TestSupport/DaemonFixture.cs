@@ -26,7 +26,8 @@ public sealed class DaemonFixture : IAsyncLifetime, IDisposable
         Register(
             ("echo", Harnesses.WriteEcho("echo-harness")),
             ("quick", Harnesses.Write("quick-harness", "printf '\\033[31mred\\033[0m and plain\\n'\nprintf 'args:'; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; printf '\\n'\nexit ${QUICK_EXIT:-0}")),
-            ("fail3", Harnesses.Write("fail3-harness", "printf 'failing now\\n'\nexit 3")));
+            ("fail3", Harnesses.Write("fail3-harness", "printf 'failing now\\n'\nexit 3")),
+            ("writer", Harnesses.Write("writer-harness", "printf '%s\\n' \"$1\" > note.txt\nprintf 'wrote note.txt in %s\\n' \"$PWD\"")));
 
         // Built-in ids resolved on the daemon's PATH.
         Harnesses.Write("codex", "case \"$1\" in --version) echo 'codex-cli 0.0.0-fake'; exit 0;; esac\nprintf 'fake codex\\n'");

@@ -211,6 +211,15 @@ internal sealed class CovenClient
                 lines.Add("allowed actions: " + string.Join(", ", arr.EnumerateArray().Select(a => a.GetString())));
             }
 
+            // Worktree merges: the conflicting paths, or the user's dirty paths the session also changed.
+            foreach (var (key, label) in (ReadOnlySpan<(string, string)>)[("conflicts", "conflict"), ("paths", "dirty")])
+            {
+                if (error.Details is { } d && d.TryGetValue(key, out var v) && v is JsonElement { ValueKind: JsonValueKind.Array } paths)
+                {
+                    lines.AddRange(paths.EnumerateArray().Select(p => $"  {label}: {p.GetString()}"));
+                }
+            }
+
             return new CliException(error.Code, error.Message, detailLines: lines);
         }
 

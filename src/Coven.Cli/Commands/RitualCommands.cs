@@ -62,6 +62,7 @@ internal static class RitualCommands
     {
         var selection = new SessionSelection("sacrifice", "finished", "failed", "orphaned", "archived");
         var json = Common.JsonOption("Print {\"sacrificed\": id, \"eventsDeleted\": n} (one per line for several)");
+        var deleteBranch = new Option<bool>("--delete-branch") { Description = "A worktree session: delete its branch even when not merged (the worktree is always removed)" };
         var command = new Command(
             "sacrifice",
             "Delete ended sessions and all their events, permanently. Asks y/N on a terminal; needs --yes otherwise.\n\n"
@@ -70,7 +71,7 @@ internal static class RitualCommands
             + "  coven sacrifice 0193a5f0 --yes\n"
             + "  coven sacrifice --status archived --project . --yes")
         {
-            json,
+            json, deleteBranch,
         };
         selection.AddTo(command);
         app.Bind(command, async (context, parse, ct) =>
@@ -87,7 +88,7 @@ internal static class RitualCommands
                 return ExitCodes.Failed;
             }
 
-            var body = JsonSerializer.Serialize(new SacrificeRequest { Confirm = true }, CovenJsonContext.Default.SacrificeRequest);
+            var body = JsonSerializer.Serialize(new SacrificeRequest { Confirm = true, DeleteBranch = parse.GetValue(deleteBranch) ? true : null }, CovenJsonContext.Default.SacrificeRequest);
             return await SessionSelection.ForEachAsync(app, sessions, async s =>
             {
                 var answerBody = await client.SendAsync(HttpVerb.Post, Common.SessionPath(s, "sacrifice"), body, ct);

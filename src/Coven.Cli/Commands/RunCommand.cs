@@ -23,6 +23,8 @@ internal static class RunCommand
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the session id and return instead of attaching" };
         var json = Common.JsonOption("With --detach: print the session record as JSON instead of the id");
         var detachKey = Common.DetachKeyOption();
+        var worktree = new Option<bool>("--worktree") { Description = "Run in a new git worktree on branch coven/<short-id> (see coven diff, coven merge)" };
+        var baseRef = new Option<string?>("--base") { Description = "With --worktree: the ref the branch starts from (default HEAD)", HelpName = "ref" };
         var command = new Command(
             "run",
             "Launch a harness as a new session and attach to it (or --detach).\n"
@@ -33,7 +35,7 @@ internal static class RunCommand
             + "  coven run scout \"find why CI is red\"        a familiar (coven familiars add scout --harness claude)\n"
             + "  coven run -p \"fix the tests\"                 the project's active familiar (coven cast '~>scout')")
         {
-            harness, prompt, promptOption, cwd, root, title, model, detach, json, detachKey,
+            harness, prompt, promptOption, cwd, root, title, model, detach, json, detachKey, worktree, baseRef,
         };
         app.Bind(command, async (context, parse, ct) =>
         {
@@ -65,6 +67,8 @@ internal static class RunCommand
                 Model = parse.GetValue(model),
                 Cols = cols,
                 Rows = rows,
+                Worktree = parse.GetValue(worktree) ? true : null,
+                Base = parse.GetValue(baseRef),
             };
             var body = await client.SendAsync(HttpVerb.Post, "api/v1/sessions", JsonSerializer.Serialize(request, CovenJsonContext.Default.LaunchRequest), ct);
             var session = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.SessionDto);

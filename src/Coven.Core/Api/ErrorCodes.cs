@@ -25,4 +25,14 @@ public static class ErrorCodes
 
     /// <summary>507: the store's disk is full.</summary>
     public const string StoreFull = "store_full";
+
+    // Worktrees (api.md "Worktrees").
+    public const string NotAGitRepository = "not_a_git_repository";
+    public const string DetachedHead = "detached_head";
+    public const string BranchExists = "branch_exists";
+    public const string GitFailed = "git_failed";
+    public const string GitMissing = "git_missing";
+    public const string NoWorktree = "no_worktree";
+    public const string MergeConflict = "merge_conflict";
+    public const string DirtyWorktree = "dirty_worktree";
 }

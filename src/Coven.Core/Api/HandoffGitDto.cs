@@ -16,4 +16,7 @@ public sealed record HandoffGitDto
     public required IReadOnlyList<string> Status { get; init; }
 
     public bool StatusTruncated { get; init; }
+
+    /// <summary>Additive: a worktree session's <c>git diff --stat</c> against its base (committed and uncommitted).</summary>
+    public string? DiffStat { get; init; }
 }

@@ -23,6 +23,12 @@ public sealed record LaunchRequest
 
     /// <summary>Not implemented; read only to refuse it: 400 when present.</summary>
     public System.Text.Json.JsonElement? LaunchPolicy { get; init; }
+
+    /// <summary>Additive: run in a new git worktree of the project's repository on branch coven/&lt;short-id&gt;.</summary>
+    public bool? Worktree { get; init; }
+
+    /// <summary>Additive: with <see cref="Worktree"/>, the ref the branch starts from (default HEAD).</summary>
+    public string? Base { get; init; }
 }
 
 public sealed record InputRequest
@@ -49,6 +55,9 @@ public sealed record KillRequest
 public sealed record SacrificeRequest
 {
     public bool? Confirm { get; init; }
+
+    /// <summary>Additive: also delete the session's worktree branch even when it is not merged.</summary>
+    public bool? DeleteBranch { get; init; }
 }
 
 public sealed record AcceptedResponse(bool Accepted);

@@ -38,6 +38,9 @@ public sealed record SessionDto
     /// </summary>
     public string? ShortId { get; init; }
 
+    /// <summary>Additive: the session's own git worktree, when launched with one (GET of one session, launch).</summary>
+    public WorktreeDto? Worktree { get; init; }
+
     public static SessionDto From(SessionRecord s) => new()
     {
         Id = s.Id.Value,

@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using Coven.Core.Api;
 
 namespace Coven.Daemon.Handoff;
@@ -54,68 +51,8 @@ internal static class GitState
 
     private static async Task<(int Code, string Output)?> RunAsync(string root, string[] args, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = root,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (var a in (string[])["-c", "core.fsmonitor=false", "-c", "core.quotePath=true", "--no-pager", .. args])
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        // The daemon's own environment must not redirect git to another repository.
-        foreach (var name in (string[])["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_CEILING_DIRECTORIES", "GIT_CONFIG_PARAMETERS"])
-        {
-            psi.Environment.Remove(name);
-        }
-
-        psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        psi.Environment["GIT_OPTIONAL_LOCKS"] = "0";
-        psi.Environment["LC_ALL"] = "C";
-
-        Process process;
-        try
-        {
-            process = Process.Start(psi) ?? throw new InvalidOperationException("git did not start");
-        }
-        catch (Win32Exception)
-        {
-            return null;
-        }
-
-        using (process)
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(s_timeout);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-                await Task.WhenAll(stdout, stderr);
-            }
-            catch (OperationCanceledException)
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                return null;
-            }
-
-            return (process.ExitCode, await stdout);
-        }
+        var r = await Worktrees.GitRunner.RunAsync(root, args, cancellationToken, s_timeout);
+        return r.Missing || r.TimedOut ? null : (r.Code, r.Output);
     }
 
     /// <summary>Control characters (escape sequences in file names or commit subjects) become '?'.</summary>

@@ -16,7 +16,7 @@ namespace Coven.Daemon.Handoff;
 /// from the recorded output with Coven.Terminal), its last lines of readable output and the project's git state.
 /// The document is marked untrusted; its prompt form starts with a warning saying so.
 /// </summary>
-internal sealed class HandoffService(CovenStore store, SessionService sessions, ScreenReader screens, TimeProvider time)
+internal sealed class HandoffService(CovenStore store, SessionService sessions, ScreenReader screens, TimeProvider time, Worktrees.WorktreeService worktrees)
 {
     public const string Action = "session.handoff";
     public const int DefaultLines = 40;
@@ -85,6 +85,11 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
             git = git with { HeadSubject = git.HeadSubject is { } subject ? Clean(subject) : null, Status = [.. git.Status.Select(Clean)] };
         }
 
+
+        if (git is not null && await worktrees.DiffStatAsync(session.Id.Value, cancellationToken) is { } diffStat)
+        {
+            git = git with { DiffStat = string.Join('\n', diffStat.Split('\n').Select(GitState.Clean)) };
+        }
         return new HandoffDocument
         {
             Warning = HandoffPrompt.Warning,

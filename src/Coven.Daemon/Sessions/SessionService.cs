@@ -25,7 +25,8 @@ internal sealed partial class SessionService(
     SessionSignals signals,
     TimeProvider time,
     ILogger<SessionService> logger,
-    Interaction.SubmitService submitter)
+    Interaction.SubmitService submitter,
+    Worktrees.WorktreeService worktrees)
 {
     private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
 
@@ -62,7 +63,14 @@ internal sealed partial class SessionService(
             return refused.ToApiResult();
         }
 
-        var created = store.Sessions.Create(plan.ToRecord(SessionId.New(), time.GetUtcNow()), plan.Spec);
+        var newId = SessionId.New();
+        (plan, var worktreeRefused) = await PrepareWorktreeAsync(newId, request, resume, plan, cancellationToken);
+        if (worktreeRefused is not null)
+        {
+            return worktreeRefused;
+        }
+
+        var created = store.Sessions.Create(plan.ToRecord(newId, time.GetUtcNow()), plan.Spec);
         var id = created.Id;
         signals.Pulse(id);
 
@@ -139,7 +147,7 @@ internal sealed partial class SessionService(
         }
 
         var record = store.Sessions.Get(id) ?? live;
-        return ApiResult.Json(201, SessionDto.From(record), CovenJsonContext.Default.SessionDto);
+        return ApiResult.Json(201, worktrees.WithWorktree(SessionDto.From(record)), CovenJsonContext.Default.SessionDto);
     }
 
     public ApiResult Get(string? rawId)
@@ -149,7 +157,7 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(rawId);
         }
 
-        return ApiResult.Ok(SessionDto.From(session), CovenJsonContext.Default.SessionDto);
+        return ApiResult.Ok(worktrees.WithWorktree(SessionDto.From(session)), CovenJsonContext.Default.SessionDto);
     }
 
     public async Task<ApiResult> InputAsync(string? rawId, InputRequest request, CancellationToken cancellationToken)
@@ -379,6 +387,11 @@ internal sealed partial class SessionService(
         }
 
         var result = await FireAsync(id, SessionTrigger.Sacrifice, "sacrificed", cancellationToken);
+        if (result.Outcome == TransitionOutcome.Applied)
+        {
+            await RemoveWorktreeAsync(id, request, CancellationToken.None);
+        }
+
         return result.Outcome switch
         {
             TransitionOutcome.Applied => ApiResult.Ok(new SacrificeResponse(id.Value, result.EventsDeleted), CovenJsonContext.Default.SacrificeResponse),
