@@ -229,6 +229,17 @@ public sealed class ApiContractTests : IAsyncLifetime
         await Call("POST", "/api/v1/store/prune", body: """{"dryRun":true}""");
         await Call("POST", "/api/v1/store/vacuum");
 
+        // A worktree session in a real repository with one commit: its diff, merge (nothing to merge), the list, prune.
+        var repo = await GitRepo.InitAsync(Path.Combine(root, "repo"));
+        await GitAsync(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "base");
+        var wt = await Call("POST", "/api/v1/sessions", body: $$"""{"projectRoot":{{JsonSerializer.Serialize(repo)}},"harness":"codex","prompt":"hi","worktree":true}""");
+        Assert.True((int)wt.Status == 201, wt.Text);
+        var wtId = JsonDocument.Parse(wt.Text).RootElement.GetProperty("id").GetString()!;
+        await Call("GET", "/api/v1/sessions/{id}/diff", wtId);
+        await Call("POST", "/api/v1/sessions/{id}/merge", wtId, body: "{}");
+        await Call("GET", "/api/v1/worktrees");
+        await Call("POST", "/api/v1/worktrees/prune", body: "{}");
+
         var launched = await Call("POST", "/api/v1/sessions", body: $$"""{"projectRoot":{{rootJson}},"harness":"codex","prompt":"hello","title":"contract","cols":100,"rows":30}""");
         Assert.True((int)launched.Status == 201, launched.Text);
         var id = JsonDocument.Parse(launched.Text).RootElement.GetProperty("id").GetString()!;
@@ -320,5 +331,19 @@ public sealed class ApiContractTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         using var r = await _daemon.Client.GetAsync(path.TrimStart('/'), cts.Token);
         return await Reply.ReadAsync(r);
+    }
+
+    private static async Task GitAsync(string repo, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repo };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var git = System.Diagnostics.Process.Start(info)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await git.WaitForExitAsync(cts.Token);
+        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {await git.StandardError.ReadToEndAsync()}");
     }
 }
