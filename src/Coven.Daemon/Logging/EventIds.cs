@@ -20,6 +20,8 @@ internal static class EventIds
     public const int KillRequested = 303;
     public const int TransitionConflict = 304;
     public const int LateStartKilled = 305;
+    public const int EventDeferred = 306;
+    public const int DeferredRecorded = 307;
 
     // 4xx supervision
     public const int MonitorAttached = 400;
@@ -32,6 +34,7 @@ internal static class EventIds
     public const int MonitorFailed = 407;
     public const int StaleSocketRemoved = 408;
     public const int SweepFailed = 409;
+    public const int LaneLogRemoved = 410;
 
     // 5xx rituals and scheduler
     public const int RitualRan = 500;
