@@ -12,11 +12,20 @@ namespace Coven.Daemon.Tests;
 public sealed class StoreWriteFaultTests : IAsyncLifetime
 {
     private readonly DaemonHome _home = new();
+    private readonly List<HttpClient> _clients = [];
     private DaemonProcess _daemon = null!;
 
     public async Task InitializeAsync() => _daemon = await _home.StartAsync();
 
-    public async Task DisposeAsync() => await _home.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        await _home.DisposeAsync();
+    }
 
     [Fact]
     public async Task KillThatFailedOnALockedStore_DoesNotBlockTheNextKill()
@@ -26,7 +35,7 @@ public sealed class StoreWriteFaultTests : IAsyncLifetime
 
         using (var holder = HoldWriteLock())
         {
-            var failed = await _daemon.Api.PostAsync($"api/v1/sessions/{id}/kill", """{"graceMs": 0}""");
+            var failed = await Patient().PostAsync($"api/v1/sessions/{id}/kill", """{"graceMs": 0}""");
             Assert.True(failed.Status != HttpStatusCode.Accepted, failed.ToString());
             Assert.NotNull(failed.ErrorCode);
             Release(holder);
@@ -48,7 +57,7 @@ public sealed class StoreWriteFaultTests : IAsyncLifetime
 
         using (var holder = HoldWriteLock())
         {
-            var input = await _daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data": "locked-marker\n"}""");
+            var input = await Patient().PostAsync($"api/v1/sessions/{id}/input", """{"data": "locked-marker\n"}""");
 
             // Before the fix: 500 internal although the harness got the bytes.
             Assert.True(input.Status == HttpStatusCode.Accepted, input.ToString());
@@ -67,6 +76,18 @@ public sealed class StoreWriteFaultTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, next.Status);
         Assert.False(next.Json.TryGetProperty("delivered", out _));
         Assert.Contains("after\n", await InputEventsAsync(id));
+    }
+
+    /// <summary>
+    /// A client that outwaits the store's lock wait (Microsoft.Data.Sqlite retries SQLITE_BUSY for the 30 s command
+    /// timeout on this branch; the default client gives up at 30 s).
+    /// </summary>
+    private Api Patient()
+    {
+        var client = UnixSocketHttp.Create(_home.Socket);
+        client.Timeout = TimeSpan.FromSeconds(120);
+        _clients.Add(client);
+        return new Api(client);
     }
 
     private SqliteConnection HoldWriteLock()
