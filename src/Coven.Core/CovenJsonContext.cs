@@ -27,6 +27,7 @@ namespace Coven.Core;
 [JsonSerializable(typeof(KillRequest))]
 [JsonSerializable(typeof(SacrificeRequest))]
 [JsonSerializable(typeof(AcceptedResponse))]
+[JsonSerializable(typeof(InputAcceptedResponse))]
 [JsonSerializable(typeof(SacrificeResponse))]
 [JsonSerializable(typeof(EventDto))]
 [JsonSerializable(typeof(EventPage))]

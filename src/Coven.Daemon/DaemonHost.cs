@@ -184,6 +184,7 @@ internal static partial class DaemonHost
         services.AddSingleton<Sweeper>();
         services.AddSingleton<LaneLauncher>();
         services.AddSingleton<SessionService>();
+        services.AddSingleton<DeferredEvents>();
         services.AddSingleton<Screens.ScreenReader>();
         services.AddSingleton<Interaction.WaitService>();
         services.AddSingleton<Interaction.SubmitService>();

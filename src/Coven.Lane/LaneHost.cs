@@ -98,7 +98,12 @@ internal static class LaneHost
             return Fail(log, bindError, 0);
         }
 
-        var environment = spec.BuildEnvironment(InheritedEnvironment());
+        if (!CallerEnvironment.TryRead(out var caller, out var callerError))
+        {
+            return Fail(log, callerError, 0);
+        }
+
+        var environment = spec.BuildEnvironment(WithoutCovenInternals(caller ?? InheritedEnvironment()));
         var executable = Path.IsPathFullyQualified(spec.Executable)
             ? spec.Executable
             : PtyProcess.ResolveExecutable(spec.Executable, environment.GetValueOrDefault("PATH")) ?? spec.Executable;
@@ -241,8 +246,20 @@ internal static class LaneHost
             }
         }
 
-        // The lane's own home pointer is not the harness's business.
-        env.Remove("COVEN_HOME");
+        return env;
+    }
+
+    /// <summary>
+    /// The lane's own home pointer and the daemon's internals (COVEN_SWEEP_INTERVAL, COVEN_LANE_PATH, ...) are not the
+    /// harness's business: no COVEN_* variable reaches it, whether the base is the caller's or the daemon's environment.
+    /// </summary>
+    private static Dictionary<string, string> WithoutCovenInternals(Dictionary<string, string> env)
+    {
+        foreach (var key in env.Keys.Where(static k => k.StartsWith("COVEN_", StringComparison.Ordinal)).ToList())
+        {
+            env.Remove(key);
+        }
+
         return env;
     }
 

@@ -56,6 +56,85 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task Run_WithoutCwd_StartsInTheCallersDirectoryInsideTheRoot()
+    {
+        // Issue 13 item 6: cd proj/sub && coven run starts in proj/sub (it started in proj).
+        var repo = Path.Combine(daemon.ProjectDir, "repo-cwd");
+        Directory.CreateDirectory(Path.Combine(repo, ".git"));
+        Directory.CreateDirectory(Path.Combine(repo, "sub", "deeper"));
+
+        var r = await Cli.RunAsync(["run", "quick", "--detach", "--json"], stdin: null, workingDirectory: Path.Combine(repo, "sub", "deeper"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(repo, doc.RootElement.GetProperty("projectRoot").GetString());
+        Assert.Equal(Path.Combine(repo, "sub", "deeper"), doc.RootElement.GetProperty("cwd").GetString());
+
+        // A caller outside an explicit --root starts at the root.
+        var outside = await Cli.RunAsync(["run", "quick", "--detach", "--json", "--root", repo], stdin: null, workingDirectory: daemon.ProjectDir);
+        Assert.True(outside.ExitCode == 0, outside.ToString());
+        using var atRoot = JsonDocument.Parse(outside.Stdout);
+        Assert.Equal(repo, atRoot.RootElement.GetProperty("cwd").GetString());
+    }
+
+    [Fact]
+    public async Task Run_CarriesTheCallersEnvironment_AndPath_NeverToDiskOrArgv()
+    {
+        // Issue 13 item 5: a harness installed after the daemon started, on a PATH only this caller has, and a
+        // variable only this caller has. The daemon's snapshot knows neither.
+        var secret = "caller-only-" + Guid.NewGuid().ToString("N");
+        var lateBin = Path.Combine(daemon.ProjectDir, "late-bin-" + Guid.NewGuid().ToString("N")[..8]);
+        var late = new FakeHarness(lateBin);
+        late.Write("codex", """
+            printf 'late codex\n'
+            printf 'secret-upper=%s\n' "$(printf %s "$CALLER_ONLY_SECRET" | tr a-z A-Z)"
+            printf 'extra=%s\n' "$EXTRA_FROM_FLAG"
+            env | grep '^COVEN_' | sed 's/^/internal: /'
+            printf 'ready\n'
+            while IFS= read -r line; do :; done
+            """);
+        var caller = new CovenCli(daemon.HomeDir, lateBin);
+        caller.Environment["CALLER_ONLY_SECRET"] = secret;
+
+        var r = await caller.RunAsync(["run", "codex", "--detach", "--root", daemon.ProjectDir, "--env", "EXTRA_FROM_FLAG=from-flag"], stdin: null);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var id = r.Stdout.Trim();
+        var output = "";
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                output = (await caller.RunAsync("logs", id)).Stdout;
+                return output.Contains("ready", StringComparison.Ordinal);
+            },
+            s_wait));
+        Assert.Contains("late codex", output, StringComparison.Ordinal);
+        // The harness shows the value only transformed, so the value itself has no business anywhere on disk.
+        Assert.Contains("secret-upper=" + secret.ToUpperInvariant(), output, StringComparison.Ordinal);
+        Assert.Contains("extra=from-flag", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal: ", output, StringComparison.Ordinal);
+
+        // grep -a: the value is nowhere under COVEN_HOME (store, WAL, logs), nor in the lane's argv or environment.
+        var record = await daemon.ShowAsync(id);
+        var lanePid = record.GetProperty("lanePid").GetInt32();
+        var cmdline = await File.ReadAllBytesAsync($"/proc/{lanePid}/cmdline");
+        Assert.DoesNotContain(secret, Encoding.UTF8.GetString(cmdline), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, Encoding.UTF8.GetString(await File.ReadAllBytesAsync($"/proc/{lanePid}/environ")), StringComparison.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(daemon.HomeDir, "*", SearchOption.AllDirectories))
+        {
+            // daemon.lock is held with flock by covend (.NET's own open would take a shared flock and fail); it is empty.
+            if (new FileInfo(file).Attributes.HasFlag(FileAttributes.ReparsePoint) || file.EndsWith(".sock", StringComparison.Ordinal)
+                || (Path.GetFileName(file) == "daemon.lock" && new FileInfo(file).Length == 0))
+            {
+                continue;
+            }
+
+            var text = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
+            Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{file} holds the caller's variable");
+        }
+
+        await KillAsync(id);
+    }
+
+    [Fact]
     public async Task Run_CwdOutsideRoot_FailsWithTheApiCode()
     {
         var r = await Cli.RunAsync(["run", "quick", "--detach", "--root", daemon.ProjectDir, "--cwd", "/"], stdin: null);

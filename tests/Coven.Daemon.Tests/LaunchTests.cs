@@ -61,6 +61,26 @@ public sealed class LaunchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Launch_200kCharacterPrompt_Returns400_RecordsNothing()
+    {
+        // Issue 12 item 14: execve would refuse this argument with E2BIG; the request is refused before a row exists.
+        var r = await _daemon.Api.PostAsync("api/v1/sessions", Body(new { projectRoot = _home.Project, harness = "codex", prompt = new string('p', 200_000) }));
+        Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+        Assert.Equal("invalid_request", r.ErrorCode);
+        Assert.Contains("MAX_ARG_STRLEN", r.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        var listed = await _daemon.Api.GetAsync("api/v1/sessions");
+        Assert.Empty(listed.Json.GetProperty("sessions").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Launch_FilesystemRootAsProjectRoot_Returns400ProjectRootInvalid()
+    {
+        var r = await _daemon.Api.PostAsync("api/v1/sessions", Body(new { projectRoot = "/", cwd = "etc", harness = "codex" }));
+        Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+        Assert.Equal("project_root_invalid", r.ErrorCode);
+    }
+
+    [Fact]
     public async Task Launch_RegisteredHarness_Launches()
     {
         var exe = _home.Harness.WriteEcho("mine");

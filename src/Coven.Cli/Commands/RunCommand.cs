@@ -16,10 +16,12 @@ internal static class RunCommand
         var harness = new Argument<string?>("harness") { Description = "Familiar or harness id: codex, claude, a familiar (coven familiars), or a harness registered in harnesses.json; default: the project's active familiar", Arity = ArgumentArity.ZeroOrOne, HelpName = "familiar" };
         var prompt = new Argument<string?>("prompt") { Description = "The prompt (passed as one argument, never through a shell)", Arity = ArgumentArity.ZeroOrOne };
         var promptOption = new Option<string?>("--prompt", "-p") { Description = "The prompt, when the familiar is omitted (coven run -p \"fix tests\")" };
-        var cwd = new Option<string?>("--cwd") { Description = "Working directory: relative to the project root, or absolute (must be inside it)", HelpName = "dir" };
+        var cwd = new Option<string?>("--cwd") { Description = "Working directory: relative to the project root, or absolute (must be inside it); default: the current directory when it is inside the root, else the root", HelpName = "dir" };
         var root = new Option<string?>("--root") { Description = "Project root (default: the enclosing git work tree, else the current directory)", HelpName = "dir" };
         var title = new Option<string?>("--title") { Description = "Session title (default: a short form of the prompt)" };
         var model = new Option<string?>("--model") { Description = "Model to ask the harness for" };
+        var env = new Option<string[]>("--env", "-e") { Description = "Set a variable for the harness (NAME=VALUE, or NAME to pass this shell's value); repeatable", HelpName = "name=value" };
+        var envClear = new Option<bool>("--env-clear") { Description = "Start the harness with only the --env variables instead of this shell's environment" };
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the session id and return instead of attaching" };
         var json = Common.JsonOption("With --detach: print the session record as JSON instead of the id");
         var detachKey = Common.DetachKeyOption();
@@ -35,7 +37,7 @@ internal static class RunCommand
             + "  coven run scout \"find why CI is red\"        a familiar (coven familiars add scout --harness claude)\n"
             + "  coven run -p \"fix the tests\"                 the project's active familiar (coven cast '~>scout')")
         {
-            harness, prompt, promptOption, cwd, root, title, model, detach, json, detachKey, worktree, baseRef,
+            harness, prompt, promptOption, cwd, root, title, model, env, envClear, detach, json, detachKey, worktree, baseRef,
         };
         app.Bind(command, async (context, parse, ct) =>
         {
@@ -62,13 +64,14 @@ internal static class RunCommand
                 Familiar = familiar,
                 Prompt = parse.GetValue(prompt) ?? parse.GetValue(promptOption),
                 ProjectRoot = projectRoot,
-                Cwd = parse.GetValue(cwd),
+                Cwd = parse.GetValue(cwd) ?? DefaultCwd(projectRoot),
                 Title = parse.GetValue(title),
                 Model = parse.GetValue(model),
                 Cols = cols,
                 Rows = rows,
                 Worktree = parse.GetValue(worktree) ? true : null,
                 Base = parse.GetValue(baseRef),
+                Environment = LaunchEnvironment.Build(parse.GetValue(envClear), parse.GetValue(env) ?? []),
             };
             var body = await client.SendAsync(HttpVerb.Post, "api/v1/sessions", JsonSerializer.Serialize(request, CovenJsonContext.Default.LaunchRequest), ct);
             var session = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.SessionDto);
@@ -94,6 +97,15 @@ internal static class RunCommand
             return await Attacher.RunAsync(context, client, session, key, ct, endInputAtEof: true);
         }, longRunning: true);
         app.Root.Add(command);
+    }
+
+    /// <summary>The caller's directory when it is inside the root (as tmux and docker start where you are), else the root.</summary>
+    private static string? DefaultCwd(string projectRoot)
+    {
+        var here = Environment.CurrentDirectory;
+        var canonicalHere = PathPolicy.TryCanonicalize(here, out var h) ? h : here;
+        var canonicalRoot = PathPolicy.TryCanonicalize(projectRoot, out var r) ? r : projectRoot;
+        return PathPolicy.IsInside(canonicalRoot, canonicalHere) ? canonicalHere : null;
     }
 
     /// <summary>The project's active familiar (set with <c>coven cast '~&gt;NAME'</c>); none is an error, never a guess.</summary>

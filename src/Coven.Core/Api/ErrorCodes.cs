@@ -12,6 +12,9 @@ public static class ErrorCodes
     public const string SessionNotFound = "session_not_found";
     public const string InvalidTransition = "invalid_transition";
     public const string SessionNotLive = "session_not_live";
+
+    /// <summary>The lane did not answer in time; details.sent says whether it got the request (issue 12 item 10).</summary>
+    public const string LaneTimeout = "lane_timeout";
     public const string PayloadTooLarge = "payload_too_large";
     public const string LaunchFailed = "launch_failed";
     public const string Internal = "internal";

@@ -29,6 +29,12 @@ public sealed record LaunchRequest
 
     /// <summary>Additive: with <see cref="Worktree"/>, the ref the branch starts from (default HEAD).</summary>
     public string? Base { get; init; }
+
+    /// <summary>
+    /// Additive: the caller's environment, the harness's base environment instead of the daemon's (issue 13 item 5).
+    /// Its PATH finds the harness. Never stored or logged; COVEN_* entries are dropped.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
 }
 
 public sealed record InputRequest
@@ -61,5 +67,11 @@ public sealed record SacrificeRequest
 }
 
 public sealed record AcceptedResponse(bool Accepted);
+
+/// <summary>
+/// Input the lane delivered to the harness while the store could not record it: <c>delivered</c> is true, <c>recorded</c>
+/// false, <c>storeError</c> <c>store_busy</c> or <c>store_full</c>; the input event is written once the store accepts writes.
+/// </summary>
+public sealed record InputAcceptedResponse(bool Accepted, bool Delivered, bool Recorded, string StoreError);
 
 public sealed record SacrificeResponse(string Sacrificed, long EventsDeleted);

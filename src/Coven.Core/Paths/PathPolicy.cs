@@ -40,6 +40,12 @@ public static class PathPolicy
             return PathResolution.Fail(PathErrorKind.ProjectRootInvalid, $"projectRoot is not a directory: '{projectRoot}'.");
         }
 
+        // The filesystem root bounds nothing: every cwd would be "inside" it.
+        if (root == "/")
+        {
+            return PathResolution.Fail(PathErrorKind.ProjectRootInvalid, $"projectRoot '{projectRoot}' is the filesystem root, which is no project boundary; use the project's own directory.");
+        }
+
         if (string.IsNullOrEmpty(cwd))
         {
             return new PathResolution { ProjectRoot = root, WorkingDirectory = root };

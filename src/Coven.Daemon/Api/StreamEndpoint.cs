@@ -67,7 +67,8 @@ internal static class StreamEndpoint
         response.Headers["X-Accel-Buffering"] = "no";
         await response.Body.FlushAsync(ct);
 
-        var signal = signals.For(sessionId);
+        using var follow = signals.Follow(sessionId);
+        var signal = follow.Signal;
         var lastWrite = time.GetTimestamp();
         try
         {

@@ -19,6 +19,12 @@ internal sealed record DaemonOptions
     /// <summary>A pending session older than this with no launch in flight is declared lost.</summary>
     public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a finished, failed or archived session keeps its <c>logs/lane-&lt;id&gt;.log</c> after it last changed
+    /// (COVEN_LANE_LOG_RETENTION, e.g. "7d"); the sweep removes older ones and those of sessions that no longer exist.
+    /// </summary>
+    public TimeSpan LaneLogRetention { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>How long the daemon waits for a lane's control socket to answer.</summary>
     public TimeSpan LaneConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -72,6 +78,11 @@ internal sealed record DaemonOptions
         if (Environment.GetEnvironmentVariable("COVEN_PENDING_TIMEOUT") is { Length: > 0 } pending && Durations.TryParse(pending, out var pendingTimeout))
         {
             options = options with { PendingTimeout = pendingTimeout };
+        }
+
+        if (Environment.GetEnvironmentVariable("COVEN_LANE_LOG_RETENTION") is { Length: > 0 } retention && Durations.TryParse(retention, out var laneLogRetention))
+        {
+            options = options with { LaneLogRetention = laneLogRetention };
         }
 
         return options;

@@ -66,7 +66,8 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
         }
 
         await Task.Delay(EnterDelay, time, cancellationToken);
-        var signal = signals.For(id);
+        using var follow = signals.Follow(id);
+        var signal = follow.Signal;
         var version = signal.Version;
         using (await locks.AcquireAsync(id, cancellationToken))
         {

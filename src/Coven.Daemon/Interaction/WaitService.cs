@@ -71,7 +71,8 @@ internal sealed class WaitService(CovenStore store, ScreenReader screens, Sessio
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, monitors.StoppingToken);
         var ct = cts.Token;
-        var signal = signals.For(id);
+        using var follow = signals.Follow(id);
+        var signal = follow.Signal;
         var start = time.GetTimestamp();
         var timeout = TimeSpan.FromMilliseconds(timeoutMs);
         while (true)

@@ -18,9 +18,16 @@ internal sealed class LaneClient : IAsyncDisposable
     private readonly ConcurrentDictionary<int, TaskCompletionSource<LaneReply>> _pending = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
-    private readonly Channel<LaneNotification> _notifications = Channel.CreateUnbounded<LaneNotification>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// Bounded: a monitor that falls behind loses the oldest "appended" notices, never memory. Notices carry the newest
+    /// seq and "exited" is the last one a lane sends, so dropping old ones loses nothing a reader needs.
+    /// </summary>
+    private readonly Channel<LaneNotification> _notifications = Channel.CreateBounded<LaneNotification>(
+        new BoundedChannelOptions(NotificationCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Task _readLoop;
     private int _nextId;
+
+    public const int NotificationCapacity = 256;
 
     private LaneClient(Socket socket)
     {
@@ -78,12 +85,16 @@ internal sealed class LaneClient : IAsyncDisposable
             });
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
             cts.CancelAfter(timeout);
+            var sent = false;
+            var sending = false;
             try
             {
                 await _writeLock.WaitAsync(cts.Token);
                 try
                 {
+                    sending = true;
                     await _socket.SendAsync(frame, SocketFlags.None, cts.Token);
+                    sent = true;
                 }
                 finally
                 {
@@ -94,12 +105,35 @@ internal sealed class LaneClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return LaneReply.NoAnswer(_closed.IsCancellationRequested ? "the lane connection closed" : $"the lane did not answer '{op}' in time");
+                var connectionClosed = _closed.IsCancellationRequested;
+                if (sending && !sent)
+                {
+                    // Part of the frame may be on the socket: the next frame would be read as its tail. Only a new
+                    // connection has a clean frame boundary.
+                    Close();
+                }
+
+                if (connectionClosed)
+                {
+                    return LaneReply.NoAnswer("the lane connection closed", sent);
+                }
+
+                return LaneReply.NoAnswerInTime(
+                    sent
+                        ? $"the lane received '{op}' but did not answer within {Durations.Format(timeout)}; it may still apply it"
+                        : $"'{op}' could not be sent to the lane within {Durations.Format(timeout)}; the lane did not get it",
+                    sent);
             }
             catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
             {
                 Close();
-                return LaneReply.NoAnswer("the lane connection failed: " + e.Message);
+                return LaneReply.NoAnswer("the lane connection failed: " + e.Message, sent);
+            }
+            catch (OperationCanceledException) when (sending && !sent)
+            {
+                // The caller gave up part-way through the frame: same as above, the connection has no frame boundary.
+                Close();
+                throw;
             }
         }
         finally

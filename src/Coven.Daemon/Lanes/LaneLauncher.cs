@@ -12,13 +12,17 @@ namespace Coven.Daemon.Lanes;
 /// </summary>
 internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLauncher> logger)
 {
-    public async Task<LaneStartResult> StartAsync(SessionId session, CancellationToken cancellationToken)
+    /// <param name="callerEnvironment">
+    /// The harness's base environment instead of the daemon's: written as one JSON object to the lane's stdin pipe
+    /// (never an argv, the store or a log), announced by COVEN_LANE_ENV_STDIN.
+    /// </param>
+    public async Task<LaneStartResult> StartAsync(SessionId session, IReadOnlyDictionary<string, string>? callerEnvironment, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(options.LanePath)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = callerEnvironment is not null,
             RedirectStandardError = false,
             WorkingDirectory = options.Paths.Home,
         };
@@ -29,6 +33,11 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         foreach (var argument in InheritedLimits.LaneArguments())
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (callerEnvironment is not null)
+        {
+            info.Environment[EnvironmentStdinFlag] = "1";
         }
 
         Process process;
@@ -43,6 +52,10 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
 
         // Reap the lane whenever it exits; the Process object is the daemon's only handle on its child.
         _ = ReapAsync(process);
+        if (callerEnvironment is not null)
+        {
+            await SendEnvironmentAsync(process, callerEnvironment);
+        }
 
         string? line;
         using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -73,6 +86,43 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         }
 
         return result;
+    }
+
+    /// <summary>The lane's name for "an environment follows on stdin" (Coven.Lane.CallerEnvironment).</summary>
+    private const string EnvironmentStdinFlag = "COVEN_LANE_ENV_STDIN";
+
+    private static async Task SendEnvironmentAsync(Process process, IReadOnlyDictionary<string, string> environment)
+    {
+        try
+        {
+            var stdin = process.StandardInput.BaseStream;
+            await using (var writer = new Utf8JsonWriter(stdin))
+            {
+                writer.WriteStartObject();
+                foreach (var (name, value) in environment)
+                {
+                    writer.WriteString(name, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            await stdin.FlushAsync();
+        }
+        catch (IOException)
+        {
+            // The lane died before reading: its report (or its silence) says what happened.
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static LaneStartResult? Parse(string? line)

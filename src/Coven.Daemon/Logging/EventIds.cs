@@ -24,6 +24,8 @@ internal static class EventIds
     public const int LateStartKilled = 305;
     public const int ConversationFound = 320;
     public const int ConversationScanFailed = 321;
+    public const int EventDeferred = 306;
+    public const int DeferredRecorded = 307;
 
     // 4xx supervision
     public const int MonitorAttached = 400;
@@ -36,6 +38,7 @@ internal static class EventIds
     public const int MonitorFailed = 407;
     public const int StaleSocketRemoved = 408;
     public const int SweepFailed = 409;
+    public const int LaneLogRemoved = 410;
 
     // 5xx rituals and scheduler
     public const int RitualRan = 500;

@@ -33,6 +33,12 @@ internal sealed record LaunchPlan
     /// <summary>The harness's own conversation id for this session, when Coven chose or knows it (docs/api.md, conversationId).</summary>
     public string? ConversationId { get; init; }
 
+    /// <summary>
+    /// The caller's environment without COVEN_* (null: the lane passes on the daemon's). Handed to the lane over its
+    /// stdin pipe, never part of <see cref="Spec"/> or the row.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? CallerEnvironment { get; init; }
+
     /// <summary>The pending row for this plan.</summary>
     public SessionRecord ToRecord(SessionId id, DateTimeOffset now) => new()
     {

@@ -42,7 +42,8 @@ internal sealed record LaunchPlanError(LaunchPlanErrorKind Kind, string Code, st
 {
     public ApiResult ToApiResult() => ApiResult.Error(400, Code, Message, Details);
 
-    public static LaunchPlanError Invalid(string message) => new(LaunchPlanErrorKind.InvalidRequest, ErrorCodes.InvalidRequest, message);
+    public static LaunchPlanError Invalid(string message, Dictionary<string, object?>? details = null) =>
+        new(LaunchPlanErrorKind.InvalidRequest, ErrorCodes.InvalidRequest, message, details);
 
     public static LaunchPlanError HarnessConfigInvalid(string why) =>
         new(LaunchPlanErrorKind.HarnessConfigInvalid, ErrorCodes.UnknownHarness, "harnesses.json is invalid: " + why);

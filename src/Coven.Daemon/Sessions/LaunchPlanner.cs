@@ -19,6 +19,15 @@ internal static class LaunchPlanner
     public const int DefaultRows = 40;
     public const int MaxPromptChars = 256 * 1024;
 
+    /// <summary>Linux's MAX_ARG_STRLEN (32 pages): execve refuses any one argv or environment string longer than this, NUL included.</summary>
+    public const int MaxArgumentBytes = 32 * 4096;
+
+    /// <summary>
+    /// What the argv of a harness may take of ARG_MAX (2 MiB with the default 8 MiB stack): the rest is left to the
+    /// environment the lane passes on. Each string costs its bytes, its NUL and its pointer.
+    /// </summary>
+    public const int MaxArgvBytes = 1024 * 1024;
+
     /// <summary>The checks that need no registry, store or file system; <see cref="TryPlan"/> runs them first too.</summary>
     public static LaunchPlanError? Validate(LaunchRequest request)
     {
@@ -45,6 +54,11 @@ internal static class LaunchPlanner
         if (request.Model?.Contains('\0', StringComparison.Ordinal) == true || request.Title?.Contains('\0', StringComparison.Ordinal) == true)
         {
             return LaunchPlanError.Invalid("model and title must not contain NUL characters.");
+        }
+
+        if (request.Environment is { } environment && InvalidEnvironment(environment) is { } badEnvironment)
+        {
+            return badEnvironment;
         }
 
         return null;
@@ -98,7 +112,8 @@ internal static class LaunchPlanner
             extraArguments = familiar.Args;
         }
 
-        var lookup = registry.Find(request.Harness, searchPath);
+        var callerEnvironment = request.Environment is { } sent ? WithoutInternals(sent) : null;
+        var lookup = registry.Find(request.Harness, callerEnvironment?.GetValueOrDefault("PATH") ?? searchPath);
         if (!lookup.Ok)
         {
             error = lookup.Error == HarnessLookupError.Unknown
@@ -150,6 +165,12 @@ internal static class LaunchPlanner
             Columns = request.Cols ?? DefaultColumns,
             Rows = request.Rows ?? DefaultRows,
         };
+        if (ArgvTooLong(spec) is { } tooLong)
+        {
+            error = tooLong;
+            return false;
+        }
+
         plan = new LaunchPlan
         {
             Harness = harness,
@@ -162,8 +183,77 @@ internal static class LaunchPlanner
             Familiar = familiarName,
             ResumedFrom = resume?.ResumedFrom,
             ConversationId = conversationId,
+            CallerEnvironment = callerEnvironment,
         };
         return true;
+    }
+
+    /// <summary>
+    /// execve's limits, checked before anything is recorded: a launch the kernel would refuse with E2BIG
+    /// ("Argument list too long") is a bad request, not a failed session.
+    /// </summary>
+    internal static LaunchPlanError? ArgvTooLong(LaunchSpec spec)
+    {
+        long total = 0;
+        for (var i = -1; i < spec.Arguments.Count; i++)
+        {
+            var argument = i < 0 ? spec.Executable : spec.Arguments[i];
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(argument) + 1;
+            if (bytes > MaxArgumentBytes)
+            {
+                return LaunchPlanError.Invalid(
+                    $"argument {i + 1} of the harness command line is {bytes - 1} bytes; the kernel accepts at most {MaxArgumentBytes - 1} bytes per argument (MAX_ARG_STRLEN). Shorten the prompt or send it as input after the launch.",
+                    new() { ["argument"] = i + 1, ["bytes"] = bytes - 1, ["limit"] = MaxArgumentBytes - 1 });
+            }
+
+            total += bytes + IntPtr.Size;
+        }
+
+        return total > MaxArgvBytes
+            ? LaunchPlanError.Invalid(
+                $"the harness command line is {total} bytes; at most {MaxArgvBytes} bytes are accepted (ARG_MAX leaves the rest to the environment).",
+                new() { ["bytes"] = total, ["limit"] = MaxArgvBytes })
+            : null;
+    }
+
+    /// <summary>Names that execve accepts (non-empty, no '=', no NUL), values without NUL, within MAX_ARG_STRLEN each.</summary>
+    private static LaunchPlanError? InvalidEnvironment(IReadOnlyDictionary<string, string> environment)
+    {
+        long total = 0;
+        foreach (var (name, value) in environment)
+        {
+            if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal) || value is null || value.Contains('\0', StringComparison.Ordinal))
+            {
+                return LaunchPlanError.Invalid($"environment: '{ApiErrors.Printable(name)}' is not a usable variable (names are non-empty without '=' or NUL; values are strings without NUL).");
+            }
+
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(name) + 1 + System.Text.Encoding.UTF8.GetByteCount(value) + 1;
+            if (bytes > MaxArgumentBytes)
+            {
+                return LaunchPlanError.Invalid($"environment: '{ApiErrors.Printable(name)}' is {bytes} bytes; the kernel accepts at most {MaxArgumentBytes} per variable (MAX_ARG_STRLEN).");
+            }
+
+            total += bytes + IntPtr.Size;
+        }
+
+        return total > MaxArgvBytes
+            ? LaunchPlanError.Invalid($"environment is {total} bytes; at most {MaxArgvBytes} bytes are accepted (ARG_MAX).")
+            : null;
+    }
+
+    /// <summary>The daemon's and lane's own settings are not the harness's business.</summary>
+    internal static Dictionary<string, string> WithoutInternals(IReadOnlyDictionary<string, string> environment)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in environment)
+        {
+            if (!name.StartsWith("COVEN_", StringComparison.Ordinal))
+            {
+                kept[name] = value;
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>The request's title, else the prompt's first 60 characters on one line, else the harness label.</summary>

@@ -26,7 +26,8 @@ internal sealed partial class SessionService(
     TimeProvider time,
     ILogger<SessionService> logger,
     Interaction.SubmitService submitter,
-    Worktrees.WorktreeService worktrees)
+    Worktrees.WorktreeService worktrees,
+    DeferredEvents deferred)
 {
     private static readonly TimeSpan s_laneRequestTimeout = TimeSpan.FromSeconds(5);
 
@@ -79,7 +80,7 @@ internal sealed partial class SessionService(
         try
         {
             // Not the request's token: a client that hangs up must not leave a half-started lane behind.
-            started = await launcher.StartAsync(id, CancellationToken.None);
+            started = await launcher.StartAsync(id, plan.CallerEnvironment, CancellationToken.None);
         }
         finally
         {
@@ -88,6 +89,7 @@ internal sealed partial class SessionService(
 
         if (started.Outcome != LaneStartOutcome.Started)
         {
+            started = ExplainVanishedDirectory(started, plan);
             var trigger = started.Outcome == LaneStartOutcome.SpawnFailed ? SessionTrigger.SpawnFailed : SessionTrigger.LaunchLost;
             using (await locks.AcquireAsync(id, CancellationToken.None))
             {
@@ -235,7 +237,15 @@ internal sealed partial class SessionService(
             return LaneRefused(session, reply);
         }
 
-        store.Events.Append(id, EventKinds.Input, InputPayload(request));
+        // The harness has the bytes: whatever the store says now, the answer must say they were delivered.
+        var payload = InputPayload(request);
+        if (!TryAppend(id, EventKinds.Input, payload, out var fault))
+        {
+            deferred.Defer(id, EventKinds.Input, payload);
+            LogInputRecordDeferred(id, fault!);
+            return ApiResult.Json(202, new InputAcceptedResponse(true, Delivered: true, Recorded: false, StoreFaults.CodeOf(fault!)), CovenJsonContext.Default.InputAcceptedResponse);
+        }
+
         signals.Pulse(id);
         return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
     }
@@ -346,7 +356,17 @@ internal sealed partial class SessionService(
         }
 
         var payload = JsonSerializer.Serialize(new KillPayload(Signals.Name(signal), grace), CovenJsonContext.Default.KillPayload);
-        store.Events.Append(id, EventKinds.Kill, payload);
+        try
+        {
+            store.Events.Append(id, EventKinds.Kill, payload);
+        }
+        catch
+        {
+            // Nothing was recorded or signalled (the store is locked or full): a later kill must be able to try again.
+            monitor.ClearKillRequested();
+            throw;
+        }
+
         signals.Pulse(id);
         var reply = await monitor.Client.RequestAsync(
             "kill",
@@ -359,8 +379,13 @@ internal sealed partial class SessionService(
             cancellationToken);
         if (!reply.Ok)
         {
-            // Nothing was signalled: a later kill may try again.
-            monitor.ClearKillRequested();
+            // A lane that got the kill but did not answer may still signal: the kill stays in progress (the exit is
+            // then recorded as killed). Only a kill that never reached the lane may be tried again.
+            if (!(reply.Unavailable && reply.Sent))
+            {
+                monitor.ClearKillRequested();
+            }
+
             return LaneRefused(session, reply);
         }
 
@@ -414,6 +439,12 @@ internal sealed partial class SessionService(
             LogConflict(id, trigger);
         }
 
+        if (trigger == SessionTrigger.Sacrifice && result.Outcome == TransitionOutcome.Applied)
+        {
+            // Nothing of a sacrificed session stays behind, its lane's log included.
+            LaneLogs.TryRemove(options.Paths.LaneLog(id));
+        }
+
         signals.Pulse(id);
         return result;
     }
@@ -447,8 +478,81 @@ internal sealed partial class SessionService(
         return monitor is null ? ApiErrors.NotLive(session, "the session's lane is not verified live.") : null;
     }
 
+    /// <summary>
+    /// A spawn that failed with ENOENT while the executable is still there failed on the working directory: it was
+    /// checked when the launch was planned and removed before the harness could start in it. Said so, instead of
+    /// "could not start '&lt;harness&gt;': No such file or directory".
+    /// </summary>
+    private static LaneStartResult ExplainVanishedDirectory(LaneStartResult started, LaunchPlan plan)
+    {
+        const int enoent = 2;
+        if (started.Outcome != LaneStartOutcome.SpawnFailed)
+        {
+            return started;
+        }
+
+        // execve's other ENOENT causes: the file itself, or the interpreter of its #! line, is missing.
+        var directoryGone = !Directory.Exists(plan.WorkingDirectory);
+        var onlyTheDirectoryCanBeMissing = started.Errno == enoent && File.Exists(plan.Spec.Executable) && !InterpreterMissing(plan.Spec.Executable);
+        if (!directoryGone && !onlyTheDirectoryCanBeMissing)
+        {
+            return started;
+        }
+
+        return started with
+        {
+            Reason = $"the working directory '{plan.WorkingDirectory}' vanished before the harness could start in it (it existed when the launch was checked)",
+            Errno = started.Errno ?? enoent,
+        };
+    }
+
+    /// <summary>True when <paramref name="executable"/> starts with a <c>#!</c> line whose interpreter does not exist.</summary>
+    private static bool InterpreterMissing(string executable)
+    {
+        try
+        {
+            using var file = File.OpenRead(executable);
+            Span<byte> head = stackalloc byte[256];
+            var n = file.Read(head);
+            if (n < 2 || head[0] != (byte)'#' || head[1] != (byte)'!')
+            {
+                return false;
+            }
+
+            var line = Encoding.UTF8.GetString(head[2..n]).Split('\n')[0].Trim();
+            var interpreter = line.Split((char[])[' ', '\t'], 2)[0];
+            return interpreter.Length > 0 && !File.Exists(interpreter);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Appends one event; false (with the fault) when the store cannot be written (busy, locked, full, read-only).</summary>
+    private bool TryAppend(SessionId id, string kind, string payload, out Exception? fault)
+    {
+        try
+        {
+            store.Events.Append(id, kind, payload);
+            fault = null;
+            return true;
+        }
+        catch (Exception e) when (StoreFaults.IsWriteFault(e))
+        {
+            fault = e;
+            return false;
+        }
+    }
+
     private static ApiResult LaneRefused(SessionRecord session, LaneReply reply) =>
-        reply.Unavailable
+        reply.TimedOut
+            ? ApiResult.Error(
+                504,
+                ErrorCodes.LaneTimeout,
+                reply.ErrorMessage ?? "the lane did not answer in time",
+                new() { ["sessionId"] = session.Id.Value, ["sent"] = reply.Sent })
+            : reply.Unavailable
             ? ApiErrors.NotLive(session, "the lane did not answer: " + reply.ErrorMessage)
             : ApiResult.Error(409, ErrorCodes.SessionNotLive, $"the lane refused the request ({reply.ErrorCode}): {reply.ErrorMessage}", new() { ["sessionId"] = session.Id.Value, ["laneError"] = reply.ErrorCode });
 

@@ -1,20 +1,95 @@
-using System.Collections.Concurrent;
 using Coven.Core;
 
 namespace Coven.Daemon.Supervision;
 
-/// <summary>Per-session wake-ups for stream followers: pulsed when a lane appends and when the daemon writes an event.</summary>
+/// <summary>
+/// Per-session wake-ups for stream followers: pulsed when a lane appends and when the daemon writes an event. A
+/// signal exists only while someone follows the session (<see cref="Follow"/>); a pulse nobody follows is dropped.
+/// </summary>
 internal sealed class SessionSignals
 {
-    private readonly ConcurrentDictionary<SessionId, SessionSignal> _signals = new();
+    private readonly Dictionary<SessionId, Entry> _signals = [];
+    private readonly Lock _gate = new();
 
-    public SessionSignal For(SessionId id) => _signals.GetOrAdd(id, static _ => new SessionSignal());
+    /// <summary>Sessions with at least one follower right now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _signals.Count;
+            }
+        }
+    }
+
+    /// <summary>The session's signal for as long as the returned lease is not disposed.</summary>
+    public Lease Follow(SessionId id)
+    {
+        lock (_gate)
+        {
+            if (!_signals.TryGetValue(id, out var entry))
+            {
+                entry = new Entry();
+                _signals[id] = entry;
+            }
+
+            entry.Followers++;
+            return new Lease(this, id, entry);
+        }
+    }
 
     public void Pulse(SessionId id)
     {
-        if (_signals.TryGetValue(id, out var signal))
+        SessionSignal? signal;
+        lock (_gate)
         {
-            signal.Pulse();
+            signal = _signals.TryGetValue(id, out var entry) ? entry.Signal : null;
+        }
+
+        signal?.Pulse();
+    }
+
+    private void Leave(SessionId id, Entry entry)
+    {
+        lock (_gate)
+        {
+            if (--entry.Followers == 0)
+            {
+                _signals.Remove(id);
+            }
+        }
+    }
+
+    internal sealed class Entry
+    {
+        public SessionSignal Signal { get; } = new();
+
+        public int Followers { get; set; }
+    }
+
+    internal sealed class Lease : IDisposable
+    {
+        private readonly SessionSignals _owner;
+        private readonly SessionId _id;
+        private readonly Entry _entry;
+        private int _disposed;
+
+        internal Lease(SessionSignals owner, SessionId id, Entry entry)
+        {
+            _owner = owner;
+            _id = id;
+            _entry = entry;
+        }
+
+        public SessionSignal Signal => _entry.Signal;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _owner.Leave(_id, _entry);
+            }
         }
     }
 }

@@ -65,6 +65,38 @@ internal sealed partial class Sweeper(
         }
 
         RemoveStaleLaneSockets();
+        RemoveExpiredLaneLogs();
+    }
+
+    /// <summary>
+    /// Removes <c>logs/lane-&lt;id&gt;.log</c> of sessions that no longer exist and of finished, failed or archived
+    /// sessions unchanged for <see cref="DaemonOptions.LaneLogRetention"/>. Live, pending and orphaned sessions keep
+    /// theirs (an orphaned lane may still be running and writing).
+    /// </summary>
+    private void RemoveExpiredLaneLogs()
+    {
+        if (!Directory.Exists(options.Paths.LogsDir))
+        {
+            return;
+        }
+
+        var cutoff = time.GetUtcNow() - options.LaneLogRetention;
+        foreach (var file in Directory.EnumerateFiles(options.Paths.LogsDir, "lane-*.log"))
+        {
+            var name = Path.GetFileNameWithoutExtension(file)["lane-".Length..];
+            if (!SessionId.TryParse(name, out var id))
+            {
+                continue;
+            }
+
+            var session = store.Sessions.Get(id);
+            var expired = session is null
+                || ((session.Status is SessionStatus.Finished or SessionStatus.Failed or SessionStatus.Archived) && session.UpdatedAt < cutoff);
+            if (expired && LaneLogs.TryRemove(file))
+            {
+                LogLaneLogRemoved(file);
+            }
+        }
     }
 
     /// <summary>Removes lane sockets of sessions that are not live or pending and that nothing listens on.</summary>

@@ -120,6 +120,71 @@ public sealed class LaunchPlannerTests : IDisposable
     }
 
     [Fact]
+    public void FilesystemRoot_IsNoProjectBoundary()
+    {
+        // Issue 12 item 19: "/" (directly or through a symlink to it) would make every cwd "inside".
+        var link = _dir.Combine("slash");
+        File.CreateSymbolicLink(link, "/");
+        foreach (var root in new[] { "/", link, "/." })
+        {
+            var error = Refused(Request() with { ProjectRoot = root, Cwd = "etc" });
+            Assert.Equal(LaunchPlanErrorKind.ProjectRootInvalid, error.Kind);
+            Assert.Equal(ErrorCodes.ProjectRootInvalid, error.Code);
+            Assert.Contains("filesystem root", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void PromptLongerThanMaxArgStrlen_IsRefusedBeforeTheKernelWould()
+    {
+        // Issue 12 item 14: 200,000 characters is under the prompt limit but over execve's 128 KiB per string.
+        var error = Refused(Request() with { Prompt = new string('x', 200_000) });
+        Assert.Equal(LaunchPlanErrorKind.InvalidRequest, error.Kind);
+        Assert.Equal(400, error.ToApiResult().StatusCode);
+        Assert.Equal(LaunchPlanner.MaxArgumentBytes - 1, error.Details!["limit"]);
+        Assert.Contains("MAX_ARG_STRLEN", error.Message, StringComparison.Ordinal);
+
+        // Multi-byte text counts in bytes: 50,000 three-byte characters are 150,000 bytes.
+        Assert.Equal(LaunchPlanErrorKind.InvalidRequest, Refused(Request() with { Prompt = new string('€', 50_000) }).Kind);
+
+        // Just under the limit is planned.
+        Assert.NotNull(Planned(Request() with { Prompt = new string('x', LaunchPlanner.MaxArgumentBytes - 1) }));
+    }
+
+    [Fact]
+    public void CallerEnvironment_FindsTheHarnessOnItsPath_DropsInternals_AndStaysOutOfTheSpec()
+    {
+        // Issue 13 item 5: "mine-late" is only on the caller's PATH, not on the daemon's search path.
+        var late = new FakeHarness(_dir.Combine("late-bin"));
+        var exe = late.WriteEcho("codex");
+        var plan = Planned(Request() with
+        {
+            Environment = new Dictionary<string, string> { ["PATH"] = late.BinDir, ["ONLY_CALLER"] = "v", ["COVEN_SWEEP_INTERVAL"] = "1s" },
+        });
+        Assert.Equal(exe, plan.Spec.Executable);
+        Assert.Equal("v", plan.CallerEnvironment!["ONLY_CALLER"]);
+        Assert.False(plan.CallerEnvironment.ContainsKey("COVEN_SWEEP_INTERVAL"));
+        Assert.False(plan.Spec.Environment.ContainsKey("ONLY_CALLER"));
+
+        // Without an environment: the daemon's search path and no caller environment.
+        var plain = Planned(Request());
+        Assert.Null(plain.CallerEnvironment);
+        Assert.StartsWith(_bin.BinDir, plain.Spec.Executable, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "v")]
+    [InlineData("A=B", "v")]
+    [InlineData("A\0", "v")]
+    [InlineData("A", "v\0")]
+    public void UnusableEnvironmentVariable_IsInvalid(string name, string value)
+    {
+        var error = Refused(Request() with { Environment = new Dictionary<string, string> { [name] = value } });
+        Assert.Equal(LaunchPlanErrorKind.InvalidRequest, error.Kind);
+        Assert.StartsWith("environment:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CwdSymlinkOutOfTheRoot_IsOutsideRoot()
     {
         File.CreateSymbolicLink(Path.Combine(_project, "escape"), "/etc");

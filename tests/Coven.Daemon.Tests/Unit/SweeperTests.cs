@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Coven.Core;
 using Coven.Daemon.Supervision;
+using Coven.Store;
 
 namespace Coven.Daemon.Tests.Unit;
 
@@ -105,5 +106,42 @@ public sealed class SweeperTests
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(kit.Paths.LaneSocket(live.Id)));
         Assert.Equal(SessionStatus.Live, kit.StatusOf(live.Id));
+    }
+
+    [Fact]
+    public async Task LaneLogs_OfGoneAndLongEndedSessions_AreRemoved_OthersKept()
+    {
+        // Issue 12 item 17: logs/lane-<id>.log of ended sessions past the retention and of sessions that no longer exist.
+        await using var kit = new SupervisionKit();
+        Directory.CreateDirectory(kit.Paths.LogsDir);
+        var live = kit.Live();
+        var oldEnded = Ended(kit);
+        var gone = SessionId.New();
+        foreach (var id in new[] { live.Id, oldEnded.Id, gone })
+        {
+            File.WriteAllText(kit.Paths.LaneLog(id), "lane log\n");
+        }
+
+        File.WriteAllText(Path.Combine(kit.Paths.LogsDir, "covend.log"), "not a lane log\n");
+        kit.Time.Advance(kit.Options.LaneLogRetention - TimeSpan.FromMinutes(1));
+        var recentEnded = Ended(kit);
+        File.WriteAllText(kit.Paths.LaneLog(recentEnded.Id), "lane log\n");
+
+        kit.Time.Advance(TimeSpan.FromMinutes(2));
+        await kit.Sweeper.SweepAsync(CancellationToken.None);
+
+        Assert.False(File.Exists(kit.Paths.LaneLog(gone)));
+        Assert.False(File.Exists(kit.Paths.LaneLog(oldEnded.Id)));
+        Assert.True(File.Exists(kit.Paths.LaneLog(recentEnded.Id)));
+        Assert.True(File.Exists(kit.Paths.LaneLog(live.Id)));
+        Assert.True(File.Exists(Path.Combine(kit.Paths.LogsDir, "covend.log")));
+    }
+
+    private static SessionRecord Ended(SupervisionKit kit)
+    {
+        var live = kit.Live();
+        var result = kit.Store.Sessions.TryTransition(live.Id, SessionTrigger.Exited, new TransitionChanges { Exit = new ExitStatus(0, null), EndReason = EndReason.Exited, Reason = "test" });
+        Assert.True(result.Applied, result.Outcome.ToString());
+        return result.Session!;
     }
 }
