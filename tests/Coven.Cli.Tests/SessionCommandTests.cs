@@ -86,7 +86,7 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
         var late = new FakeHarness(lateBin);
         late.Write("codex", """
             printf 'late codex\n'
-            printf 'secret-upper=%s\n' "$(printf %s "$CALLER_ONLY_SECRET" | tr a-z A-Z)"
+            printf 'marker-upper=%s\n' "$(printf %s "$CALLER_ONLY_SECRET" | tr a-z A-Z)"
             printf 'extra=%s\n' "$EXTRA_FROM_FLAG"
             env | grep '^COVEN_' | sed 's/^/internal: /'
             printf 'ready\n'
@@ -108,7 +108,7 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
             s_wait));
         Assert.Contains("late codex", output, StringComparison.Ordinal);
         // The harness shows the value only transformed, so the value itself has no business anywhere on disk.
-        Assert.Contains("secret-upper=" + secret.ToUpperInvariant(), output, StringComparison.Ordinal);
+        Assert.Contains("marker-upper=" + secret.ToUpperInvariant(), output, StringComparison.Ordinal);
         Assert.Contains("extra=from-flag", output, StringComparison.Ordinal);
         Assert.DoesNotContain("internal: ", output, StringComparison.Ordinal);
 

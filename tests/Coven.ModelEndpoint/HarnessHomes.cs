@@ -30,7 +30,7 @@ public sealed class HarnessHomes
             name = "Coven scripted endpoint"
             base_url = "{endpoint.BaseAddress}/v1"
             wire_api = "responses"
-            env_key = "COVEN_TEST_MODEL_KEY"
+            env_key = "SCRIPTED_MODEL_KEY"
 
             """);
         File.WriteAllText(Path.Combine(ClaudeConfigDir, "settings.json"), """{"permissions": {"allow": ["Bash"]}}""");
@@ -44,7 +44,7 @@ public sealed class HarnessHomes
         Environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["CODEX_HOME"] = CodexHome,
-            ["COVEN_TEST_MODEL_KEY"] = "scripted",
+            ["SCRIPTED_MODEL_KEY"] = "scripted",
             ["CLAUDE_CONFIG_DIR"] = ClaudeConfigDir,
             ["ANTHROPIC_BASE_URL"] = endpoint.BaseAddress,
             ["ANTHROPIC_AUTH_TOKEN"] = "scripted",

@@ -22,7 +22,9 @@ internal static class RemoteCommands
             "dial-stdio",
             "Relay stdin/stdout to this machine's daemon socket (starting the daemon if needed).\n"
             + "This is what 'coven --host ssh://…' runs on the other host through ssh; you do not run it by hand.\n"
-            + "Only bytes pass: the daemon checks its peer and every request as always.");
+            + "Only bytes pass: the daemon checks its peer and every request as always.\n\n"
+            + "Example:\n"
+            + "  coven --home ~/.coven dial-stdio      what ssh runs on the other host");
         app.Bind(command, async (context, parse, ct) =>
         {
             // Always this machine's daemon: --host and COVEN_HOST (set in a remote login's profile, say) do not apply.

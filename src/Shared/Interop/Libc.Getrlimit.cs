@@ -7,9 +7,7 @@ internal static partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "getrlimit", SetLastError = true)]
     internal static partial int Getrlimit(int resource, out Rlimit limit);
 
-    [LibraryImport(LibraryName, EntryPoint = "setrlimit", SetLastError = true)]
-    internal static partial int Setrlimit(int resource, in Rlimit limit);
-
+    /// <summary>struct rlimit (sys/resource.h): the soft and the hard limit.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct Rlimit
     {
