@@ -82,6 +82,13 @@ internal static class Migrations
         """
         ALTER TABLE sessions ADD COLUMN conversation_id TEXT;
         """,
+
+        // 4: what the agent is doing (working, waiting, idle; null = unknown), separate from the lifecycle status
+        """
+        ALTER TABLE sessions ADD COLUMN activity TEXT;
+        ALTER TABLE sessions ADD COLUMN activity_since TEXT;
+        ALTER TABLE sessions ADD COLUMN activity_reason TEXT;
+        """,
     ];
 
     public static int LatestVersion => s_steps.Length;

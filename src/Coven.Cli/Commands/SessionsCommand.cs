@@ -9,6 +9,7 @@ namespace Coven.Cli.Commands;
 internal static class SessionsCommand
 {
     private static readonly string[] s_statuses = ["pending", "live", "finished", "failed", "orphaned", "archived"];
+    private static readonly string[] s_activities = [SessionActivity.Working, SessionActivity.Waiting, SessionActivity.Idle, SessionActivity.Unknown];
 
     public static void Add(CliApp app)
     {
@@ -16,6 +17,7 @@ internal static class SessionsCommand
         var status = new Option<string?>("--status") { Description = "Only these statuses (comma list: pending,live,finished,failed,orphaned,archived)", HelpName = "list" };
         var harness = new Option<string?>("--harness") { Description = "Only sessions of this harness" };
         var root = new Option<string?>("--root") { Description = "Only sessions of this project root", HelpName = "dir" };
+        var activity = new Option<string?>("--activity") { Description = "Only live sessions doing this (comma list: working,waiting,idle,unknown)", HelpName = "list" };
         var limit = new Option<int?>("--limit", "-n") { Description = "At most this many sessions (newest first); default: all" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print full session ids only, one per line" };
         var json = Common.JsonOption("Print {\"sessions\": [SessionDto...]} (the API's records)");
@@ -27,9 +29,10 @@ internal static class SessionsCommand
             + "Examples:\n"
             + "  coven sessions\n"
             + "  coven ls --status finished,failed --harness codex\n"
+            + "  coven ls --activity waiting\n"
             + "  coven ls --json | jq -r '.sessions[].id'")
         {
-            all, status, harness, root, limit, quiet, json, allHosts, hostTimeout,
+            all, status, harness, root, activity, limit, quiet, json, allHosts, hostTimeout,
         };
         command.Aliases.Add("ls");
         limit.Validators.Add(r =>
@@ -50,9 +53,21 @@ internal static class SessionsCommand
             }
         });
 
+        activity.Validators.Add(r =>
+        {
+            foreach (var a in Split(r.GetValueOrDefault<string?>()))
+            {
+                if (!s_activities.Contains(a))
+                {
+                    r.AddError($"unknown activity '{a}' (expected one of: {string.Join(", ", s_activities)})");
+                }
+            }
+        });
+
         app.Bind(command, async (context, parse, ct) =>
         {
             var statuses = Split(parse.GetValue(status));
+            var activities = Split(parse.GetValue(activity));
             var query = new List<string>();
             if (parse.GetValue(all) || statuses.Contains("archived"))
             {
@@ -87,10 +102,16 @@ internal static class SessionsCommand
             }
 
             var client = await context.ConnectAsync(ct);
-            var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
+            var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 || activities.Count > 0 ? null : max, ct);
             if (statuses.Count > 0)
             {
                 records = [.. records.Where(s => statuses.Contains(SessionResolver.StatusOf(s)))];
+            }
+
+            if (activities.Count > 0)
+            {
+                // Activity describes a running agent: only live sessions match.
+                records = [.. records.Where(s => SessionResolver.StatusOf(s) == "live" && activities.Contains(ActivityOf(s)))];
             }
 
             if (max is { } m && records.Count > m)
@@ -143,7 +164,7 @@ internal static class SessionsCommand
 
         var shortIds = SessionResolver.ShortIds([.. sessions.Select(s => s.Id)]);
         var now = DateTimeOffset.UtcNow;
-        var table = new Table("ID", "HARNESS", "STATUS", "TITLE", "AGE", "PROJECT");
+        var table = new Table("ID", "HARNESS", "STATUS", "ACTIVITY", "TITLE", "AGE", "PROJECT");
         foreach (var s in sessions)
         {
             var status = s.Status;
@@ -160,6 +181,7 @@ internal static class SessionsCommand
                 (shortIds[s.Id], string.Empty),
                 (s.Harness, string.Empty),
                 (status, Ansi.StatusStyle(s.Status)),
+                (s.Status == "live" ? s.Activity : "-", string.Empty),
                 (TextWidth.Truncate(s.Title, 48), string.Empty),
                 (Format.Age(s.CreatedAt, now), string.Empty),
                 (Format.TildePath(s.ProjectRoot, context.UserHome), string.Empty));
@@ -167,6 +189,9 @@ internal static class SessionsCommand
 
         table.Write(context.Out, context.Console.Color);
     }
+
+    private static string ActivityOf(System.Text.Json.JsonElement record) =>
+        record.TryGetProperty("activity", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.String ? a.GetString()! : SessionActivity.Unknown;
 
     private static List<string> Split(string? list) =>
         list is null ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];

@@ -37,3 +37,6 @@ public sealed record KillPayload(string Signal, int GraceMs);
 public sealed record ReattachedPayload(int LanePid);
 
 public sealed record TruncatedPayload(long DroppedBytes);
+
+/// <summary>An <c>activity</c> event: what the agent does now, what it did before, and how Coven knows (docs/attention.md).</summary>
+public sealed record ActivityPayload(string Activity, string? Previous, string? Reason, string Source);

@@ -149,6 +149,7 @@ internal static class LaunchPlanner
             UnsetEnvironment = LaunchSpec.DefaultUnset,
             Columns = request.Cols ?? DefaultColumns,
             Rows = request.Rows ?? DefaultRows,
+            Activity = new ActivitySettings { IdleAfterMs = harness.IdleAfterMs, WaitingPatterns = harness.WaitingPatterns },
         };
         plan = new LaunchPlan
         {
