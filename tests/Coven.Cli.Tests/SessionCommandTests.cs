@@ -84,9 +84,9 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
 
         Assert.True(table.ExitCode == 0, table.ToString());
         var lines = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^ID +HARNESS +STATUS +TITLE +AGE +PROJECT$", lines[0]);
+        Assert.Matches(@"^ID +HARNESS +STATUS +ACTIVITY +TITLE +AGE +PROJECT$", lines[0]);
         var row = Assert.Single(lines, l => l.Contains("table test", StringComparison.Ordinal));
-        Assert.Matches($@"^{id[..8]}[0-9a-f-]* +echo +live +table test +\d+[smh] +{daemon.ProjectDir}$", row);
+        Assert.Matches($@"^{id[..8]}[0-9a-f-]* +echo +live +(working|idle|unknown) +table test +\d+[smh] +{daemon.ProjectDir}$", row);
         Assert.DoesNotContain("\e[", table.Stdout, StringComparison.Ordinal);
 
         using var doc = JsonDocument.Parse(json.Stdout);

@@ -181,7 +181,7 @@ internal static class SessionsCommand
                 (shortIds[s.Id], string.Empty),
                 (s.Harness, string.Empty),
                 (status, Ansi.StatusStyle(s.Status)),
-                (s.Status == "live" ? s.Activity : "-", string.Empty),
+                (s.Status != "live" ? "-" : string.IsNullOrEmpty(s.Activity) ? SessionActivity.Unknown : s.Activity, string.Empty),
                 (TextWidth.Truncate(s.Title, 48), string.Empty),
                 (Format.Age(s.CreatedAt, now), string.Empty),
                 (Format.TildePath(s.ProjectRoot, context.UserHome), string.Empty));
