@@ -49,6 +49,7 @@ namespace Coven.Core;
 [JsonSerializable(typeof(ResizePayload))]
 [JsonSerializable(typeof(KillPayload))]
 [JsonSerializable(typeof(ReattachedPayload))]
+[JsonSerializable(typeof(ActivityPayload))]
 [JsonSerializable(typeof(TruncatedPayload))]
 [JsonSerializable(typeof(PruneRequest))]
 [JsonSerializable(typeof(PruneResponse))]

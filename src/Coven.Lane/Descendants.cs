@@ -21,13 +21,12 @@ internal static class Descendants
     /// zombies until the session ends. Waits only for the pids it finds among the lane's own children, never for
     /// <paramref name="harnessPid"/>: the harness's exit status belongs to the PTY's waiter. Returns how many it reaped.
     /// </summary>
-    public static unsafe int ReapExited(int harnessPid)
+    public static int ReapExited(int harnessPid)
     {
         var reaped = 0;
         foreach (var pid in OwnChildren())
         {
-            int status;
-            if (pid != harnessPid && Libc.Waitpid(pid, &status, Libc.WNOHANG) == pid)
+            if (pid != harnessPid && WaitNoHang(pid) == pid)
             {
                 reaped++;
             }
@@ -35,6 +34,8 @@ internal static class Descendants
 
         return reaped;
     }
+
+    private static unsafe int WaitNoHang(int pid) => Libc.Waitpid(pid, null, Libc.WNOHANG);
 
     /// <summary>The lane's children (running or exited), from the children lists of its threads (an adopted orphan's parent is any live thread).</summary>
     private static List<int> OwnChildren()

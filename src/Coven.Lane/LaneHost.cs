@@ -151,10 +151,12 @@ internal static class LaneHost
 
         log.UseRedaction(redaction);
         using var recorder = new EventRecorder(store, state, hub, log, redaction, DaemonStarted(store, session, paths));
-        var pump = new OutputPump(pty, terminal, input, recorder, log);
+        using var activity = new ActivityMonitor(store, state, hub, terminal, spec.Activity, log);
+        var pump = new OutputPump(pty, terminal, input, recorder, activity, log);
         var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token);
         recorder.Start();
         pump.Start();
+        activity.Start();
         var accepting = server.AcceptLoopAsync(
             (socket, ct) => new ControlConnection(socket, handler, hub, log).RunAsync(ct),
             stopping.Token);
@@ -187,6 +189,7 @@ internal static class LaneHost
         }
 
         await recorder.Completion.WaitAsync(cancellationToken);
+        activity.Stop();
 
         // Before the exit is recorded: once a session has ended, nothing it started may still run.
         await Descendants.EndAllAsync(pty.Pid, s_descendantGrace, log, cancellationToken);

@@ -33,8 +33,18 @@ internal sealed class LaneState
 
     public void Committed(long seq)
     {
-        // Only the recorder thread and then the exit path commit, in that order, so seqs only grow.
-        Interlocked.Exchange(ref _lastSeq, seq);
+        // The recorder thread, the activity timer and then the exit path commit; keep the highest seq.
+        var current = Interlocked.Read(ref _lastSeq);
+        while (seq > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastSeq, seq, current);
+            if (seen == current)
+            {
+                break;
+            }
+
+            current = seen;
+        }
     }
 
     public void ExitCommitted(PtyExitStatus status, long seq)

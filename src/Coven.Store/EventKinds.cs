@@ -11,4 +11,5 @@ public static class EventKinds
     public const string Lifecycle = "lifecycle";
     public const string Reattached = "reattached";
     public const string Truncated = "truncated";
+    public const string Activity = "activity";
 }

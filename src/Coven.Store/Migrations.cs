@@ -94,6 +94,12 @@ internal static class Migrations
         );
         CREATE INDEX ix_session_worktrees_path ON session_worktrees(path);
         """,
+        // 5: what the agent is doing (working, waiting, idle; null = unknown), separate from the lifecycle status
+        """
+        ALTER TABLE sessions ADD COLUMN activity TEXT;
+        ALTER TABLE sessions ADD COLUMN activity_since TEXT;
+        ALTER TABLE sessions ADD COLUMN activity_reason TEXT;
+        """,
     ];
 
     public static int LatestVersion => s_steps.Length;

@@ -256,6 +256,33 @@ public sealed class SessionRepository
             new { conversationId, id = id.Value }) > 0;
     }
 
+    /// <summary>
+    /// Records a change of what the agent does (docs/attention.md): the row's activity columns and an <c>activity</c>
+    /// event in one transaction; returns the event's seq. Not a lifecycle change: no updated_at.
+    /// </summary>
+    public long RecordActivity(SessionId id, string activity, string? reason, string payloadJson)
+    {
+        // Plain commands, not Dapper: the lane (NativeAOT) writes this.
+        using var connection = _store.Open();
+        using var tx = connection.BeginTransaction();
+        var now = _store.Now();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "UPDATE sessions SET activity = $activity, activity_since = $now, activity_reason = $reason WHERE id = $id;";
+            cmd.Parameters.AddWithValue("$activity", activity);
+            cmd.Parameters.AddWithValue("$now", now);
+            cmd.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$id", id.Value);
+            cmd.ExecuteNonQuery();
+        }
+
+        using var insert = new EventRepository.PreparedInsert(connection, id);
+        var seq = insert.Run(tx, [new NewEvent(EventKinds.Activity, payloadJson)], now);
+        tx.Commit();
+        return seq;
+    }
+
     /// <summary>Records the terminal size after a resize.</summary>
     public void RecordSize(SessionId id, int cols, int rows)
     {

@@ -29,11 +29,14 @@ internal sealed class SessionRow
     public long Cols { get; set; }
     public long Rows { get; set; }
     public string? ConversationId { get; set; }
+    public string? Activity { get; set; }
+    public string? ActivitySince { get; set; }
+    public string? ActivityReason { get; set; }
 
     public const string Columns = """
         id, project_root, cwd, harness, title, prompt, model, familiar, resumed_from, status, archived_from,
         exit_code, exit_signal, end_reason, message, created_at, updated_at, lane_pid, lane_start_time,
-        harness_pid, harness_start_time, cols, rows, conversation_id
+        harness_pid, harness_start_time, cols, rows, conversation_id, activity, activity_since, activity_reason
         """;
 
     public SessionRecord ToRecord()
@@ -68,6 +71,9 @@ internal sealed class SessionRow
             Columns = (int)Cols,
             Rows = (int)Rows,
             ConversationId = ConversationId,
+            Activity = Activity,
+            ActivitySince = ActivitySince is null ? null : Timestamps.Parse(ActivitySince),
+            ActivityReason = ActivityReason,
         };
     }
 }

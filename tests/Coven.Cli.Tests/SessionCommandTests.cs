@@ -163,9 +163,9 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
 
         Assert.True(table.ExitCode == 0, table.ToString());
         var lines = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^ID +HARNESS +STATUS +TITLE +AGE +PROJECT$", lines[0]);
+        Assert.Matches(@"^ID +HARNESS +STATUS +ACTIVITY +TITLE +AGE +PROJECT$", lines[0]);
         var row = Assert.Single(lines, l => l.Contains("table test", StringComparison.Ordinal));
-        Assert.Matches($@"^[0-9a-f]{{6,8}} +echo +live +table test +\d+[smh] +{daemon.ProjectDir}$", row);
+        Assert.Matches($@"^[0-9a-f]{{6,8}} +echo +live +(working|idle|unknown) +table test +\d+[smh] +{daemon.ProjectDir}$", row);
         Assert.EndsWith(row.Split(' ')[0], id, StringComparison.Ordinal);
         Assert.DoesNotContain("\e[", table.Stdout, StringComparison.Ordinal);
 

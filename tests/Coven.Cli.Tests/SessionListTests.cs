@@ -76,8 +76,8 @@ public sealed class SessionListTests : IDisposable
         Assert.True(code == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, lines.Length);
-        Assert.Matches(@"^01a2125b-f10\s+fake\s+live\s+first\s", lines[1]);
-        Assert.Matches(@"^01a2125b-f18\s+fake\s+finished\s+second ü\s", lines[2]);
+        Assert.Matches(@"^01a2125b-f10\s+fake\s+live\s+unknown\s+first\s", lines[1]);
+        Assert.Matches(@"^01a2125b-f18\s+fake\s+finished\s+-\s+second ü\s", lines[2]);
     }
 
     [Fact]

@@ -116,11 +116,30 @@ public sealed class HarnessRegistryTests : IDisposable
         Assert.Equal(["--fast", "-p", "hello world"], r.Harness!.BuildArguments("hello world", null));
     }
 
+    [Fact]
+    public void Load_ActivitySettings_AreKeptAndDefaulted()
+    {
+        var config = _dir.Combine("harnesses.json");
+        File.WriteAllText(config, """{"harnesses": [{"id": "mine", "executable": "/bin/true", "idleAfterMs": 1500, "waitingPatterns": ["Proceed\\? \\[y/n\\]"]}, {"id": "plain", "executable": "/bin/true"}]}""");
+
+        var registry = HarnessRegistry.Load(config);
+
+        var mine = registry.Find("mine", string.Empty).Harness!;
+        Assert.Equal(1500, mine.IdleAfterMs);
+        Assert.Equal([@"Proceed\? \[y/n\]"], mine.WaitingPatterns);
+        var plain = registry.Find("plain", string.Empty).Harness!;
+        Assert.Equal(ActivitySettings.DefaultIdleAfterMs, plain.IdleAfterMs);
+        Assert.Empty(plain.WaitingPatterns);
+        Assert.NotEmpty(HarnessRegistry.BuiltIns.Single(h => h.Id == "claude").WaitingPatterns);
+    }
+
     [Theory]
     [InlineData("""{"harnesses": [{"id": "x", "executable": "relative/path"}]}""", "absolute")]
     [InlineData("""{"harnesses": [{"id": "Bad Id", "executable": "/bin/true"}]}""", "must match")]
     [InlineData("""{"harnesses": [{"id": "codex", "executable": "/bin/true"}]}""", "built in")]
     [InlineData("""{"harnesses": [""", "harnesses.json")]
+    [InlineData("""{"harnesses": [{"id": "x", "executable": "/bin/true", "waitingPatterns": ["(unclosed"]}]}""", "waitingPatterns '(unclosed' is not a regex")]
+    [InlineData("""{"harnesses": [{"id": "x", "executable": "/bin/true", "idleAfterMs": 5}]}""", "idleAfterMs must be 100-3600000")]
     public void Load_InvalidConfig_ThrowsWithClearMessage(string json, string expected)
     {
         var config = _dir.Combine("harnesses.json");

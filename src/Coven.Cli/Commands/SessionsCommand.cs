@@ -8,6 +8,7 @@ namespace Coven.Cli.Commands;
 
 internal static class SessionsCommand
 {
+    private static readonly string[] s_activities = [SessionActivity.Working, SessionActivity.Waiting, SessionActivity.Idle, SessionActivity.Unknown];
     private static readonly string[] s_statuses = ["pending", "live", "finished", "failed", "orphaned", "archived"];
 
     public static void Add(CliApp app)
@@ -19,6 +20,7 @@ internal static class SessionsCommand
         var limit = new Option<int?>("--limit", "-n") { Description = "At most this many sessions (newest first); default: all" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print full session ids only, one per line" };
         var json = Common.JsonOption("Print {\"sessions\": [SessionDto...]} (the API's records)");
+        var activity = new Option<string?>("--activity") { Description = "Only live sessions doing this (comma list: working,waiting,idle,unknown)", HelpName = "list" };
         var allHosts = new Option<bool>("--all-hosts") { Description = "This machine's sessions and every context's (coven context ls), with a HOST column" };
         var hostTimeout = new Option<string?>("--host-timeout") { Description = "With --all-hosts: how long each host may take (default 10s)", HelpName = "duration" };
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Do not shorten anything: full ids, titles and paths (lines may wrap)" };
@@ -40,10 +42,11 @@ internal static class SessionsCommand
             + "  coven sessions\n"
             + "  coven ls --status finished,failed --harness codex\n"
             + "  coven ls --json | jq -r '.sessions[].id'\n"
+            + "  coven ls --activity waiting\n"
             + "  coven ls -o wide\n"
             + "  coven ls --watch")
         {
-            all, status, harness, root, limit, quiet, json, noTrunc, output, watch, interval, allHosts, hostTimeout,
+            all, status, harness, root, activity, limit, quiet, json, noTrunc, output, watch, interval, allHosts, hostTimeout,
         };
         command.Aliases.Add("ls");
         limit.Validators.Add(r =>
@@ -51,6 +54,16 @@ internal static class SessionsCommand
             if (OptionValues.TryGet<int?>(r, out var n) && n is <= 0)
             {
                 r.AddError("--limit must be a positive number");
+            }
+        });
+        activity.Validators.Add(r =>
+        {
+            foreach (var a in Split(r.GetValueOrDefault<string?>()))
+            {
+                if (!s_activities.Contains(a))
+                {
+                    r.AddError($"unknown activity '{a}' (expected one of: {string.Join(", ", s_activities)})");
+                }
             }
         });
         status.Validators.Add(r =>
@@ -67,6 +80,7 @@ internal static class SessionsCommand
         app.Bind(command, async (context, parse, ct) =>
         {
             var statuses = Split(parse.GetValue(status));
+            var activities = Split(parse.GetValue(activity));
             var query = new List<string>();
             if (parse.GetValue(all) || statuses.Contains("archived"))
             {
@@ -103,10 +117,16 @@ internal static class SessionsCommand
             var client = await context.ConnectAsync(ct);
             async Task<List<System.Text.Json.JsonElement>> FetchAsync()
             {
-                var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 ? null : max, ct);
+                var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 || activities.Count > 0 ? null : max, ct);
                 if (statuses.Count > 0)
                 {
                     records = [.. records.Where(s => statuses.Contains(SessionResolver.StatusOf(s)))];
+                }
+
+                if (activities.Count > 0)
+                {
+                    // Activity describes a running agent: only live sessions match.
+                    records = [.. records.Where(s => SessionResolver.StatusOf(s) == "live" && activities.Contains(ActivityOf(s)))];
                 }
 
                 if (max is { } m && records.Count > m)
@@ -238,8 +258,8 @@ internal static class SessionsCommand
         var prefixes = SessionResolver.ShortIds([.. sessions.Select(s => s.Id)]);
         var now = DateTimeOffset.UtcNow;
         var table = view.Wide
-            ? new Table("ID", "SHORT", "HARNESS", "FAMILIAR", "MODEL", "STATUS", "TITLE", "AGE", "UPDATED", "PID", "PROJECT", "CWD")
-            : new Table("ID", "HARNESS", "STATUS", "TITLE", "AGE", "PROJECT");
+            ? new Table("ID", "SHORT", "HARNESS", "FAMILIAR", "MODEL", "STATUS", "ACTIVITY", "TITLE", "AGE", "UPDATED", "PID", "PROJECT", "CWD")
+            : new Table("ID", "HARNESS", "STATUS", "ACTIVITY", "TITLE", "AGE", "PROJECT");
         foreach (var s in sessions)
         {
             var status = s.Status;
@@ -253,6 +273,7 @@ internal static class SessionsCommand
             }
 
             var shortId = s.ShortId ?? prefixes[s.Id];
+            var activityText = s.Status != "live" ? "-" : string.IsNullOrEmpty(s.Activity) ? SessionActivity.Unknown : s.Activity;
             var title = TextWidth.Truncate(s.Title, view.NoTrunc ? int.MaxValue : 48);
             var project = Format.TildePath(s.ProjectRoot, context.UserHome);
             if (view.Wide)
@@ -264,6 +285,7 @@ internal static class SessionsCommand
                     (s.Familiar ?? "-", string.Empty),
                     (s.Model ?? "-", string.Empty),
                     (status, Ansi.StatusStyle(s.Status)),
+                    (activityText, string.Empty),
                     (title, string.Empty),
                     (Format.Age(s.CreatedAt, now), string.Empty),
                     (Format.Age(s.UpdatedAt, now), string.Empty),
@@ -277,6 +299,7 @@ internal static class SessionsCommand
                 (view.NoTrunc ? s.Id : shortId, string.Empty),
                 (s.Harness, string.Empty),
                 (status, Ansi.StatusStyle(s.Status)),
+                (activityText, string.Empty),
                 (title, string.Empty),
                 (Format.Age(s.CreatedAt, now), string.Empty),
                 (project, string.Empty));
@@ -285,11 +308,14 @@ internal static class SessionsCommand
         if (!view.NoTrunc && view.Width is { } width)
         {
             // TITLE shortens from its end, PROJECT from its start (the end of a path says most).
-            table.Fit(width, (3, 10, false), (5, 12, true));
+            table.Fit(width, (4, 10, false), (6, 12, true));
         }
 
         table.Write(writer, context.Console.Color);
     }
+
+    private static string ActivityOf(System.Text.Json.JsonElement record) =>
+        record.TryGetProperty("activity", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.String ? a.GetString()! : SessionActivity.Unknown;
 
     private static List<string> Split(string? list) =>
         list is null ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];

@@ -59,6 +59,9 @@ internal static class ShowCommand
             Row("message", s.Message);
             Row("resumed from", s.ResumedFrom);
             Row("conversation", s.ConversationId);
+            Row("activity", s.Status == "live" || s.ActivitySince is not null
+                ? $"{s.Activity}{(s.ActivitySince is { } since ? " since " + since : string.Empty)}{(s.ActivityReason is { } why ? " (" + why + ")" : string.Empty)}"
+                : null);
             Row("actions", s.AllowedActions.Count == 0 ? "(none)" : string.Join(", ", s.AllowedActions));
             return ExitCodes.Ok;
         });

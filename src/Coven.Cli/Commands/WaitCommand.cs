@@ -25,6 +25,7 @@ internal static class WaitCommand
         var pattern = new Option<string?>("--for") { Description = "Wait until the screen matches this regular expression (.NET syntax, ^/$ match at each row)", HelpName = "regex" };
         var settle = new Option<string?>("--settle") { Description = "Wait until no output has been recorded for this long, e.g. 2s", HelpName = "duration" };
         var exit = new Option<bool>("--exit") { Description = "Wait until the session has ended" };
+        var activity = new Option<string?>("--activity") { Description = "Wait until the session's activity is this: working, waiting or idle (docs/attention.md)", HelpName = "activity" };
         var timeout = new Option<string?>("--timeout") { Description = "Give up after this long (exit code 124); default: no limit", HelpName = "duration" };
         var json = Common.JsonOption("Print the API's answer ({outcome, session, match})");
         var command = new Command(
@@ -34,9 +35,10 @@ internal static class WaitCommand
             + "Examples:\n"
             + "  coven wait 0193a5f0 --for 'Sign in' --timeout 10s\n"
             + "  coven wait 0193a5f0 --settle 2s && coven screen 0193a5f0\n"
-            + "  coven wait 0193a5f0 --exit")
+            + "  coven wait 0193a5f0 --exit\n"
+            + "  coven wait 0193a5f0 --activity idle --timeout 5m")
         {
-            session, pattern, settle, exit, timeout, json,
+            session, pattern, settle, exit, activity, timeout, json,
         };
         foreach (var option in new[] { settle, timeout })
         {
@@ -51,10 +53,16 @@ internal static class WaitCommand
 
         command.Validators.Add(r =>
         {
-            var count = (r.GetValue(pattern) is not null ? 1 : 0) + (r.GetValue(settle) is not null ? 1 : 0) + (r.GetValue(exit) ? 1 : 0);
+            var count = (r.GetValue(pattern) is not null ? 1 : 0) + (r.GetValue(settle) is not null ? 1 : 0) + (r.GetValue(exit) ? 1 : 0)
+                + (r.GetValue(activity) is not null ? 1 : 0);
             if (count != 1)
             {
-                r.AddError("give exactly one of --for REGEX, --settle DURATION or --exit");
+                r.AddError("give exactly one of --for REGEX, --settle DURATION, --exit or --activity ACTIVITY");
+            }
+
+            if (r.GetValue(activity) is { } a && a is not (SessionActivity.Working or SessionActivity.Waiting or SessionActivity.Idle))
+            {
+                r.AddError($"unknown activity '{a}' (expected one of: working, waiting, idle)");
             }
         });
         app.Bind(command, async (context, parse, ct) =>
@@ -66,6 +74,7 @@ internal static class WaitCommand
                 For = parse.GetValue(pattern),
                 SettleMs = parse.GetValue(settle) is { } st && Durations.TryParse(st, out var settleFor) ? (int)Math.Clamp(settleFor.TotalMilliseconds, 1, 3_600_000) : null,
                 Exit = parse.GetValue(exit) ? true : null,
+                Activity = parse.GetValue(activity),
             };
 
             var started = DateTimeOffset.UtcNow;

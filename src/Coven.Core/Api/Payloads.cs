@@ -64,3 +64,6 @@ public sealed record TruncatedPayload(long DroppedBytes, long FromSeq, long ToSe
         }
     }
 }
+
+/// <summary>An <c>activity</c> event: what the agent does now, what it did before, and how Coven knows (docs/attention.md).</summary>
+public sealed record ActivityPayload(string Activity, string? Previous, string? Reason, string Source);

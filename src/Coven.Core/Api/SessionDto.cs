@@ -26,6 +26,11 @@ public sealed record SessionDto
     /// <summary>The harness's own conversation id (additive; see docs/api-additions.md); null while unknown.</summary>
     public string? ConversationId { get; init; }
     public string? ArchivedFrom { get; init; }
+
+    /// <summary>working, waiting, idle or unknown (additive; docs/api.md, docs/attention.md).</summary>
+    public string Activity { get; init; } = SessionActivity.Unknown;
+    public string? ActivitySince { get; init; }
+    public string? ActivityReason { get; init; }
     public string? Message { get; init; }
     public int? LanePid { get; init; }
     public int? HarnessPid { get; init; }
@@ -61,6 +66,9 @@ public sealed record SessionDto
         Familiar = s.Familiar,
         ResumedFrom = s.ResumedFrom?.Value,
         ConversationId = s.ConversationId,
+        Activity = s.Activity ?? SessionActivity.Unknown,
+        ActivitySince = s.ActivitySince is { } since ? Timestamps.Of(since) : null,
+        ActivityReason = s.ActivityReason,
         ArchivedFrom = s.ArchivedFrom is { } a ? WireNames.Of(a) : null,
         Message = s.Message,
         LanePid = s.Lane?.Pid,

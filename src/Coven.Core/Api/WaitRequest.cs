@@ -15,6 +15,9 @@ public sealed record WaitRequest
     /// <summary>Return once the session has ended.</summary>
     public bool? Exit { get; init; }
 
+    /// <summary>Return once the session's activity is this (working, waiting or idle; docs/attention.md).</summary>
+    public string? Activity { get; init; }
+
     /// <summary>Give up after this many milliseconds (default 600000, at most 3600000).</summary>
     public int? TimeoutMs { get; init; }
 }

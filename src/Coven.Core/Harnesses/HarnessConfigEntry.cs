@@ -12,4 +12,10 @@ public sealed record HarnessConfigEntry
     public IReadOnlyList<string>? ResumeArgs { get; init; }
     public IReadOnlyList<string>? ResumeConversationArgs { get; init; }
     public IReadOnlyList<string>? ConversationArgs { get; init; }
+
+    /// <summary>Output quiet this long means the agent is idle (docs/attention.md); default 3000.</summary>
+    public int? IdleAfterMs { get; init; }
+
+    /// <summary>Regexes over the screen text that mean the agent waits for the user (docs/attention.md).</summary>
+    public IReadOnlyList<string>? WaitingPatterns { get; init; }
 }

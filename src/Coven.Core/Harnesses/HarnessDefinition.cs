@@ -44,6 +44,12 @@ public sealed record HarnessDefinition
     /// <summary>How Coven learns the id of the conversation a running session holds, when it does not assign it.</summary>
     public ConversationDiscovery ConversationDiscovery { get; init; }
 
+    /// <summary>Output quiet this long means the agent is idle (the fallback signal of docs/attention.md).</summary>
+    public int IdleAfterMs { get; init; } = ActivitySettings.DefaultIdleAfterMs;
+
+    /// <summary>Regexes over the screen text that mean the agent waits for the user (a permission prompt, a question).</summary>
+    public IReadOnlyList<string> WaitingPatterns { get; init; } = [];
+
     /// <summary>How to install it, shown when the executable is missing.</summary>
     public string? InstallHint { get; init; }
 

@@ -45,6 +45,7 @@ public sealed partial class HarnessRegistry
             ResumeArguments = ["resume", "--last"],
             ResumeConversationArguments = ["resume", "{conversation}"],
             ConversationDiscovery = ConversationDiscovery.CodexRollout,
+            WaitingPatterns = [@"Would you like to (run|make|apply) ", @"Allow command\?", @"Press enter to confirm"],
             InstallHint = "npm install -g @openai/codex",
             BuiltIn = true,
         },
@@ -56,6 +57,7 @@ public sealed partial class HarnessRegistry
             ResumeArguments = ["--continue"],
             ResumeConversationArguments = ["--resume", "{conversation}"],
             ConversationArguments = ["--session-id", "{conversation}"],
+            WaitingPatterns = [@"Do you want to (proceed|make this edit|create|allow)", @"Do you trust the files in this folder\?"],
             InstallHint = "npm install -g @anthropic-ai/claude-code",
             BuiltIn = true,
         },
@@ -95,6 +97,19 @@ public sealed partial class HarnessRegistry
                 throw new HarnessConfigException($"{configPath}: harness '{entry.Id}' needs an absolute executable path.");
             }
 
+            if (entry.IdleAfterMs is < ActivitySettings.MinIdleAfterMs or > ActivitySettings.MaxIdleAfterMs)
+            {
+                throw new HarnessConfigException($"{configPath}: harness '{entry.Id}': idleAfterMs must be {ActivitySettings.MinIdleAfterMs}-{ActivitySettings.MaxIdleAfterMs}.");
+            }
+
+            foreach (var pattern in entry.WaitingPatterns ?? [])
+            {
+                if (!ActivitySettings.IsValidPattern(pattern, out var patternError))
+                {
+                    throw new HarnessConfigException($"{configPath}: harness '{entry.Id}': waitingPatterns '{pattern}' is not a regex: {patternError}");
+                }
+            }
+
             defs.Add(new HarnessDefinition
             {
                 Id = entry.Id,
@@ -106,6 +121,8 @@ public sealed partial class HarnessRegistry
                 ResumeArguments = entry.ResumeArgs,
                 ResumeConversationArguments = entry.ResumeConversationArgs,
                 ConversationArguments = entry.ConversationArgs,
+                IdleAfterMs = entry.IdleAfterMs ?? ActivitySettings.DefaultIdleAfterMs,
+                WaitingPatterns = entry.WaitingPatterns ?? [],
             });
         }
 

@@ -15,6 +15,9 @@ public sealed record LaunchSpec
     public int Columns { get; init; } = 120;
     public int Rows { get; init; } = 40;
 
+    /// <summary>How the lane tells working from idle and waiting when the harness gives no native signal (docs/attention.md).</summary>
+    public ActivitySettings? Activity { get; init; }
+
     /// <summary>Variables a harness must not inherit from the daemon (they describe the daemon's terminal, not the lane's).</summary>
     public static IReadOnlyList<string> DefaultUnset { get; } = ["TMUX", "TMUX_PANE", "STY", "COLUMNS", "LINES", "TERM_PROGRAM", "TERM_PROGRAM_VERSION"];
 

@@ -35,4 +35,11 @@ public sealed record SessionRecord
     /// Codex's thread id, found from the rollout file it writes); null while unknown. Resume continues exactly it.
     /// </summary>
     public string? ConversationId { get; init; }
+
+    /// <summary>What the agent is doing (<see cref="SessionActivity"/>); null while unknown. Not a lifecycle status.</summary>
+    public string? Activity { get; init; }
+
+    public DateTimeOffset? ActivitySince { get; init; }
+
+    public string? ActivityReason { get; init; }
 }

@@ -48,6 +48,7 @@ internal static class OpenApiEndpoint
         (EventKinds.Output, typeof(OutputPayload)), (EventKinds.Input, typeof(OutputPayload)), (EventKinds.Resize, typeof(ResizePayload)),
         (EventKinds.Kill, typeof(KillPayload)), (EventKinds.Exit, typeof(ExitPayload)), (EventKinds.Lifecycle, typeof(LifecyclePayload)),
         (EventKinds.Reattached, typeof(ReattachedPayload)), (EventKinds.Truncated, typeof(TruncatedPayload)),
+        (EventKinds.Activity, typeof(ActivityPayload)),
     ];
 
     /// <summary>

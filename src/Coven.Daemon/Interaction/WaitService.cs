@@ -34,10 +34,16 @@ internal sealed class WaitService(CovenStore store, ScreenReader screens, Sessio
             return ApiErrors.SessionNotFound(rawId);
         }
 
-        var conditions = (request.For is not null ? 1 : 0) + (request.SettleMs is not null ? 1 : 0) + (request.Exit == true ? 1 : 0);
+        var conditions = (request.For is not null ? 1 : 0) + (request.SettleMs is not null ? 1 : 0) + (request.Exit == true ? 1 : 0)
+            + (request.Activity is not null ? 1 : 0);
         if (conditions != 1)
         {
-            return ApiErrors.InvalidRequest("send exactly one of for (a regex), settleMs or exit: true.");
+            return ApiErrors.InvalidRequest("send exactly one of for (a regex), settleMs, exit: true or activity.");
+        }
+
+        if (request.Activity is { } wanted && wanted is not (SessionActivity.Working or SessionActivity.Waiting or SessionActivity.Idle))
+        {
+            return ApiErrors.InvalidRequest("activity must be working, waiting or idle.");
         }
 
         var timeoutMs = request.TimeoutMs ?? DefaultTimeoutMs;
@@ -115,6 +121,13 @@ internal sealed class WaitService(CovenStore store, ScreenReader screens, Sessio
             else if (ended)
             {
                 return Answer(WaitOutcomes.Exited, session, null);
+            }
+            else if (request.Activity is { } activity)
+            {
+                if (session.Activity == activity)
+                {
+                    return Answer(WaitOutcomes.Matched, session, activity);
+                }
             }
             else if (request.SettleMs is { } settle)
             {

@@ -164,6 +164,7 @@ internal static class LaunchPlanner
             UnsetEnvironment = LaunchSpec.DefaultUnset,
             Columns = request.Cols ?? DefaultColumns,
             Rows = request.Rows ?? DefaultRows,
+            Activity = new ActivitySettings { IdleAfterMs = harness.IdleAfterMs, WaitingPatterns = harness.WaitingPatterns },
         };
         if (ArgvTooLong(spec) is { } tooLong)
         {

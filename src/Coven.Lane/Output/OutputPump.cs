@@ -17,9 +17,11 @@ internal sealed class OutputPump
     private readonly InputWriter _input;
     private readonly EventRecorder _recorder;
     private readonly LaneLog _log;
+    private readonly ActivityMonitor _activity;
 
-    public OutputPump(PtyProcess pty, TerminalState terminal, InputWriter input, EventRecorder recorder, LaneLog log)
+    public OutputPump(PtyProcess pty, TerminalState terminal, InputWriter input, EventRecorder recorder, ActivityMonitor activity, LaneLog log)
     {
+        _activity = activity;
         _pty = pty;
         _terminal = terminal;
         _input = input;
@@ -54,6 +56,7 @@ internal sealed class OutputPump
                 }
 
                 BytesRead += n;
+                _activity.Touch();
                 _reads++;
                 recorded.ResetWrittenCount();
                 var replies = _terminal.Process(buffer.AsSpan(0, n), recorded);

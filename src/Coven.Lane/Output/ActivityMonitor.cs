@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Coven.Core;
+using Coven.Core.Api;
+using Coven.Lane.Control;
+using Coven.Store;
+
+namespace Coven.Lane.Output;
+
+/// <summary>
+/// The fallback activity of any harness (docs/attention.md): output flowing → working; output quiet and the screen
+/// matching a waiting pattern → waiting; output quiet for the idle time → idle. The PTY reader only stamps the time
+/// of the last read (<see cref="Touch"/>); everything else runs on a timer, off the output path. A change is written
+/// to the store (row + <c>activity</c> event) and announced to subscribers like any appended event.
+/// </summary>
+internal sealed class ActivityMonitor : IDisposable
+{
+    private const int TickMs = 250;
+
+    // A prompt is looked for once output has paused this long (it is drawn, then the harness waits).
+    private const int WaitingQuietMs = 400;
+
+    private readonly CovenStore _store;
+    private readonly LaneState _state;
+    private readonly NotificationHub _hub;
+    private readonly TerminalState _terminal;
+    private readonly LaneLog _log;
+    private readonly int _idleAfterMs;
+    private readonly Regex[] _waiting;
+    private readonly Timer _timer;
+    private long _lastOutput;
+    private long _reads;
+    private long _screenCheckedAtRead = -1;
+    private bool _screenWaiting;
+    private int _ticking;
+    private int _failures;
+    private string _activity = SessionActivity.Unknown;
+
+    public ActivityMonitor(CovenStore store, LaneState state, NotificationHub hub, TerminalState terminal, ActivitySettings? settings, LaneLog log)
+    {
+        _store = store;
+        _state = state;
+        _hub = hub;
+        _terminal = terminal;
+        _log = log;
+        settings ??= new ActivitySettings();
+        _idleAfterMs = settings.IdleAfterMs;
+        var patterns = new List<Regex>();
+        foreach (var pattern in settings.WaitingPatterns)
+        {
+            if (ActivitySettings.IsValidPattern(pattern, out var error))
+            {
+                patterns.Add(ActivitySettings.Compile(pattern));
+            }
+            else
+            {
+                log.Warn($"waiting pattern '{pattern}' ignored: {error}");
+            }
+        }
+
+        _waiting = [.. patterns];
+        _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    /// <summary>The current activity (for status requests).</summary>
+    public string Current => Volatile.Read(ref _activity);
+
+    public void Start() => _timer.Change(TickMs, TickMs);
+
+    /// <summary>Called by the PTY reader per read: two plain writes, no lock, no allocation.</summary>
+    public void Touch()
+    {
+        Volatile.Write(ref _lastOutput, Environment.TickCount64);
+        Interlocked.Increment(ref _reads);
+    }
+
+    /// <summary>Stops the timer; no change is recorded after this returns.</summary>
+    public void Stop()
+    {
+        using var done = new ManualResetEvent(false);
+        if (_timer.Dispose(done))
+        {
+            done.WaitOne(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Tick()
+    {
+        if (Interlocked.Exchange(ref _ticking, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var reads = Interlocked.Read(ref _reads);
+            if (reads == 0)
+            {
+                return;
+            }
+
+            var quietMs = Environment.TickCount64 - Volatile.Read(ref _lastOutput);
+            if (quietMs < WaitingQuietMs)
+            {
+                Change(SessionActivity.Working, "output");
+                return;
+            }
+
+            if (_waiting.Length > 0 && reads != _screenCheckedAtRead)
+            {
+                // The screen is read again only after new output, not on every tick of a quiet session.
+                _screenCheckedAtRead = reads;
+                _screenWaiting = MatchWaiting(out var matched);
+                if (_screenWaiting)
+                {
+                    Change(SessionActivity.Waiting, $"screen matches '{matched}'");
+                    return;
+                }
+            }
+
+            if (_screenWaiting)
+            {
+                return;
+            }
+
+            if (quietMs >= _idleAfterMs)
+            {
+                Change(SessionActivity.Idle, $"no output for {_idleAfterMs} ms");
+            }
+            else if (_activity != SessionActivity.Working)
+            {
+                Change(SessionActivity.Working, "output");
+            }
+        }
+        catch (Exception ex)
+        {
+            // Logged, not spammed: the first failure and every 100th (the check runs four times a second).
+            if (_failures++ % 100 == 0)
+            {
+                _log.Error($"the activity check failed ({_failures} times)", ex);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _ticking, 0);
+        }
+    }
+
+    private bool MatchWaiting(out string matched)
+    {
+        var snapshot = _terminal.Snapshot();
+        var text = new StringBuilder();
+        foreach (var line in snapshot.Lines)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        var screen = text.ToString();
+        foreach (var pattern in _waiting)
+        {
+            try
+            {
+                if (pattern.IsMatch(screen))
+                {
+                    matched = pattern.ToString();
+                    return true;
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                _log.Warn($"waiting pattern '{pattern}' timed out on the screen; skipped");
+            }
+        }
+
+        matched = string.Empty;
+        return false;
+    }
+
+    /// <summary>Records <paramref name="activity"/> when it differs from the current one; a failed write throws (logged by <see cref="Tick"/>) and is tried again on the next tick.</summary>
+    private void Change(string activity, string reason)
+    {
+        var previous = _activity;
+        if (previous == activity)
+        {
+            return;
+        }
+
+        var payload = JsonSerializer.Serialize(
+            new ActivityPayload(activity, previous == SessionActivity.Unknown ? null : previous, reason, "screen"),
+            CovenJsonContext.Default.ActivityPayload);
+        var seq = _store.Sessions.RecordActivity(_state.Session, activity, reason, payload);
+        Volatile.Write(ref _activity, activity);
+        _state.Committed(seq);
+        _hub.PublishAppended(seq);
+    }
+}
