@@ -53,7 +53,7 @@ public sealed class InstallTests
         {
             Assert.True(start.ExitCode == 0, start.ToString());
             var status = await RunAsync(coven, "--home", home, "daemon", "status", "--json");
-            Assert.Contains(ProductVersion.Full, status.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"\"covenVersion\": \"{ProductVersion.Number}\"", status.Stdout, StringComparison.Ordinal);
         }
         finally
         {
