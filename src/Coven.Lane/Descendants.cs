@@ -26,7 +26,7 @@ internal static class Descendants
         var reaped = 0;
         foreach (var pid in OwnChildren())
         {
-            if (pid != harnessPid && LaneLibc.Waitpid(pid, out _, LaneLibc.WNOHANG) == pid)
+            if (pid != harnessPid && Reap(pid))
             {
                 reaped++;
             }
@@ -34,6 +34,8 @@ internal static class Descendants
 
         return reaped;
     }
+
+    private static unsafe bool Reap(int pid) => Libc.Waitpid(pid, null, Libc.WNOHANG) == pid;
 
     /// <summary>The lane's children (running or exited), from the children lists of its threads (an adopted orphan's parent is any live thread).</summary>
     private static List<int> OwnChildren()

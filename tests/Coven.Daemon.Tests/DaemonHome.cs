@@ -33,6 +33,9 @@ public sealed class DaemonHome : IAsyncDisposable
     /// <summary>The lane the daemon starts: the built coven-lane, or COVEN_TEST_LANE (e.g. a NativeAOT publish).</summary>
     public static string LanePath { get; } = ResolveLane();
 
+    /// <summary>The daemon under test: the built covend, or COVEN_TEST_DAEMON (e.g. a NativeAOT publish).</summary>
+    public static string DaemonPath { get; } = ResolveDaemon();
+
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal)
     {
         ["COVEN_SWEEP_INTERVAL"] = "1s",
@@ -40,7 +43,7 @@ public sealed class DaemonHome : IAsyncDisposable
 
     public async Task<DaemonProcess> StartAsync(bool waitUntilReady = true, bool captureOutput = false)
     {
-        var info = new ProcessStartInfo(RepoPaths.Executable("covend"))
+        var info = new ProcessStartInfo(DaemonPath)
         {
             UseShellExecute = false,
             RedirectStandardError = captureOutput,
@@ -110,4 +113,9 @@ public sealed class DaemonHome : IAsyncDisposable
         System.Environment.GetEnvironmentVariable("COVEN_TEST_LANE") is { Length: > 0 } chosen
             ? chosen
             : RepoPaths.Executable("coven-lane");
+
+    private static string ResolveDaemon() =>
+        System.Environment.GetEnvironmentVariable("COVEN_TEST_DAEMON") is { Length: > 0 } chosen
+            ? chosen
+            : RepoPaths.Executable("covend");
 }
