@@ -78,7 +78,7 @@ public sealed class FamiliarRepository
             new { projectRoot, familiar, now = _store.Now() });
     }
 
-    private sealed class FamiliarRow
+    internal sealed class FamiliarRow
     {
         public string Name { get; set; } = string.Empty;
         public string Harness { get; set; } = string.Empty;

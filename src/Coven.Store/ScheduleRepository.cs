@@ -59,7 +59,7 @@ public sealed class ScheduleRepository
             new { id, ran = Timestamps.Of(ranAt), next = nextRunAt is { } n ? Timestamps.Of(n) : null });
     }
 
-    private sealed class ScheduleRow
+    internal sealed class ScheduleRow
     {
         public string Id { get; set; } = string.Empty;
         public string Ritual { get; set; } = string.Empty;

@@ -33,6 +33,9 @@ public sealed class DaemonHome : IAsyncDisposable
     /// <summary>The lane the daemon starts: the built coven-lane, or COVEN_TEST_LANE (e.g. a NativeAOT publish).</summary>
     public static string LanePath { get; } = ResolveLane();
 
+    /// <summary>The daemon under test: the built covend, or COVEN_TEST_DAEMON (e.g. a NativeAOT publish).</summary>
+    public static string DaemonPath { get; } = ResolveDaemon();
+
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal)
     {
         ["COVEN_SWEEP_INTERVAL"] = "1s",
@@ -41,7 +44,7 @@ public sealed class DaemonHome : IAsyncDisposable
     /// <param name="wrapper">A command that execs covend (e.g. <c>prlimit --nofile=256:1024 --</c>); the pid stays covend's.</param>
     public async Task<DaemonProcess> StartAsync(bool waitUntilReady = true, bool captureOutput = false, IReadOnlyList<string>? wrapper = null)
     {
-        var covend = RepoPaths.Executable("covend");
+        var covend = DaemonPath;
         var info = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : covend)
         {
             UseShellExecute = false,
@@ -122,4 +125,9 @@ public sealed class DaemonHome : IAsyncDisposable
         System.Environment.GetEnvironmentVariable("COVEN_TEST_LANE") is { Length: > 0 } chosen
             ? chosen
             : RepoPaths.Executable("coven-lane");
+
+    private static string ResolveDaemon() =>
+        System.Environment.GetEnvironmentVariable("COVEN_TEST_DAEMON") is { Length: > 0 } chosen
+            ? chosen
+            : RepoPaths.Executable("covend");
 }
