@@ -179,7 +179,7 @@ public sealed class ApiContractTests : IAsyncLifetime
     /// <summary>Event payloads (<c>payloadJson</c>) against the schema the document maps their kind to.</summary>
     private IEnumerable<string> CheckPayloads(JsonElement json, string where)
     {
-        var events = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("events", out var list) ? list.EnumerateArray().ToList()
+        var events = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("events", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList()
             : json.ValueKind == JsonValueKind.Object && json.TryGetProperty("payloadJson", out _) ? [json]
             : [];
         var map = _contract.Component("#/components/schemas/EventDto").GetProperty("x-coven-payload-schemas");

@@ -53,7 +53,10 @@ public sealed class SchemaContractTests
             Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
             var now = Timestamps.Of(DateTimeOffset.UtcNow);
             SqliteTools.Execute(db, $"""
-                DROP TABLE familiars; DROP TABLE project_settings; PRAGMA user_version = 1;
+                DROP TABLE familiars; DROP TABLE project_settings;
+                ALTER TABLE sessions DROP COLUMN conversation_id; DROP TABLE session_worktrees;
+                ALTER TABLE sessions DROP COLUMN activity; ALTER TABLE sessions DROP COLUMN activity_since; ALTER TABLE sessions DROP COLUMN activity_reason;
+                PRAGMA user_version = 1;
                 INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
                 VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
                 """);
