@@ -81,6 +81,16 @@ public sealed class RemoteTests(RemoteFixture fx) : IClassFixture<RemoteFixture>
         var ls = await fx.OnRemoteAsync("ls", "--json");
         Assert.Contains(id, ls.Stdout, StringComparison.Ordinal);
 
+        // The rest of the command surface goes over the same transport: rituals, handoff, cast catalog, doctor.
+        var rituals = await fx.OnRemoteAsync("rituals", "list", "--json");
+        Assert.True(rituals.ExitCode == 0, rituals.ToString());
+        var handoff = await fx.OnRemoteAsync("handoff", id, "--json");
+        Assert.True(handoff.ExitCode == 0, handoff.ToString());
+        Assert.Contains(id, handoff.Stdout, StringComparison.Ordinal);
+        var doctor = await fx.OnRemoteAsync("doctor", "--json");
+        var host = JsonDocument.Parse(doctor.Stdout).RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "host");
+        Assert.Equal("ok", host.GetProperty("status").GetString());
+
         var kill = await fx.OnRemoteAsync("kill", id);
         Assert.True(kill.ExitCode == 0, kill.ToString());
         var ended = await fx.Remote.WaitForStatusAsync(id, s_wait, "failed", "finished");
