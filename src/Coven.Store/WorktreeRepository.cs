@@ -31,7 +31,7 @@ public sealed class WorktreeRepository
     public IReadOnlyList<SessionWorktree> List()
     {
         using var connection = _store.Open();
-        return connection.Query<SessionWorktree>($"SELECT {Columns} FROM session_worktrees ORDER BY created_at, session_id;").ToList();
+        return connection.Query<SessionWorktree>($"SELECT {Columns} FROM session_worktrees ORDER BY created_at, session_id;").AsList();
     }
 
     /// <summary>How many rows name this worktree directory (a resumed session shares its predecessor's).</summary>
