@@ -137,7 +137,10 @@ internal static class WorktreeCommands
         var command = new Command(
             "prune",
             "Remove worktrees whose session is gone (orphans) and, with --older-than, those of long-ended sessions.\n"
-            + "Dirty worktrees and unmerged branches are kept unless --force.")
+            + "Dirty worktrees and unmerged branches are kept unless --force.\n\n"
+            + "Examples:\n"
+            + "  coven worktrees prune\n"
+            + "  coven worktrees prune --older-than 7d")
         {
             olderThan, force, json,
         };
