@@ -135,7 +135,7 @@ internal static class DoctorCommand
     }
 
     /// <summary>
-    /// CLI, daemon and lane versions. Lanes outlive daemon upgrades (docs/install.md): a lane of another version than
+    /// CLI, daemon and lane versions. Lanes outlive daemon upgrades (README: install): a lane of another version than
     /// the daemon is expected after an upgrade and keeps serving its session; it is reported, not failed.
     /// </summary>
     private static Check VersionsCheck(HealthResponse h)
