@@ -11,6 +11,7 @@ using Coven.Daemon.Rituals;
 using Coven.Daemon.Sessions;
 using Coven.Daemon.Supervision;
 using Coven.Store;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace Coven.Daemon;
@@ -157,7 +158,7 @@ internal static partial class DaemonHost
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
 
-            // Past the cap Kestrel accepts and closes at once, so accept() never meets EMFILE (issue 12 item 3).
+            // Past the cap Kestrel accepts and closes at once; BoundedListenerFactory does not even accept (issue 12 item 3).
             kestrel.Limits.MaxConcurrentConnections = ConnectionCap(fdLimit);
             kestrel.Limits.MaxConcurrentUpgradedConnections = ConnectionCap(fdLimit);
             kestrel.ListenUnixSocket(options.Paths.Socket, listen =>
@@ -168,6 +169,13 @@ internal static partial class DaemonHost
         });
 
         var services = builder.Services;
+
+        // Accept only below the cap (Hosting/BoundedListenerFactory.cs): a burst of connects never exhausts descriptors.
+        services.RemoveAll<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>();
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>(sp => new BoundedListenerFactory(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            ConnectionCap(fdLimit)));
         services.AddSingleton(options);
         services.AddSingleton(store);
         services.AddSingleton(instance);

@@ -380,6 +380,45 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task Doctor_ReportsLaneVersions_AndHarnessPathDriftBetweenCliAndDaemon()
+    {
+        using var dir = new TempDir();
+        var daemonBin = new FakeHarness(dir.Combine("daemon-bin"));
+        var shellBin = new FakeHarness(dir.Combine("shell-bin"));
+        daemonBin.WriteEcho("codex");
+        shellBin.WriteEcho("codex");
+        var home = dir.Combine("h");
+        var project = dir.Combine("p");
+        Directory.CreateDirectory(project);
+
+        // The daemon is started from one PATH, doctor runs from another: codex resolves to different files.
+        var starter = new CovenCli(home, daemonBin.BinDir);
+        var shell = new CovenCli(home, shellBin.BinDir);
+        try
+        {
+            var run = await starter.RunAsync("run", "codex", "--detach", "--root", project);
+            Assert.True(run.ExitCode == 0, run.ToString());
+
+            var r = await shell.RunAsync("doctor", "--json");
+            using var doc = JsonDocument.Parse(r.Stdout);
+            var checks = doc.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("check").GetString()!, c => c.GetProperty("detail").GetString()!);
+            Assert.Matches(@"^coven \S+, covend \d+\.\d+\.\d+, lanes \d+\.\d+\.\d+ ×1$", checks["versions"]);
+            var drift = checks["drift codex"];
+            Assert.Contains(Path.Combine(shellBin.BinDir, "codex"), drift, StringComparison.Ordinal);
+            Assert.Contains("covend runs " + Path.Combine(daemonBin.BinDir, "codex"), drift, StringComparison.Ordinal);
+
+            // The same PATH as the daemon's: no drift reported.
+            var same = await starter.RunAsync("doctor", "--json");
+            Assert.DoesNotContain("\"drift codex\"", same.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await starter.RunAsync("kill", "--all", "--yes", "--signal", "KILL");
+            await starter.RunAsync("daemon", "stop");
+        }
+    }
+
+    [Fact]
     public async Task Doctor_HomeWithWideMode_Fails()
     {
         using var dir = new TempDir();

@@ -160,6 +160,35 @@ public sealed class SessionOperationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Screen_LaneStopped_AnswersLaneTimeout_ThenWorksAgain()
+    {
+        var id = await Api.LaunchAsync(_home.Project);
+        Assert.True(await Eventually.TrueAsync(async () => (await Api.OutputAsync(id)).Contains("ready", StringComparison.Ordinal), s_timeout));
+        int lanePid;
+        using (var store = _home.OpenStore())
+        {
+            lanePid = store.Sessions.Get(Core.SessionId.Parse(id))!.Lane!.Value.Pid;
+        }
+
+        // A real fault: the lane is stopped, its socket accepts the request and nothing answers.
+        Assert.Equal(0, ProcessTools.Kill(lanePid, Core.Signals.SIGSTOP));
+        try
+        {
+            var r = await Api.GetAsync($"api/v1/sessions/{id}/screen");
+            Assert.Equal(HttpStatusCode.GatewayTimeout, r.Status);
+            Assert.Equal("lane_timeout", r.ErrorCode);
+            Assert.True(r.Json.GetProperty("error").GetProperty("details").GetProperty("sent").GetBoolean(), r.Text);
+        }
+        finally
+        {
+            ProcessTools.Kill(lanePid, Core.Signals.SIGCONT);
+        }
+
+        Assert.True(await Eventually.TrueAsync(async () => (await Api.GetAsync($"api/v1/sessions/{id}/screen")).Status == HttpStatusCode.OK, s_timeout));
+        Assert.Equal("live", await Api.StatusAsync(id));
+    }
+
+    [Fact]
     public async Task ArchiveSummonSacrifice_FollowLifecycle()
     {
         var live = await Api.LaunchAsync(_home.Project);

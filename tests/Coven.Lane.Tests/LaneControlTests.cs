@@ -19,6 +19,7 @@ public sealed class LaneControlTests
         Assert.Equal(lane.LanePid, hello["lanePid"]!.GetValue<int>());
         var record = lane.Store.Sessions.Get(lane.Session)!;
         Assert.Equal(record.Lane!.Value.StartTime, hello["laneStartTime"]!.GetValue<ulong>());
+        Assert.Equal(Coven.Core.ProductVersion.Number, hello["version"]!.GetValue<string>());
 
         var wrong = await client.RequestAsync("hello", new JsonObject { ["sessionId"] = Coven.Core.SessionId.New().ToString() });
         Assert.Equal("wrong_session", (string?)wrong["error"]!["code"]);

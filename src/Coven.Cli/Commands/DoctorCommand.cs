@@ -41,9 +41,7 @@ internal static class DoctorCommand
                 healthBody = await client.SendAsync(HttpVerb.Get, "api/v1/health", null, ct);
                 var h = Api.CovenClient.Deserialize(healthBody, CovenJsonContext.Default.HealthResponse);
                 checks.Add(new("daemon", h.Ok ? "ok" : "fail", $"running, pid {h.Daemon.Pid}, {h.CovenVersion} ({h.ApiVersion})"));
-                checks.Add(h.CovenVersion == ProductVersion.Number
-                    ? new("versions", "ok", $"coven {ProductVersion.Full}, covend {h.CovenVersion}")
-                    : new("versions", "warn", $"coven {ProductVersion.Full}, covend {h.CovenVersion}: 'coven daemon restart' runs the installed daemon (live sessions keep running)"));
+                checks.Add(VersionsCheck(h));
                 try
                 {
                     capabilities = await client.GetAsync("api/v1/capabilities", CovenJsonContext.Default.CapabilitiesResponse, ct);
@@ -134,6 +132,50 @@ internal static class DoctorCommand
             return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         app.Root.Add(command);
+    }
+
+    /// <summary>
+    /// CLI, daemon and lane versions. Lanes outlive daemon upgrades (README: install): a lane of another version than
+    /// the daemon is expected after an upgrade and keeps serving its session; it is reported, not failed.
+    /// </summary>
+    private static Check VersionsCheck(HealthResponse h)
+    {
+        var lanes = h.Lanes ?? [];
+        var laneText = lanes.Count == 0
+            ? "no live lanes"
+            : "lanes " + string.Join(", ", lanes.GroupBy(l => l.Version ?? "unknown", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
+        var detail = $"coven {ProductVersion.Full}, covend {h.CovenVersion}, {laneText}";
+        if (h.CovenVersion != ProductVersion.Number)
+        {
+            return new("versions", "warn", detail + ": 'coven daemon restart' runs the installed daemon (live sessions keep running)");
+        }
+
+        var older = lanes.Where(l => l.Version != h.CovenVersion).Select(l => l.SessionId).ToList();
+        return older.Count == 0
+            ? new("versions", "ok", detail)
+            : new("versions", "warn", detail + $": {older.Count} session(s) still run an older lane ({string.Join(", ", older.Take(3))}{(older.Count > 3 ? ", ..." : string.Empty)}); they keep working until they end");
+    }
+
+    /// <summary>
+    /// Environment drift: the daemon resolves harnesses on the PATH it was started with, which may not be this
+    /// shell's. A harness that resolves to another file there runs another program than the one checked here.
+    /// </summary>
+    private static Check? DriftCheck(string id, string cliPath, CapabilitiesResponse? capabilities)
+    {
+        var entry = capabilities?.Capabilities.FirstOrDefault(c => c.Id == "harness." + id);
+        if (entry is null || (entry.Executable is null && entry.Status == "available"))
+        {
+            return null; // an older daemon that does not say which file it runs
+        }
+
+        if (entry.Executable is null)
+        {
+            return new("drift " + id, "warn", $"coven finds {cliPath}, covend's PATH has no '{id}': 'coven daemon restart' from this shell gives the daemon this PATH");
+        }
+
+        return entry.Executable == cliPath
+            ? null
+            : new("drift " + id, "warn", $"coven finds {cliPath}, covend runs {entry.Executable} (another PATH): 'coven daemon restart' from this shell gives the daemon this PATH");
     }
 
     /// <summary>The store's size (coven.db with its WAL) and the free space where COVEN_HOME lives (warn under 1 GB or 5 %).</summary>
@@ -268,6 +310,10 @@ internal static class DoctorCommand
                 harnesses.Add(new(h.Id, path, version, h.InstallHint, daemonStatus));
                 var daemonNote = daemonStatus is null or "available" ? string.Empty : $"; the daemon says {daemonStatus}";
                 checks.Add(new("harness " + h.Id, daemonStatus is null or "available" ? "ok" : "warn", $"{path} ({version ?? "no --version output"}){daemonNote}"));
+                if (DriftCheck(h.Id, path, capabilities) is { } drift)
+                {
+                    checks.Add(drift);
+                }
             }
             else
             {

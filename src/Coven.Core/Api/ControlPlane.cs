@@ -13,6 +13,9 @@ public sealed record CapabilityDto
 
     public string? PolicyHint { get; init; }
     public required IReadOnlyList<string> ActionIds { get; init; }
+
+    /// <summary>Additive, harness entries only: the executable the daemon resolves on its own PATH (null when not found).</summary>
+    public string? Executable { get; init; }
 }
 
 public sealed record CapabilitiesResponse(IReadOnlyList<CapabilityDto> Capabilities);

@@ -10,7 +10,13 @@ public sealed record HealthResponse
 
     /// <summary>Additive: schema version and integrity of the store.</summary>
     public StoreHealth? Store { get; init; }
+
+    /// <summary>Additive: every lane the daemon is connected to, with the version it reported.</summary>
+    public IReadOnlyList<LaneHealth>? Lanes { get; init; }
 }
+
+/// <summary>One connected lane: its session, pid and product version (null when the lane does not report one).</summary>
+public sealed record LaneHealth(string SessionId, int? Pid, string? Version);
 
 public sealed record DaemonInfo
 {

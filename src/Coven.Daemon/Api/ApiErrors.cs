@@ -35,6 +35,18 @@ internal static class ApiErrors
                 ["allowedActions"] = SessionLifecycle.AllowedActions(session.Status).ToArray(),
             });
 
+    /// <summary>A lane request that did not succeed: <c>lane_timeout</c> (sent or not), not live (no lane), or refused.</summary>
+    public static ApiResult LaneRefused(SessionRecord session, Lanes.LaneReply reply) =>
+        reply.TimedOut
+            ? ApiResult.Error(
+                504,
+                ErrorCodes.LaneTimeout,
+                reply.ErrorMessage ?? "the lane did not answer in time",
+                new() { ["sessionId"] = session.Id.Value, ["sent"] = reply.Sent })
+            : reply.Unavailable
+            ? ApiErrors.NotLive(session, "the lane did not answer: " + reply.ErrorMessage)
+            : ApiResult.Error(409, ErrorCodes.SessionNotLive, $"the lane refused the request ({reply.ErrorCode}): {reply.ErrorMessage}", new() { ["sessionId"] = session.Id.Value, ["laneError"] = reply.ErrorCode });
+
     public static ApiResult PayloadTooLarge(string message) => ApiResult.Error(413, ErrorCodes.PayloadTooLarge, message);
 
     public static ApiResult Unavailable(string message) => ApiResult.Error(503, ErrorCodes.Unavailable, message);

@@ -165,6 +165,7 @@ internal static class ControlPlaneEndpoints
                     ? $"launches {lookup.ExecutablePath} in a PTY inside the project root; credentials stay with the harness."
                     : lookup.Message,
                 ActionIds = [SessionActions.Launch],
+                Executable = lookup.ExecutablePath,
             });
         }
 

@@ -33,6 +33,7 @@ internal static class HealthEndpoints
                         Screen = monitors.ScreenSupported,
                         CastCodes = true,
                     },
+                    Lanes = [.. monitors.Connected().OrderBy(m => m.Id.Value, StringComparer.Ordinal).Select(m => new LaneHealth(m.Id.Value, m.Lane?.Pid, m.LaneVersion))],
                     Store = integrity.Current with { State = storeStatus.Current.State, LastError = storeStatus.Current.Error },
                 },
                 CovenJsonContext.Default.HealthResponse))

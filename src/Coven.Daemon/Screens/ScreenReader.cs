@@ -39,10 +39,7 @@ internal sealed class ScreenReader(CovenStore store, LaneMonitors monitors)
                 monitors.MarkScreenUnsupported();
             }
 
-            var error = reply.Unavailable
-                ? ApiErrors.NotLive(session, "the lane did not answer: " + reply.ErrorMessage)
-                : ApiResult.Error(409, ErrorCodes.SessionNotLive, $"the lane refused the request ({reply.ErrorCode}): {reply.ErrorMessage}", new() { ["sessionId"] = session.Id.Value, ["laneError"] = reply.ErrorCode });
-            return new ScreenRead(null, error);
+            return new ScreenRead(null, ApiErrors.LaneRefused(session, reply));
         }
 
         var screen = reply.Body.TryGetProperty("screen", out var s) ? s : reply.Body;

@@ -234,7 +234,7 @@ internal sealed partial class SessionService(
             cancellationToken);
         if (!reply.Ok)
         {
-            return LaneRefused(session, reply);
+            return ApiErrors.LaneRefused(session, reply);
         }
 
         // The harness has the bytes: whatever the store says now, the answer must say they were delivered.
@@ -284,7 +284,7 @@ internal sealed partial class SessionService(
             cancellationToken);
         if (!reply.Ok)
         {
-            return LaneRefused(session, reply);
+            return ApiErrors.LaneRefused(session, reply);
         }
 
         store.Sessions.RecordSize(id, cols, rows);
@@ -386,7 +386,7 @@ internal sealed partial class SessionService(
                 monitor.ClearKillRequested();
             }
 
-            return LaneRefused(session, reply);
+            return ApiErrors.LaneRefused(session, reply);
         }
 
         LogKillRequested(id, signalName);
@@ -544,17 +544,6 @@ internal sealed partial class SessionService(
             return false;
         }
     }
-
-    private static ApiResult LaneRefused(SessionRecord session, LaneReply reply) =>
-        reply.TimedOut
-            ? ApiResult.Error(
-                504,
-                ErrorCodes.LaneTimeout,
-                reply.ErrorMessage ?? "the lane did not answer in time",
-                new() { ["sessionId"] = session.Id.Value, ["sent"] = reply.Sent })
-            : reply.Unavailable
-            ? ApiErrors.NotLive(session, "the lane did not answer: " + reply.ErrorMessage)
-            : ApiResult.Error(409, ErrorCodes.SessionNotLive, $"the lane refused the request ({reply.ErrorCode}): {reply.ErrorMessage}", new() { ["sessionId"] = session.Id.Value, ["laneError"] = reply.ErrorCode });
 
     /// <summary><c>{"data": ...}</c> or <c>{"dataBase64": ...}</c>: only the field that was sent.</summary>
     private static string InputPayload(InputRequest request)

@@ -49,6 +49,9 @@ internal sealed partial class LaneMonitors(
     public bool IsLaunching(SessionId id) => _launching.ContainsKey(id);
 
     /// <summary>The verified connection of a live session, or null (then the session is not verified live).</summary>
+    /// <summary>The monitors whose lane connection is up (for health's <c>lanes</c>).</summary>
+    public IReadOnlyList<SessionMonitor> Connected() => [.. _monitors.Values.Where(m => m.IsConnected)];
+
     public SessionMonitor? FindLive(SessionId id) => _monitors.TryGetValue(id, out var m) && m.IsConnected ? m : null;
 
     /// <summary>
@@ -142,7 +145,7 @@ internal sealed partial class LaneMonitors(
             }
 
             ProcessIdentity? identity = current.Lane ?? (lanePid is { } p && laneStart is { } s ? new ProcessIdentity(p, s) : null);
-            var monitor = new SessionMonitor(session.Id, client, identity);
+            var monitor = new SessionMonitor(session.Id, client, identity) { LaneVersion = ReadString(hello.Body, "version") };
             if (store.Events.Latest(session.Id, EventKinds.Kill) is not null)
             {
                 monitor.TryMarkKillRequested();

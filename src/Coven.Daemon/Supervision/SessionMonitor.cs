@@ -15,6 +15,9 @@ internal sealed class SessionMonitor(SessionId id, LaneClient client, ProcessIde
     public LaneClient Client { get; } = client;
     public ProcessIdentity? Lane { get; } = lane;
 
+    /// <summary>The product version the lane reported in <c>hello</c> (null for lanes older than the field).</summary>
+    public string? LaneVersion { get; init; }
+
     public bool IsConnected => !Client.Closed.IsCancellationRequested;
 
     public bool KillRequested => Volatile.Read(ref _killRequested) != 0;

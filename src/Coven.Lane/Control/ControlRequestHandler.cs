@@ -145,6 +145,9 @@ internal sealed class ControlRequestHandler
             // The store schemas this lane can write: the daemon does not migrate past schemaMax under it.
             w.WriteNumber("schemaMin", Store.CovenStore.LaneOldestSchemaVersion);
             w.WriteNumber("schemaMax", Store.CovenStore.LatestSchemaVersion);
+
+            // The product version of this lane's build: after an upgrade, lanes of the previous version keep running.
+            w.WriteString("version", Core.ProductVersion.Number);
         });
     }
 
