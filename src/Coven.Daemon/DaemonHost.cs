@@ -201,6 +201,7 @@ internal static partial class DaemonHost
         services.AddHostedService<ReconcileService>();
         services.AddHostedService<ScheduleLoader>();
         services.AddHostedService<ConversationTracker>();
+        services.AddHostedService<SearchIndexer>();
         services.AddQuartz(q =>
         {
             q.ScheduleJob<SweepJob>(t => t
@@ -225,6 +226,7 @@ internal static partial class DaemonHost
         ScreenEndpoints.Map(app);
         EventEndpoints.Map(app);
         StoreEndpoints.Map(app);
+        SearchEndpoints.Map(app);
         StreamEndpoint.Map(app);
         ControlPlaneEndpoints.Map(app);
         RitualEndpoints.Map(app);

@@ -166,6 +166,9 @@ public sealed class OutputRetention(CovenStore store)
                 delete.ExecuteNonQuery();
             }
 
+            // The search index forgets the lines of the pruned range with it (docs/search.md).
+            OutputIndex.Prune(connection, tx, range.SessionId, range.FromSeq, range.ToSeq);
+
             var done = range with { Events = events, Bytes = bytes };
             using (var insert = connection.CreateCommand())
             {
