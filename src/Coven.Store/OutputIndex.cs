@@ -178,6 +178,7 @@ public sealed class OutputIndex
         var rows = new List<(long Id, string Session, long Seq, string At, string Text, string Root, string Harness, string Title)>();
         try
         {
+            CheckSyntax(connection, query.Match);
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
             {
@@ -201,6 +202,22 @@ public sealed class OutputIndex
         }
 
         return (hits, hasMore);
+    }
+
+    /// <summary>
+    /// FTS5 reports a bad query only when it has rows to match (an empty index answers nothing, an empty page of a
+    /// filter too), so the query is first matched against a one-row table of this connection's temp schema.
+    /// </summary>
+    private static void CheckSyntax(SqliteConnection connection, string match)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_syntax USING fts5(text);
+            INSERT INTO temp.fts_syntax (rowid, text) SELECT 1, 'x' WHERE NOT EXISTS (SELECT 1 FROM temp.fts_syntax);
+            SELECT count(*) FROM temp.fts_syntax WHERE fts_syntax MATCH $match;
+            """;
+        cmd.Parameters.AddWithValue("$match", match);
+        cmd.ExecuteScalar();
     }
 
     /// <summary>Removes the lines that start in a pruned range (retention, in its transaction).</summary>

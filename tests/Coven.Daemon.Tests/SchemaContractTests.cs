@@ -24,7 +24,10 @@ public sealed class SchemaContractTests
                         break
                     n = struct.unpack(">I", head)[0]
                     req = json.loads(c.recv(n))
-                    body = json.dumps({"id": req["id"], "ok": True, "protocol": 1, "sessionId": sid, "lanePid": os.getpid(), "laneStartTime": 0}).encode()
+                    answer = {"id": req["id"], "ok": True, "protocol": 1, "sessionId": sid, "lanePid": os.getpid(), "laneStartTime": 0}
+                    if len(sys.argv) > 3:
+                        answer.update(schemaMin=1, schemaMax=int(sys.argv[3]))
+                    body = json.dumps(answer).encode()
                     c.sendall(struct.pack(">I", len(body)) + body)
             except OSError:
                 pass
@@ -56,6 +59,7 @@ public sealed class SchemaContractTests
                 DROP TABLE familiars; DROP TABLE project_settings;
                 ALTER TABLE sessions DROP COLUMN conversation_id; DROP TABLE session_worktrees;
                 ALTER TABLE sessions DROP COLUMN activity; ALTER TABLE sessions DROP COLUMN activity_since; ALTER TABLE sessions DROP COLUMN activity_reason;
+                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_index; DROP TABLE output_index_cursor;
                 PRAGMA user_version = 1;
                 INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
                 VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
@@ -95,4 +99,55 @@ public sealed class SchemaContractTests
     }
 
 
+    [Fact]
+    public async Task A_live_lane_that_writes_v5_does_not_block_v6_which_adds_only_daemon_owned_tables()
+    {
+        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays a v5 lane)");
+        Assert.Equal(6, CovenStore.LatestSchemaVersion);
+        Assert.Equal(5, CovenStore.LaneSchemaNeeded);
+        await using var home = new DaemonHome();
+        var db = Path.Combine(home.Home, "coven.db");
+        using (var store = new CovenStore(db))
+        {
+            store.Migrate();
+        }
+
+        var session = SessionId.New();
+        Directory.CreateDirectory(Path.Combine(home.Home, "lanes"));
+        var socket = Path.Combine(home.Home, "lanes", session + ".sock");
+        using var lane = Process.Start(new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", OldLane, socket, session.Value, "5" }, RedirectStandardOutput = true, UseShellExecute = false })!;
+        try
+        {
+            Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
+            var now = Timestamps.Of(DateTimeOffset.UtcNow);
+            SqliteTools.Execute(db, $"""
+                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_index; DROP TABLE output_index_cursor;
+                PRAGMA user_version = 5;
+                INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
+                VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
+                """);
+
+            var daemon = await home.StartAsync(waitUntilReady: false, captureOutput: true);
+            var stderr = daemon.Process.StandardError.ReadToEndAsync();
+            _ = daemon.Process.StandardOutput.ReadToEndAsync();
+            try
+            {
+                await daemon.WaitUntilReadyAsync();
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                Assert.Fail("covend did not migrate under a v5 lane: " + await stderr);
+            }
+
+            Assert.Equal(6L, SqliteTools.Scalar(db, "PRAGMA user_version;"));
+            Assert.Equal(1L, SqliteTools.Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'output_lines';"));
+        }
+        finally
+        {
+            lane.Kill();
+            await lane.WaitForExitAsync();
+        }
+    }
 }
