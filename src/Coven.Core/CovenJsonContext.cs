@@ -55,6 +55,7 @@ namespace Coven.Core;
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(VacuumResponse))]
 [JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(StoreNotice))]
 [JsonSerializable(typeof(LaunchSpec))]
 [JsonSerializable(typeof(HarnessConfigFile))]
 [JsonSerializable(typeof(FamiliarDto))]

@@ -324,6 +324,14 @@ internal static class LogsCommand
                 {
                     seq = Math.Max(seq, e.Seq);
                     progressed = true;
+                    if (e.Kind == "store")
+                    {
+                        // The store filled up (or has room again): the session's output waits, said on stderr.
+                        var notice = CovenClient.Deserialize(e.PayloadJson, CovenJsonContext.Default.StoreNotice);
+                        context.Error.WriteLine($"[coven: store {notice.State}{(notice.Message is { } m ? ": " + m : string.Empty)}]");
+                        continue;
+                    }
+
                     print(e);
                     if (e.Kind == "output")
                     {
