@@ -220,18 +220,6 @@ public sealed class OutputIndex
         cmd.ExecuteScalar();
     }
 
-    /// <summary>Removes the lines that start in a pruned range (retention, in its transaction).</summary>
-    internal static void Prune(SqliteConnection connection, SqliteTransaction tx, string session, long fromSeq, long toSeq)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "DELETE FROM output_lines WHERE session_id = $s AND seq BETWEEN $from AND $to;";
-        cmd.Parameters.AddWithValue("$s", session);
-        cmd.Parameters.AddWithValue("$from", fromSeq);
-        cmd.Parameters.AddWithValue("$to", toSeq);
-        cmd.ExecuteNonQuery();
-    }
-
     private static List<string> Around(SqliteConnection connection, string session, long id, int n, bool before)
     {
         var lines = new List<string>();

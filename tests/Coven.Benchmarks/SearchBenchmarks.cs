@@ -23,7 +23,11 @@ public class SearchBenchmarks
     private string _flat = string.Empty;
     private string _session = string.Empty;
 
-    [Params(32, 128)]
+    /// <summary>Corpus sizes in MB: COVEN_SEARCH_BENCH_MB (comma list, e.g. 16,64,256,1024), default 16,64.</summary>
+    public static IEnumerable<int> Sizes =>
+        (Environment.GetEnvironmentVariable("COVEN_SEARCH_BENCH_MB") ?? "16,64").Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
+
+    [ParamsSource(nameof(Sizes))]
     public int CorpusMB { get; set; }
 
     [GlobalSetup]

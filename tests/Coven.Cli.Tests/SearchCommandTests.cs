@@ -27,9 +27,9 @@ public sealed class SearchCommandTests(DaemonFixture daemon) : IClassFixture<Dae
         var r = await Cli.RunAsync("search", "marimbaphone");
         Assert.True(r.ExitCode == 0, r.ToString());
         // The class's other tests ran the same harness: this session's match is the one whose ref ends its id.
-        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.All(lines, l => Assert.Matches(@"^[0-9a-f]{6,}  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: loud marimbaphone here$", l));
-        Assert.Single(lines, l => id.EndsWith(l[..l.IndexOf(' ', StringComparison.Ordinal)], StringComparison.Ordinal));
+        var matches = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(matches, l => Assert.Matches(@"^[0-9a-f]{6,}  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: loud marimbaphone here$", l));
+        Assert.Single(matches, l => id.EndsWith(l[..l.IndexOf(' ', StringComparison.Ordinal)], StringComparison.Ordinal));
 
         var withContext = await Cli.RunAsync("search", "-C", "1", "--session", id, "marimbaphone");
         Assert.True(withContext.ExitCode == 0, withContext.ToString());

@@ -47,12 +47,9 @@ public sealed class SchemaContractTests
 
         // Back to schema v1 (what an older covend created), with one live session whose lane is the old lane.
         var session = SessionId.New();
-        Directory.CreateDirectory(Path.Combine(home.Home, "lanes"));
-        var socket = Path.Combine(home.Home, "lanes", session + ".sock");
-        using var lane = Process.Start(new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", OldLane, socket, session.Value }, RedirectStandardOutput = true, UseShellExecute = false })!;
+        using var lane = await StartOldLaneAsync(home, session);
         try
         {
-            Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
             var now = Timestamps.Of(DateTimeOffset.UtcNow);
             SqliteTools.Execute(db, $"""
@@ -81,23 +78,46 @@ public sealed class SchemaContractTests
         }
 
         // The lane is gone: covend migrates and starts (and resolves the session as lost).
-        var next = await home.StartAsync(waitUntilReady: false, captureOutput: true);
-        var nextErr = next.Process.StandardError.ReadToEndAsync();
-        _ = next.Process.StandardOutput.ReadToEndAsync();
-        try
-        {
-            await next.WaitUntilReadyAsync();
-        }
-        catch (Xunit.Sdk.XunitException)
-        {
-            await next.WaitForExitAsync(TimeSpan.FromSeconds(10));
-            Assert.Fail("covend did not start after the lane ended: " + await nextErr);
-        }
+        var next = await StartReadyAsync(home, "covend did not start after the lane ended: ");
 
         Assert.Equal((long)CovenStore.LatestSchemaVersion, SqliteTools.Scalar(db, "PRAGMA user_version;"));
         Assert.NotEqual("live", await next.Api.StatusAsync(session.Value));
     }
 
+
+    /// <summary>The python lane on the session's lane socket, listening; with <paramref name="schemaMax"/> its hello says so.</summary>
+    private static async Task<Process> StartOldLaneAsync(DaemonHome home, SessionId session, int? schemaMax = null)
+    {
+        Directory.CreateDirectory(Path.Combine(home.Home, "lanes"));
+        var info = new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", OldLane, Path.Combine(home.Home, "lanes", session + ".sock"), session.Value }, RedirectStandardOutput = true, UseShellExecute = false };
+        if (schemaMax is { } max)
+        {
+            info.ArgumentList.Add(max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var lane = Process.Start(info)!;
+        Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        return lane;
+    }
+
+    /// <summary>Starts covend and waits until it answers; when it exits instead, fails with its stderr.</summary>
+    private static async Task<DaemonProcess> StartReadyAsync(DaemonHome home, string failure)
+    {
+        var daemon = await home.StartAsync(waitUntilReady: false, captureOutput: true);
+        var stderr = daemon.Process.StandardError.ReadToEndAsync();
+        _ = daemon.Process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await daemon.WaitUntilReadyAsync();
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            Assert.Fail(failure + await stderr);
+        }
+
+        return daemon;
+    }
 
     [Fact]
     public async Task A_live_lane_that_writes_v5_does_not_block_v6_which_adds_only_daemon_owned_tables()
@@ -113,12 +133,9 @@ public sealed class SchemaContractTests
         }
 
         var session = SessionId.New();
-        Directory.CreateDirectory(Path.Combine(home.Home, "lanes"));
-        var socket = Path.Combine(home.Home, "lanes", session + ".sock");
-        using var lane = Process.Start(new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", OldLane, socket, session.Value, "5" }, RedirectStandardOutput = true, UseShellExecute = false })!;
+        using var lane = await StartOldLaneAsync(home, session, schemaMax: 5);
         try
         {
-            Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
             var now = Timestamps.Of(DateTimeOffset.UtcNow);
             SqliteTools.Execute(db, $"""
@@ -128,18 +145,7 @@ public sealed class SchemaContractTests
                 VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
                 """);
 
-            var daemon = await home.StartAsync(waitUntilReady: false, captureOutput: true);
-            var stderr = daemon.Process.StandardError.ReadToEndAsync();
-            _ = daemon.Process.StandardOutput.ReadToEndAsync();
-            try
-            {
-                await daemon.WaitUntilReadyAsync();
-            }
-            catch (Xunit.Sdk.XunitException)
-            {
-                await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10));
-                Assert.Fail("covend did not migrate under a v5 lane: " + await stderr);
-            }
+            await StartReadyAsync(home, "covend did not migrate under a v5 lane: ");
 
             Assert.Equal(6L, SqliteTools.Scalar(db, "PRAGMA user_version;"));
             Assert.Equal(1L, SqliteTools.Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'output_lines';"));
