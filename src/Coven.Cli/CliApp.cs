@@ -76,6 +76,7 @@ internal sealed class CliApp
         CompletionCommand.Add(this);
         RemoteCommands.Add(this);
         StoreCommands.Add(this);
+        SearchCommand.Add(this);
         HarnessesCommand.Add(this);
     }
 

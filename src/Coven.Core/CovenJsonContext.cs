@@ -54,6 +54,8 @@ namespace Coven.Core;
 [JsonSerializable(typeof(PruneRequest))]
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(VacuumResponse))]
+[JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(StoreNotice))]
 [JsonSerializable(typeof(LaunchSpec))]
 [JsonSerializable(typeof(HarnessConfigFile))]
 [JsonSerializable(typeof(FamiliarDto))]

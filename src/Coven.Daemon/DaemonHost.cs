@@ -209,6 +209,7 @@ internal static partial class DaemonHost
         services.AddHostedService<ReconcileService>();
         services.AddHostedService<ScheduleLoader>();
         services.AddHostedService<ConversationTracker>();
+        services.AddHostedService<SearchIndexer>();
         services.AddQuartz(q =>
         {
             SweepJob.Schedule(q, options.SweepInterval);
@@ -230,6 +231,7 @@ internal static partial class DaemonHost
         ScreenEndpoints.Map(app);
         EventEndpoints.Map(app);
         StoreEndpoints.Map(app);
+        SearchEndpoints.Map(app);
         StreamEndpoint.Map(app);
         ControlPlaneEndpoints.Map(app);
         RitualEndpoints.Map(app);

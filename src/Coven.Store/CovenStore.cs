@@ -28,6 +28,7 @@ public sealed class CovenStore : IDisposable
         Retention = new OutputRetention(this);
 
         Worktrees = new WorktreeRepository(this);
+        Search = new OutputIndex(this);
     }
 
     public string DatabasePath { get; }
@@ -42,6 +43,9 @@ public sealed class CovenStore : IDisposable
     public Core.Redaction.RedactionRules Redaction { get; set; } = Core.Redaction.RedactionRules.Default;
 
     public WorktreeRepository Worktrees { get; }
+
+    /// <summary>The full-text index of rendered output lines (docs/search.md).</summary>
+    public OutputIndex Search { get; }
 
     /// <summary>Creates or upgrades the schema. Run by the daemon at start (and by tests).</summary>
     public void Migrate()
@@ -73,6 +77,12 @@ public sealed class CovenStore : IDisposable
     /// since version 1). A lane writes schemas <see cref="LaneOldestSchemaVersion"/>..<see cref="LatestSchemaVersion"/>.
     /// </summary>
     public const int LaneOldestSchemaVersion = 1;
+
+    /// <summary>
+    /// The newest schema a running lane must write for covend to migrate to <see cref="LatestSchemaVersion"/>: steps
+    /// that add only daemon-owned tables (the search index, v6) do not need new lanes.
+    /// </summary>
+    public static int LaneSchemaNeeded => Migrations.LaneNeeds;
 
     public int SchemaVersion()
     {

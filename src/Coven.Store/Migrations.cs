@@ -100,7 +100,59 @@ internal static class Migrations
         ALTER TABLE sessions ADD COLUMN activity_since TEXT;
         ALTER TABLE sessions ADD COLUMN activity_reason TEXT;
         """,
+        // 6: full-text search over the rendered lines of output (docs/search.md); covend alone reads and writes these
+        """
+        CREATE TABLE output_lines (
+            id         INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            seq        INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            text       TEXT NOT NULL
+        );
+        CREATE INDEX ix_output_lines_session ON output_lines(session_id, id);
+        CREATE INDEX ix_output_lines_seq ON output_lines(session_id, seq);
+        CREATE VIRTUAL TABLE output_fts USING fts5(text, content='output_lines', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+        CREATE TRIGGER output_lines_ai AFTER INSERT ON output_lines BEGIN
+            INSERT INTO output_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER output_lines_ad AFTER DELETE ON output_lines BEGIN
+            INSERT INTO output_fts(output_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER output_lines_au AFTER UPDATE OF text ON output_lines BEGIN
+            INSERT INTO output_fts(output_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO output_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TABLE output_index (
+            session_id TEXT PRIMARY KEY NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            open_line  INTEGER
+        );
+        CREATE TABLE output_index_cursor (
+            id  INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL
+        );
+        """,
     ];
+
+    /// <summary>
+    /// Versions whose step adds only what covend alone reads and writes (lanes write sessions' pids and events): a
+    /// running lane that writes the version before such a step keeps working after it, so it does not block it.
+    /// </summary>
+    private static readonly int[] s_daemonOnlySteps = [6];
+
+    /// <summary>The schema a running lane must be able to write for the store to migrate to <see cref="LatestVersion"/>.</summary>
+    public static int LaneNeeds
+    {
+        get
+        {
+            var version = s_steps.Length;
+            while (s_daemonOnlySteps.Contains(version))
+            {
+                version--;
+            }
+
+            return version;
+        }
+    }
 
     public static int LatestVersion => s_steps.Length;
 

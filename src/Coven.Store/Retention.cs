@@ -156,14 +156,15 @@ public sealed class OutputRetention(CovenStore store)
                 continue;
             }
 
-            using (var delete = connection.CreateCommand())
+            using (var delete = RangeCommand(connection, tx, "DELETE FROM events WHERE session_id = $s AND kind = 'output' AND seq BETWEEN $from AND $to;", range.SessionId, range.FromSeq, range.ToSeq))
             {
-                delete.Transaction = tx;
-                delete.CommandText = "DELETE FROM events WHERE session_id = $s AND kind = 'output' AND seq BETWEEN $from AND $to;";
-                delete.Parameters.AddWithValue("$s", range.SessionId);
-                delete.Parameters.AddWithValue("$from", range.FromSeq);
-                delete.Parameters.AddWithValue("$to", range.ToSeq);
                 delete.ExecuteNonQuery();
+            }
+
+            // The search index forgets the lines that start in the pruned range with it (docs/search.md).
+            using (var lines = RangeCommand(connection, tx, "DELETE FROM output_lines WHERE session_id = $s AND seq BETWEEN $from AND $to;", range.SessionId, range.FromSeq, range.ToSeq))
+            {
+                lines.ExecuteNonQuery();
             }
 
             var done = range with { Events = events, Bytes = bytes };
@@ -313,14 +314,21 @@ public sealed class OutputRetention(CovenStore store)
         return new PruneRange(id, from, to, events, bytes, "session-cap");
     }
 
-    private static (int Events, long Bytes) Measure(SqliteConnection connection, SqliteTransaction? tx, string id, long from, long to)
+    /// <summary>A command over one session's seq range (<c>$s</c>, <c>$from</c>, <c>$to</c>) inside <paramref name="tx"/>.</summary>
+    private static SqliteCommand RangeCommand(SqliteConnection connection, SqliteTransaction? tx, string sql, string session, long from, long to)
     {
-        using var cmd = connection.CreateCommand();
+        var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "SELECT payload_json FROM events WHERE session_id = $s AND kind = 'output' AND seq BETWEEN $from AND $to;";
-        cmd.Parameters.AddWithValue("$s", id);
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$s", session);
         cmd.Parameters.AddWithValue("$from", from);
         cmd.Parameters.AddWithValue("$to", to);
+        return cmd;
+    }
+
+    private static (int Events, long Bytes) Measure(SqliteConnection connection, SqliteTransaction? tx, string id, long from, long to)
+    {
+        using var cmd = RangeCommand(connection, tx, "SELECT payload_json FROM events WHERE session_id = $s AND kind = 'output' AND seq BETWEEN $from AND $to;", id, from, to);
         using var reader = cmd.ExecuteReader();
         var (events, bytes) = (0, 0L);
         while (reader.Read())

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Coven.Cli.Attach;
 using Coven.Cli.Output;
+using Coven.Core.Text;
 using Coven.Cli.Sessions;
 using Coven.TestSupport;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Coven.Cli.Output;
+using Coven.Core.Text;
 
 namespace Coven.Cli.Tests;
 

@@ -250,6 +250,8 @@ public sealed class ApiContractTests : IAsyncLifetime
         Assert.Contains("\"matched\"", waited.Text, StringComparison.Ordinal);
         await Call("GET", "/api/v1/sessions/{id}/screen", id);
         await Call("GET", "/api/v1/sessions/{id}/screen", id, query: "?ansi=true");
+        var found = await Call("GET", "/api/v1/search", query: $"?q=ready&sessionId={id}&context=1&limit=5");
+        Assert.NotEqual(0, found.Json.GetProperty("hits").GetArrayLength());
         await Call("POST", "/api/v1/sessions/{id}/input", id, """{"data":"hello\r"}""");
         await Call("POST", "/api/v1/sessions/{id}/input", id, """{"data":"again","submit":true}""");
         await Call("POST", "/api/v1/sessions/{id}/resize", id, """{"cols":90,"rows":28}""");
@@ -308,6 +310,8 @@ public sealed class ApiContractTests : IAsyncLifetime
         await Call("GET", "/api/v1/events", query: "?afterSeq=-1");
         await Call("POST", "/api/v1/cast", body: """{"code":"~~"}""");
         await Call("POST", "/api/v1/actions", body: """{"action":"session.explode"}""");
+        await Call("GET", "/api/v1/search", query: "?q=");
+        await Call("GET", "/api/v1/search", query: "?q=%22unbalanced&mode=fts");
     }
 
     private async Task<Reply> Call(string method, string template, string? id = null, string? body = null, string query = "")

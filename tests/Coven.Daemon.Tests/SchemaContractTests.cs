@@ -24,7 +24,10 @@ public sealed class SchemaContractTests
                         break
                     n = struct.unpack(">I", head)[0]
                     req = json.loads(c.recv(n))
-                    body = json.dumps({"id": req["id"], "ok": True, "protocol": 1, "sessionId": sid, "lanePid": os.getpid(), "laneStartTime": 0}).encode()
+                    answer = {"id": req["id"], "ok": True, "protocol": 1, "sessionId": sid, "lanePid": os.getpid(), "laneStartTime": 0}
+                    if len(sys.argv) > 3:
+                        answer.update(schemaMin=1, schemaMax=int(sys.argv[3]))
+                    body = json.dumps(answer).encode()
                     c.sendall(struct.pack(">I", len(body)) + body)
             except OSError:
                 pass
@@ -44,18 +47,16 @@ public sealed class SchemaContractTests
 
         // Back to schema v1 (what an older covend created), with one live session whose lane is the old lane.
         var session = SessionId.New();
-        Directory.CreateDirectory(Path.Combine(home.Home, "lanes"));
-        var socket = Path.Combine(home.Home, "lanes", session + ".sock");
-        using var lane = Process.Start(new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", OldLane, socket, session.Value }, RedirectStandardOutput = true, UseShellExecute = false })!;
+        using var lane = await StartOldLaneAsync(home, session);
         try
         {
-            Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
             var now = Timestamps.Of(DateTimeOffset.UtcNow);
             SqliteTools.Execute(db, $"""
                 DROP TABLE familiars; DROP TABLE project_settings;
                 ALTER TABLE sessions DROP COLUMN conversation_id; DROP TABLE session_worktrees;
                 ALTER TABLE sessions DROP COLUMN activity; ALTER TABLE sessions DROP COLUMN activity_since; ALTER TABLE sessions DROP COLUMN activity_reason;
+                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_index; DROP TABLE output_index_cursor;
                 PRAGMA user_version = 1;
                 INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
                 VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
@@ -77,22 +78,82 @@ public sealed class SchemaContractTests
         }
 
         // The lane is gone: covend migrates and starts (and resolves the session as lost).
-        var next = await home.StartAsync(waitUntilReady: false, captureOutput: true);
-        var nextErr = next.Process.StandardError.ReadToEndAsync();
-        _ = next.Process.StandardOutput.ReadToEndAsync();
-        try
-        {
-            await next.WaitUntilReadyAsync();
-        }
-        catch (Xunit.Sdk.XunitException)
-        {
-            await next.WaitForExitAsync(TimeSpan.FromSeconds(10));
-            Assert.Fail("covend did not start after the lane ended: " + await nextErr);
-        }
+        var next = await StartReadyAsync(home, "covend did not start after the lane ended: ");
 
         Assert.Equal((long)CovenStore.LatestSchemaVersion, SqliteTools.Scalar(db, "PRAGMA user_version;"));
         Assert.NotEqual("live", await next.Api.StatusAsync(session.Value));
     }
 
 
+    /// <summary>The python lane on the session's lane socket, listening; with <paramref name="schemaMax"/> its hello says so.</summary>
+    private static async Task<Process> StartOldLaneAsync(DaemonHome home, SessionId session, int? schemaMax = null)
+    {
+        Directory.CreateDirectory(Path.Combine(home.Home, "lanes"));
+        var info = new ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", OldLane, Path.Combine(home.Home, "lanes", session + ".sock"), session.Value }, RedirectStandardOutput = true, UseShellExecute = false };
+        if (schemaMax is { } max)
+        {
+            info.ArgumentList.Add(max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var lane = Process.Start(info)!;
+        Assert.Equal("listening", await lane.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        return lane;
+    }
+
+    /// <summary>Starts covend and waits until it answers; when it exits instead, fails with its stderr.</summary>
+    private static async Task<DaemonProcess> StartReadyAsync(DaemonHome home, string failure)
+    {
+        var daemon = await home.StartAsync(waitUntilReady: false, captureOutput: true);
+        var stderr = daemon.Process.StandardError.ReadToEndAsync();
+        _ = daemon.Process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await daemon.WaitUntilReadyAsync();
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            Assert.Fail(failure + await stderr);
+        }
+
+        return daemon;
+    }
+
+    [Fact]
+    public async Task A_live_lane_that_writes_v5_does_not_block_v6_which_adds_only_daemon_owned_tables()
+    {
+        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays a v5 lane)");
+        Assert.Equal(6, CovenStore.LatestSchemaVersion);
+        Assert.Equal(5, CovenStore.LaneSchemaNeeded);
+        await using var home = new DaemonHome();
+        var db = Path.Combine(home.Home, "coven.db");
+        using (var store = new CovenStore(db))
+        {
+            store.Migrate();
+        }
+
+        var session = SessionId.New();
+        using var lane = await StartOldLaneAsync(home, session, schemaMax: 5);
+        try
+        {
+            Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
+            var now = Timestamps.Of(DateTimeOffset.UtcNow);
+            SqliteTools.Execute(db, $"""
+                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_index; DROP TABLE output_index_cursor;
+                PRAGMA user_version = 5;
+                INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
+                VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
+                """);
+
+            await StartReadyAsync(home, "covend did not migrate under a v5 lane: ");
+
+            Assert.Equal(6L, SqliteTools.Scalar(db, "PRAGMA user_version;"));
+            Assert.Equal(1L, SqliteTools.Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'output_lines';"));
+        }
+        finally
+        {
+            lane.Kill();
+            await lane.WaitForExitAsync();
+        }
+    }
 }

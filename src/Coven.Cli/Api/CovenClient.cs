@@ -79,6 +79,7 @@ internal sealed class CovenClient
         var stream = response.Body;
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var data = new StringBuilder();
+        string? eventName = null;
         while (true)
         {
             string? line;
@@ -97,7 +98,13 @@ internal sealed class CovenClient
 
             if (line.Length == 0)
             {
-                if (data.Length > 0)
+                if (data.Length > 0 && eventName == "store")
+                {
+                    // Not a stored event: the store's state ({"state", "message"}), passed on as kind "store", seq 0.
+                    yield return new EventDto(0, string.Empty, string.Empty, "store", data.ToString(), string.Empty);
+                    data.Clear();
+                }
+                else if (data.Length > 0)
                 {
                     var evt = TryDeserialize(data.ToString(), CovenJsonContext.Default.EventDto);
                     data.Clear();
@@ -107,7 +114,13 @@ internal sealed class CovenClient
                     }
                 }
 
+                eventName = null;
                 continue;
+            }
+
+            if (line.StartsWith("event:", StringComparison.Ordinal))
+            {
+                eventName = line[6..].Trim();
             }
 
             if (line.StartsWith("data:", StringComparison.Ordinal))

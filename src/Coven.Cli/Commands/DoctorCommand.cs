@@ -255,7 +255,7 @@ internal static class DoctorCommand
                     if (state is "busy" or "full")
                     {
                         var last = store.TryGetProperty("lastError", out var le) && le.ValueKind == JsonValueKind.String ? ": " + le.GetString() : string.Empty;
-                        return new("store", "fail", $"integrity ok, but the store is {(state == "busy" ? "busy (locked by another writer)" : "full (no disk space)")}{last}");
+                        return new("store", "fail", $"integrity ok, but {(state == "busy" ? "the store is busy (locked by another writer)" : "store full (no disk space; live sessions wait to record output)")}{last}");
                     }
 
                     return new("store", "ok", "integrity ok" + (store.TryGetProperty("schemaVersion", out var v) ? $", schema v{v}" : string.Empty));

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Coven.Cli.Api;
 using Coven.Core;
 using Coven.Core.Api;
 using Coven.Cli.Output;
+using Coven.Core.Text;
 
 namespace Coven.Cli.Commands;
 
@@ -19,6 +21,10 @@ internal static class LogsCommand
         var sinceSeq = new Option<long?>("--since-seq") { Description = "Only events after this event seq", HelpName = "seq" };
         var until = new Option<string?>("--until") { Description = "Only output before this time (a duration ago or an RFC 3339 timestamp)", HelpName = "when" };
         var tail = new Option<int?>("--tail", "-n") { Description = "Only the last N lines (with -f: then follow)", HelpName = "lines" };
+        var grep = new Option<string?>("--grep", "-g") { Description = "Only lines matching this .NET regular expression (lines as -f prints them); exit 1 when none", HelpName = "pattern" };
+        var fixedStrings = new Option<bool>("--fixed-strings", "-F") { Description = "With --grep: the pattern is plain text, not a regular expression" };
+        var ignoreCase = new Option<bool>("--ignore-case", "-i") { Description = "With --grep: ignore case" };
+        var grepContext = new Option<int>("--context", "-C") { Description = "With --grep: lines of context before and after each match", HelpName = "lines" };
         var command = new Command(
             "logs",
             "Print a session's output. Readable text by default (replayed through a terminal model at the session's size,\n"
@@ -29,10 +35,34 @@ internal static class LogsCommand
             + "  coven logs 0193a5f0 -f --tail 20\n"
             + "  coven logs 0193a5f0 --since 10m\n"
             + "  coven logs 0193a5f0 --since 2026-12-01T09:00:00Z --until 2026-12-01T10:00:00Z\n"
+            + "  coven logs 0193a5f0 --grep 'error|panic' -C 2\n"
+            + "  coven logs 0193a5f0 -F --grep 'a[0]' -f\n"
             + "  coven logs 0193a5f0 --raw > session.typescript")
         {
-            session, follow, raw, since, sinceSeq, until, tail,
+            session, follow, raw, since, sinceSeq, until, tail, grep, fixedStrings, ignoreCase, grepContext,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(grep) is null)
+            {
+                if (r.GetValue(fixedStrings) || r.GetValue(ignoreCase) || r.GetValue(grepContext) != 0)
+                {
+                    r.AddError("-F, -i and -C go with --grep");
+                }
+            }
+            else if (r.GetValue(raw) || r.GetValue(tail) is not null)
+            {
+                r.AddError("--grep cannot be combined with --raw or --tail");
+            }
+            else if (r.GetValue(grepContext) is < 0 or > 1000)
+            {
+                r.AddError("--context must be 0 to 1000 lines");
+            }
+            else if (!r.GetValue(fixedStrings) && GrepMatcher(r.GetValue(grep)!, r.GetValue(ignoreCase), out var why) is null)
+            {
+                r.AddError($"invalid --grep pattern: {why}");
+            }
+        });
         sinceSeq.Validators.Add(r =>
         {
             if (OptionValues.TryGet<long?>(r, out var n) && n is < 0)
@@ -95,6 +125,25 @@ internal static class LogsCommand
             var rawBytes = new List<byte>();
             var lines = new LineRenderer();
             var endsWithNewline = true;
+
+            // --grep: the lines of -f (decoded across events, so a character split between them is whole).
+            LineGrep? grepper = null;
+            var decoder = new UTF8Encoding(false, false).GetDecoder();
+            if (parse.GetValue(grep) is { } pattern)
+            {
+                var match = parse.GetValue(fixedStrings)
+                    ? (string line) => line.Contains(pattern, parse.GetValue(ignoreCase) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)
+                    : GrepMatcher(pattern, parse.GetValue(ignoreCase), out _)!;
+                grepper = new LineGrep(match, parse.GetValue(grepContext), context.Out);
+            }
+
+            void Grep(EventDto e)
+            {
+                var bytes = EventPayloads.OutputBytes(e);
+                var chars = new char[decoder.GetCharCount(bytes, flush: false)];
+                var n = decoder.GetChars(bytes, 0, bytes.Length, chars, 0, flush: false);
+                grepper!.Feed(lines.Render(new string(chars, 0, n)));
+            }
             void Write(string text)
             {
                 if (text.Length > 0)
@@ -118,7 +167,11 @@ internal static class LogsCommand
                     return;
                 }
 
-                if (rawMode && tailLines is null)
+                if (grepper is not null)
+                {
+                    Grep(e);
+                }
+                else if (rawMode && tailLines is null)
                 {
                     context.Console.WriteRaw(EventPayloads.OutputBytes(e));
                 }
@@ -144,7 +197,11 @@ internal static class LogsCommand
                     return;
                 }
 
-                if (rawMode)
+                if (grepper is not null)
+                {
+                    Grep(e);
+                }
+                else if (rawMode)
                 {
                     context.Console.WriteRaw(EventPayloads.OutputBytes(e));
                 }
@@ -162,7 +219,7 @@ internal static class LogsCommand
                 {
                     context.Console.WriteRaw(TailBytes([.. rawBytes], rn));
                 }
-                else if (!rawMode)
+                else if (!rawMode && grepper is null)
                 {
                     var text = transcript.Render();
                     Write(tailLines is { } n ? TailLines(text, n) : text);
@@ -172,7 +229,7 @@ internal static class LogsCommand
             if (followMode)
             {
                 await FollowAsync(context, client, s.Id, seq, tailLines is null ? Collect : Live, ct);
-                if (!rawMode)
+                if (!rawMode && grepper is null)
                 {
                     Write(lines.Flush());
 
@@ -184,10 +241,36 @@ internal static class LogsCommand
                 }
             }
 
+            if (grepper is not null)
+            {
+                var held = new char[8];
+                var heldCount = decoder.GetChars([], 0, 0, held, 0, flush: true);
+                grepper.Feed(lines.Render(new string(held, 0, heldCount)) + lines.Flush());
+                grepper.Flush();
+                context.Out.Flush();
+                return grepper.Matches > 0 ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+
             context.Out.Flush();
             return ExitCodes.Ok;
         }, longRunning: true);
         app.Root.Add(command);
+    }
+
+    /// <summary>The --grep regular expression as a line predicate, or null (with the reason) when it is not valid.</summary>
+    private static Func<string, bool>? GrepMatcher(string pattern, bool ignoreCase, out string? why)
+    {
+        try
+        {
+            var regex = new Regex(pattern, RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), TimeSpan.FromSeconds(1));
+            why = null;
+            return regex.IsMatch;
+        }
+        catch (ArgumentException e)
+        {
+            why = e.Message;
+            return null;
+        }
     }
 
     /// <summary>A duration ago (<c>10m</c>, <c>2h</c>, <c>1d</c>) or an RFC 3339 timestamp.</summary>
@@ -245,6 +328,14 @@ internal static class LogsCommand
                 {
                     seq = Math.Max(seq, e.Seq);
                     failures = 0;
+                    if (e.Kind == "store")
+                    {
+                        // The store filled up (or has room again): the session's output waits, said on stderr.
+                        var notice = CovenClient.Deserialize(e.PayloadJson, CovenJsonContext.Default.StoreNotice);
+                        context.Error.WriteLine($"[coven: store {notice.State}{(notice.Message is { } m ? ": " + m : string.Empty)}]");
+                        continue;
+                    }
+
                     print(e);
                     if (e.Kind == "output")
                     {

@@ -145,10 +145,29 @@ internal static class SessionsCommand
                 return await WatchAsync(context, app, FetchAsync, format, parse.GetValue(quiet), view, period, ct);
             }
 
-            Write(context, context.Out, await FetchAsync(), format, parse.GetValue(quiet), view);
+            var listed = await FetchAsync();
+            Write(context, context.Out, listed, format, parse.GetValue(quiet), view);
+            if (format != "json" && !parse.GetValue(quiet) && listed.Any(r => SessionResolver.StatusOf(r) == "live"))
+            {
+                await WarnIfStoreFullAsync(context, client, ct);
+            }
+
             return ExitCodes.Ok;
         });
         app.Root.Add(command);
+    }
+
+    /// <summary>
+    /// Live sessions of a full store record nothing (their lanes wait for space, losing nothing): the table says so
+    /// under it, on stderr, from health's <c>store.state</c> (issue 15).
+    /// </summary>
+    private static async Task WarnIfStoreFullAsync(CliContext context, Api.CovenClient client, CancellationToken ct)
+    {
+        var health = await client.GetAsync("api/v1/health", CovenJsonContext.Default.HealthResponse, ct);
+        if (health.Store is { State: "full" } store)
+        {
+            context.Error.WriteLine(Common.Paint(context, Ansi.Red, "STORE FULL") + ": live sessions wait to record their output until space is freed" + (store.LastError is { } e ? " (" + e + ")" : string.Empty));
+        }
     }
 
     /// <summary>How the table is drawn: wide (more columns), nothing shortened, and the width to fit (null: no limit).</summary>

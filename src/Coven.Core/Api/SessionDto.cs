@@ -78,4 +78,8 @@ public sealed record SessionDto
     };
 }
 
-public sealed record SessionListResponse(IReadOnlyList<SessionDto> Sessions, string? NextCursor);
+public sealed record SessionListResponse(IReadOnlyList<SessionDto> Sessions, string? NextCursor)
+{
+    /// <summary>Additive (issue 15): "ok", "busy" or "full", as health's <c>store.state</c>, so a list shows a full store.</summary>
+    public string? StoreState { get; init; }
+}

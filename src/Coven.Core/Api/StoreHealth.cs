@@ -17,3 +17,9 @@ public sealed record StoreHealth
     /// <summary>Additive: SQLite's message behind a "busy" or "full" state.</summary>
     public string? LastError { get; init; }
 }
+
+/// <summary>
+/// The <c>store</c> event of a session's stream (not a stored event, no <c>id</c>): sent when the store becomes
+/// <c>"full"</c> and when it is <c>"ok"</c> (or <c>"busy"</c>) again.
+/// </summary>
+public sealed record StoreNotice(string State, string? Message);

@@ -16,7 +16,7 @@ internal static class SessionEndpoints
         }).WithName("session.launch").WithSummary("Launch a harness in a new session (201 once live).")
             .Body<LaunchRequest>().Answers<SessionDto>(201).Errors(400, 503);
 
-        app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store, ShortIds shortIds) => List(ctx.Request.Query, store, shortIds))
+        app.MapGet("/api/v1/sessions", (HttpContext ctx, CovenStore store, ShortIds shortIds, Hosting.StoreStatus storeStatus) => List(ctx.Request.Query, store, shortIds, storeStatus))
             .WithName("sessions.list").WithSummary("List sessions, newest first.")
             .Answers<SessionListResponse>().Errors(400)
             .Query("status", "string", "Comma-separated statuses (pending, live, finished, failed, orphaned, archived).")
@@ -77,7 +77,7 @@ internal static class SessionEndpoints
         // GET /api/v1/sessions/{id}/screen and POST .../wait: ScreenEndpoints.
     }
 
-    private static ApiResult List(IQueryCollection query, CovenStore store, ShortIds shortIds)
+    private static ApiResult List(IQueryCollection query, CovenStore store, ShortIds shortIds, Hosting.StoreStatus storeStatus)
     {
         List<SessionStatus>? statuses = null;
         if (QueryValues.GetString(query, "status") is { } statusText)
@@ -139,7 +139,7 @@ internal static class SessionEndpoints
         });
         var refs = shortIds.For(page.Sessions.Select(s => s.Id.Value));
         var list = page.Sessions.Select(s => SessionDto.From(s) with { ShortId = refs[s.Id.Value] }).ToList();
-        return ApiResult.Ok(new SessionListResponse(list, page.NextCursor), CovenJsonContext.Default.SessionListResponse);
+        return ApiResult.Ok(new SessionListResponse(list, page.NextCursor) { StoreState = storeStatus.Current.State }, CovenJsonContext.Default.SessionListResponse);
     }
 
     /// <summary>Bodies are optional on archive/summon; still read them so the size limit applies uniformly.</summary>

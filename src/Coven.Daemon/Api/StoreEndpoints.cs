@@ -27,7 +27,7 @@ internal static class StoreEndpoints
 }
 
 /// <summary>Retention with the settings of <c>retention.json</c> and the free space of COVEN_HOME's file system.</summary>
-internal sealed class StoreMaintenance(CovenStore store, DaemonOptions options)
+internal sealed class StoreMaintenance(CovenStore store, DaemonOptions options, StoreStatus status)
 {
     private readonly Lock _gate = new();
 
@@ -60,15 +60,5 @@ internal sealed class StoreMaintenance(CovenStore store, DaemonOptions options)
     }
 
     /// <summary>Free bytes for an unprivileged user on COVEN_HOME's file system, or null when unknown.</summary>
-    public long? FreeDiskBytes()
-    {
-        try
-        {
-            return new DriveInfo(options.Paths.Home).AvailableFreeSpace;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return null;
-        }
-    }
+    public long? FreeDiskBytes() => status.FreeDiskBytes();
 }

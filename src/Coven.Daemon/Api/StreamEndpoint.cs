@@ -39,6 +39,7 @@ internal static class StreamEndpoint
         LaneMonitors monitors,
         DaemonOptions options,
         TimeProvider time,
+        StoreStatus storeStatus,
         CancellationToken requestAborted)
     {
         if (!SessionId.TryParse(id, out var sessionId) || store.Sessions.Get(sessionId) is null)
@@ -70,6 +71,7 @@ internal static class StreamEndpoint
         using var follow = signals.Follow(sessionId);
         var signal = follow.Signal;
         var lastWrite = time.GetTimestamp();
+        var announced = "ok";
         try
         {
             while (!ct.IsCancellationRequested)
@@ -95,6 +97,16 @@ internal static class StreamEndpoint
                 if (wrote)
                 {
                     await response.Body.FlushAsync(ct);
+                    lastWrite = time.GetTimestamp();
+                }
+
+                // A full store stalls a live session without an event of its own: said in the stream (issue 15).
+                var (state, message) = storeStatus.Current;
+                if (state != announced && (state == "full" || announced == "full"))
+                {
+                    await WriteStoreNoticeAsync(response, new StoreNotice(state, message), ct);
+                    await response.Body.FlushAsync(ct);
+                    announced = state;
                     lastWrite = time.GetTimestamp();
                 }
 
@@ -136,6 +148,10 @@ internal static class StreamEndpoint
     }
 
     private static bool IsFinal(SessionStatus status) => status is not (SessionStatus.Pending or SessionStatus.Live);
+
+    /// <summary><c>event: store</c> (no id: it is not a stored event) with <c>{"state", "message"}</c>.</summary>
+    private static async Task WriteStoreNoticeAsync(HttpResponse response, StoreNotice notice, CancellationToken ct) =>
+        await response.WriteAsync("event: store\ndata: " + JsonSerializer.Serialize(notice, s_relaxed.StoreNotice) + "\n\n", Encoding.UTF8, ct);
 
     private static async Task WriteEventAsync(HttpResponse response, EventRecord e, CancellationToken ct)
     {

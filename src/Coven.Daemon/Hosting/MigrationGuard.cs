@@ -16,6 +16,7 @@ internal static class MigrationGuard
     {
         var current = store.SchemaVersion();
         var target = CovenStore.LatestSchemaVersion;
+        var needed = CovenStore.LaneSchemaNeeded;
         if (current == 0 || current >= target)
         {
             return null; // a new store, or nothing to migrate
@@ -32,7 +33,8 @@ internal static class MigrationGuard
             var schemaMax = await AskSchemaMaxAsync(options, session);
 
             // A lane that does not say (older than the schema contract) can write only the schema it started on.
-            if ((schemaMax ?? current) < target)
+            // Steps after `needed` add only daemon-owned tables, which such a lane never touches.
+            if ((schemaMax ?? current) < needed)
             {
                 blocking.Add($"{session} (lane pid {lane.Pid}, writes up to v{schemaMax ?? current})");
             }

@@ -4,10 +4,15 @@ namespace Coven.Daemon.Hosting;
 
 /// <summary>
 /// What the store last said to a request: busy (another writer holds the lock) or full (no space for the write),
-/// reported in health until a later request writes successfully or 30 s pass (issue 12 item 9).
+/// reported in health until a later request writes successfully or 30 s pass (issue 12 item 9). A full disk is
+/// also seen without a failed request: lanes that cannot record output wait silently (losing nothing), so the
+/// free space of COVEN_HOME's file system below <see cref="FullBelowBytes"/> is "full" too (issue 15).
 /// </summary>
-internal sealed class StoreStatus(TimeProvider time)
+internal sealed class StoreStatus(TimeProvider time, DaemonOptions options)
 {
+    /// <summary>Less free space than this on COVEN_HOME's file system is a full store (SQLite needs room for WAL frames).</summary>
+    public const long FullBelowBytes = 1024 * 1024;
+
     public const int SqliteBusy = 5;
     public const int SqliteLocked = 6;
     public const int SqliteFull = 13;
@@ -66,8 +71,28 @@ internal sealed class StoreStatus(TimeProvider time)
         {
             lock (_gate)
             {
-                return _state == "ok" || time.GetUtcNow() - _at > s_memory ? ("ok", null) : (_state, _error);
+                if (_state != "ok" && time.GetUtcNow() - _at <= s_memory)
+                {
+                    return (_state, _error);
+                }
             }
+
+            return FreeDiskBytes() is { } free && free < FullBelowBytes
+                ? ("full", $"store full: {free} bytes free on the file system of {options.Paths.Home}; live sessions wait to record their output until space is freed")
+                : ("ok", null);
+        }
+    }
+
+    /// <summary>Free bytes for an unprivileged user on COVEN_HOME's file system (statvfs), or null when unknown.</summary>
+    public long? FreeDiskBytes()
+    {
+        try
+        {
+            return new DriveInfo(options.Paths.Home).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
         }
     }
 }

@@ -56,4 +56,5 @@ internal static class EventIds
     public const int RedactionSettingsInvalid = 700;
     public const int OutputPruned = 701;
     public const int PruneFailed = 702;
+    public const int SearchIndexFailed = 703;
 }

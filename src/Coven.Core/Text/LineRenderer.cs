@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Coven.Cli.Output;
+namespace Coven.Core.Text;
 
 /// <summary>
 /// Line-oriented rendering for <c>coven logs -f</c>, where text must appear as it arrives (the terminal model
@@ -13,7 +13,7 @@ namespace Coven.Cli.Output;
 /// them, so lines carry no trailing whitespace. Keeps its parser state between chunks, since a sequence may be
 /// split across events.
 /// </summary>
-internal sealed class LineRenderer
+public sealed class LineRenderer
 {
     private const int MaxParams = 16;
     private const int MaxPad = 1024;
