@@ -56,6 +56,8 @@ namespace Coven.Core;
 [JsonSerializable(typeof(VacuumResponse))]
 [JsonSerializable(typeof(LaunchSpec))]
 [JsonSerializable(typeof(HarnessConfigFile))]
+[JsonSerializable(typeof(NotifyConfigFile))]
+[JsonSerializable(typeof(NotificationPayload))]
 [JsonSerializable(typeof(FamiliarDto))]
 [JsonSerializable(typeof(FamiliarsResponse))]
 [JsonSerializable(typeof(FamiliarRequest))]

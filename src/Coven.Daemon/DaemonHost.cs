@@ -201,6 +201,7 @@ internal static partial class DaemonHost
         services.AddHostedService<ReconcileService>();
         services.AddHostedService<ScheduleLoader>();
         services.AddHostedService<ConversationTracker>();
+        services.AddHostedService<Notifications.NotificationService>();
         services.AddQuartz(q =>
         {
             q.ScheduleJob<SweepJob>(t => t
