@@ -204,10 +204,7 @@ internal static partial class DaemonHost
         services.AddHostedService<Notifications.NotificationService>();
         services.AddQuartz(q =>
         {
-            q.ScheduleJob<SweepJob>(t => t
-                .WithIdentity("sweep", "system")
-                .StartNow()
-                .WithSimpleSchedule(x => x.WithInterval(options.SweepInterval).RepeatForever()));
+            SweepJob.Schedule(q, options.SweepInterval);
             if (RetentionSettings.Load(options.Paths.Home, out _).IntervalMinutes is > 0 and var minutes)
             {
                 q.ScheduleJob<PruneJob>(t => t

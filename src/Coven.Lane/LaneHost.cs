@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using Coven.Core;
 using Coven.Core.Redaction;

@@ -13,7 +13,7 @@ namespace Coven.Pty;
 /// with this object holding the master side.
 /// </summary>
 /// <remarks>
-/// Threading: <see cref="Read"/> and <see cref="Write"/> block the calling thread (call them from dedicated
+/// Threading: <see cref="Read"/> and <c>Write</c> block the calling thread (call them from dedicated
 /// threads); they may run concurrently with each other, with <see cref="Resize"/> and with <see cref="Dispose"/>.
 /// The child is reaped by a dedicated thread that waits for this pid only; <see cref="Exited"/> completes then.
 /// Disposing closes the master (the kernel then sends SIGHUP to the child's session) but does not wait for the child.

@@ -11,7 +11,10 @@ internal static class PtySpawner
     private static readonly Lock s_umaskGate = new();
 
     /// <summary>Returns 0 and the pid, or the error number posix_spawn reported.</summary>
+    /// <param name="options">What to run, with which environment and window size.</param>
+    /// <param name="slavePath">The PTY's slave device, the child's controlling terminal and stdio.</param>
     /// <param name="cwdFd">A directory descriptor the child fchdir()s to, or -1 to chdir to the options' path.</param>
+    /// <param name="pid">The child's pid when the spawn succeeded.</param>
     public static int Spawn(PtyStartOptions options, string slavePath, int cwdFd, out int pid)
     {
         var envList = new List<string>(options.Environment.Count);

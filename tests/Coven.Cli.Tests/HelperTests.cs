@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Coven.Cli.Attach;
-using Coven.Cli.Commands;
 using Coven.Cli.Output;
 using Coven.Cli.Sessions;
 using Coven.TestSupport;

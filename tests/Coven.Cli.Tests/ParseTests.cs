@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using Coven.Cli;
 using Coven.Cli.Output;
 
 namespace Coven.Cli.Tests;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Coven.Cli.Remote;
 using Coven.TestSupport;
-using Xunit;
 
 namespace Coven.Cli.Tests;
 

@@ -1,4 +1,3 @@
-using Coven.Core;
 using Coven.TestSupport;
 
 namespace Coven.Core.Tests;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Coven.Core;
 
 namespace Coven.Core.Tests;
 

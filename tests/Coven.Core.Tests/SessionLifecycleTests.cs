@@ -1,5 +1,3 @@
-using Coven.Core;
-
 namespace Coven.Core.Tests;
 
 public sealed class SessionLifecycleTests

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Coven.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace Coven.Daemon.Tests;

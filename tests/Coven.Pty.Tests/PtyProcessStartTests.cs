@@ -1,5 +1,4 @@
 using Coven.Core;
-using Coven.Pty;
 using Coven.TestSupport;
 
 namespace Coven.Pty.Tests;

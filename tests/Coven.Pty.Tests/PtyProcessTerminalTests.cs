@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Coven.Pty;
 using Coven.TestSupport;
 
 namespace Coven.Pty.Tests;

@@ -1,6 +1,5 @@
 using System.Text;
 using Coven.Core;
-using Coven.Pty;
 using Coven.TestSupport;
 
 namespace Coven.Pty.Tests;

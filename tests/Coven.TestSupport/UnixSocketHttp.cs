@@ -2,7 +2,7 @@ using System.Net.Sockets;
 
 namespace Coven.TestSupport;
 
-/// <summary>HttpClient over a Unix socket (the daemon's API): every connection dials <paramref name="socketPath"/>.</summary>
+/// <summary>HttpClient over a Unix socket (the daemon's API): every connection dials the given socket path.</summary>
 public static class UnixSocketHttp
 {
     public static HttpClient Create(string socketPath, TimeSpan? timeout = null)

@@ -15,27 +15,10 @@ command -v hyperfine >/dev/null 2>&1 || { apt-get update -qq && apt-get install 
 prefix=/tmp/coven-bench-prefix
 ./install.sh --prefix "$prefix" -q
 
-work=$(mktemp -d /tmp/cvn-bench-XXXX)
-export COVEN_HOME=$work/h
-mkdir -p "$COVEN_HOME" && chmod 700 "$COVEN_HOME"
-printf '{"harnesses":[{"id":"trivial","executable":"/bin/cat","promptArgs":[]}]}\n' > "$COVEN_HOME/harnesses.json"
-tsock=$work/tmux.sock
 coven=$prefix/bin/coven
-
-cleanup() {
-  for id in $($coven sessions --status live,pending --quiet 2>/dev/null); do $coven kill "$id" --signal KILL >/dev/null 2>&1 || true; done
-  $coven daemon stop >/dev/null 2>&1 || true
-  tmux -S "$tsock" kill-server >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+. tests/bench/bench-home.sh
 $coven daemon start
-for i in $(seq 1 10); do
-  $coven run trivial --detach --root "$work" --title "bench $i" >/dev/null
-  tmux -S "$tsock" new-session -d -s "s$i" cat
-done
-echo "coven sessions: $($coven sessions --quiet | wc -l); tmux sessions: $(tmux -S "$tsock" list-sessions | wc -l)"
+bench_sessions 10 bench
 
 # covend is a long-running JIT process: bring its list path to steady state (tiered JIT promotes hot methods
 # after enough calls and a quiet moment) before timing, as it is after minutes of use.

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text;
 using Coven.Cli.Sessions;
 using Coven.Core;
-using Coven.Core.Api;
 
 namespace Coven.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.CommandLine;
 using Coven.Cli.Daemon;
 using Coven.Cli.Output;
 using Coven.Core;
-using Coven.Core.Api;
 
 namespace Coven.Cli.Commands;
 

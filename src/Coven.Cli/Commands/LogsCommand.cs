@@ -227,41 +227,43 @@ internal static class LogsCommand
         return System.Text.Encoding.Latin1.GetBytes(TailLines(text, n));
     }
 
-    /// <summary>Streams events until the session has ended, reconnecting with the last seq when the connection drops.</summary>
+    /// <summary>
+    /// Streams events until the session has ended, reconnecting with the last seq when the connection drops (a local
+    /// daemon restarting, or an ssh connection to a remote host breaking and coming back): up to 50 attempts in a row
+    /// that make no progress, backing off to one a second.
+    /// </summary>
     private static async Task FollowAsync(CliContext context, CovenClient client, string id, long afterSeq, Action<EventDto> print, CancellationToken ct)
     {
+        const int MaxFailures = 50;
         var seq = afterSeq;
         var failures = 0;
         while (true)
         {
-            var progressed = false;
             try
             {
                 await foreach (var e in client.StreamAsync(id, seq, ct))
                 {
                     seq = Math.Max(seq, e.Seq);
-                    progressed = true;
+                    failures = 0;
                     print(e);
                     if (e.Kind == "output")
                     {
                         context.Out.Flush();
                     }
                 }
+
+                var session = await client.GetAsync($"api/v1/sessions/{id}", CovenJsonContext.Default.SessionDto, ct);
+                if (session.Status is not ("live" or "pending"))
+                {
+                    await EventPayloads.ReadAllAsync(client, id, seq, "output", print, ct);
+                    return;
+                }
             }
-            catch (CliException ex) when (ex.Code == "daemon_unreachable" && failures < 50)
+            catch (CliException ex) when (IsConnectionLoss(ex) && failures < MaxFailures)
             {
-                failures++;
             }
 
-            var session = await client.GetAsync($"api/v1/sessions/{id}", CovenJsonContext.Default.SessionDto, ct);
-            if (session.Status is not ("live" or "pending"))
-            {
-                await EventPayloads.ReadAllAsync(client, id, seq, "output", print, ct);
-                return;
-            }
-
-            failures = progressed ? 0 : failures + 1;
-            if (failures > 50)
+            if (++failures > MaxFailures)
             {
                 throw CliException.Unreachable("lost the event stream and could not reconnect");
             }
@@ -269,4 +271,7 @@ internal static class LogsCommand
             await Task.Delay(Math.Min(1000, 20 * failures), ct);
         }
     }
+
+    /// <summary>The connection went away (the stream or the status request), as opposed to an answer that says no.</summary>
+    private static bool IsConnectionLoss(CliException e) => e.Code is "daemon_unreachable" or "host_unreachable";
 }

@@ -2,7 +2,6 @@ using Coven.Cli.Api;
 using System.CommandLine;
 using System.Text.Json;
 using Coven.Cli.Attach;
-using Coven.Cli.Output;
 using Coven.Cli.Sessions;
 using Coven.Core;
 using Coven.Core.Api;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Coven.Cli.Output;
 using Coven.Core;
-using Coven.Core.Api;
 
 namespace Coven.Cli.Commands;
 

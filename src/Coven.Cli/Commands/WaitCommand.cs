@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using Coven.Cli.Api;
 using Coven.Cli.Output;
 using Coven.Core;
 using Coven.Core.Api;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Coven.Cli.Api;
 using Coven.Cli.Output;
 using Coven.Cli.Sessions;
-using Coven.Core;
 
 namespace Coven.Cli.Remote;
 

@@ -155,12 +155,12 @@ internal static class SessionResolver
             var need = minimum;
             if (i > 0)
             {
-                need = Math.Max(need, CommonPrefix(sorted[i], sorted[i - 1]) + 1);
+                need = Math.Max(need, sorted[i].AsSpan().CommonPrefixLength(sorted[i - 1]) + 1);
             }
 
             if (i < sorted.Length - 1)
             {
-                need = Math.Max(need, CommonPrefix(sorted[i], sorted[i + 1]) + 1);
+                need = Math.Max(need, sorted[i].AsSpan().CommonPrefixLength(sorted[i + 1]) + 1);
             }
 
             var id = sorted[i];
@@ -174,17 +174,5 @@ internal static class SessionResolver
         }
 
         return result;
-    }
-
-    private static int CommonPrefix(string a, string b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        var i = 0;
-        while (i < n && a[i] == b[i])
-        {
-            i++;
-        }
-
-        return i;
     }
 }

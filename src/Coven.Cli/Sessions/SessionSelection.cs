@@ -115,7 +115,7 @@ internal sealed class SessionSelection
     }
 
     /// <summary>
-    /// For a destructive command on a set chosen by a filter (or always, with <paramref name="always"/>): lists the
+    /// For a destructive command on a set chosen by a filter (or always): lists the
     /// sessions and asks y/N on a terminal; refuses without --yes when stdin is not a terminal. False: declined.
     /// </summary>
     public bool Confirm(CliContext context, ParseResult parse, IReadOnlyList<SessionDto> sessions, string consequence)

@@ -12,6 +12,8 @@ namespace Coven.Core;
 public static class SessionLifecycle
 {
     /// <summary>Decides whether <paramref name="trigger"/> may fire in <paramref name="current"/>.</summary>
+    /// <param name="current">The session's status now.</param>
+    /// <param name="trigger">What is asked to happen.</param>
     /// <param name="archivedFrom">For an archived session, the status Summon restores.</param>
     /// <param name="exit">For <see cref="SessionTrigger.Exited"/>: how the harness ended.</param>
     /// <param name="killed">For <see cref="SessionTrigger.Exited"/>: the end was caused by a kill request, so the session

@@ -25,7 +25,7 @@ internal readonly record struct SecretMatch(MatchStatus Status, int Start, int E
 
 /// <summary>
 /// One kind of secret, found by a literal anchor (what the scanner searches for) and confirmed by
-/// <see cref="Match"/> on the text after it. <paramref name="text"/> is the output with escape sequences removed.
+/// <see cref="Match"/> on the text after it. The text it reads is the output with escape sequences removed.
 /// </summary>
 internal abstract class SecretRule(string name, string anchor, bool caseSensitive, bool wordBoundary)
 {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Coven.Core;
 using Coven.Core.Api;
@@ -84,7 +83,6 @@ internal sealed class HandoffService(CovenStore store, SessionService sessions, 
         {
             git = git with { HeadSubject = git.HeadSubject is { } subject ? Clean(subject) : null, Status = [.. git.Status.Select(Clean)] };
         }
-
 
         if (git is not null && await worktrees.DiffStatAsync(session.Id.Value, cancellationToken) is { } diffStat)
         {

@@ -1,5 +1,3 @@
-using Coven.Core.Api;
-
 namespace Coven.Daemon.Rituals;
 
 /// <summary>workflows/rituals.default.json: the schedules <c>coven rituals add --defaults</c> installs.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Coven.Core;
 using Coven.Core.Api;

@@ -1,7 +1,6 @@
 using Coven.Core;
 using Coven.Core.Api;
 using Coven.Daemon.Api;
-using Coven.Store;
 
 namespace Coven.Daemon.Sessions;
 

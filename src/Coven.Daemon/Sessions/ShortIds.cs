@@ -70,12 +70,12 @@ internal sealed class ShortIds(CovenStore store)
         var need = MinLength;
         if (before >= 0)
         {
-            need = Math.Max(need, CommonPrefix(r, _reversed[before]) + 1);
+            need = Math.Max(need, r.AsSpan().CommonPrefixLength(_reversed[before]) + 1);
         }
 
         if (after < _reversed.Count)
         {
-            need = Math.Max(need, CommonPrefix(r, _reversed[after]) + 1);
+            need = Math.Max(need, r.AsSpan().CommonPrefixLength(_reversed[after]) + 1);
         }
 
         while (need < id.Length)
@@ -109,16 +109,4 @@ internal sealed class ShortIds(CovenStore store)
             span[i] = src[src.Length - 1 - i];
         }
     });
-
-    private static int CommonPrefix(string a, string b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        var i = 0;
-        while (i < n && a[i] == b[i])
-        {
-            i++;
-        }
-
-        return i;
-    }
 }

@@ -2,7 +2,7 @@ namespace Coven.Lane.Output;
 
 /// <summary>
 /// The bounded hand-off between the PTY reader and the recorder: <see cref="Add"/> blocks while the queue is full
-/// (backpressure), <see cref="Take"/> waits for a chunk or the end. Waiters sleep at once
+/// (backpressure), <see cref="Take(out byte[])"/> waits for a chunk or the end. Waiters sleep at once
 /// instead of spinning first (as BlockingCollection's semaphores do): on 2 cores the spinning recorder took
 /// CPU from the harness and the reader (docs/benchmarks-lane.md).
 /// </summary>
