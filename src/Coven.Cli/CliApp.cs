@@ -78,6 +78,7 @@ internal sealed class CliApp
         StoreCommands.Add(this);
         SearchCommand.Add(this);
         HarnessesCommand.Add(this);
+        NotifyCommand.Add(this);
     }
 
     public CliConsole Console { get; }

@@ -58,6 +58,8 @@ namespace Coven.Core;
 [JsonSerializable(typeof(StoreNotice))]
 [JsonSerializable(typeof(LaunchSpec))]
 [JsonSerializable(typeof(HarnessConfigFile))]
+[JsonSerializable(typeof(NotifyConfigFile))]
+[JsonSerializable(typeof(NotificationPayload))]
 [JsonSerializable(typeof(FamiliarDto))]
 [JsonSerializable(typeof(FamiliarsResponse))]
 [JsonSerializable(typeof(FamiliarRequest))]

@@ -210,6 +210,7 @@ internal static partial class DaemonHost
         services.AddHostedService<ScheduleLoader>();
         services.AddHostedService<ConversationTracker>();
         services.AddHostedService<SearchIndexer>();
+        services.AddHostedService<Notifications.NotificationService>();
         services.AddQuartz(q =>
         {
             SweepJob.Schedule(q, options.SweepInterval);

@@ -103,6 +103,7 @@ internal static class LaneHost
         }
 
         var environment = spec.BuildEnvironment(WithoutCovenInternals(caller ?? InheritedEnvironment()));
+        ActivityHook.Export(environment, paths.LaneSocket(session));
         var executable = Path.IsPathFullyQualified(spec.Executable)
             ? spec.Executable
             : PtyProcess.ResolveExecutable(spec.Executable, environment.GetValueOrDefault("PATH")) ?? spec.Executable;
@@ -152,7 +153,7 @@ internal static class LaneHost
         using var recorder = new EventRecorder(store, state, hub, log, redaction, DaemonStarted(store, session, paths));
         using var activity = new ActivityMonitor(store, state, hub, terminal, spec.Activity, log);
         var pump = new OutputPump(pty, terminal, input, recorder, activity, log);
-        var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token);
+        var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token, activity);
         recorder.Start();
         pump.Start();
         activity.Start();

@@ -139,6 +139,7 @@ public sealed class HarnessRegistryTests : IDisposable
     [InlineData("""{"harnesses": [""", "harnesses.json")]
     [InlineData("""{"harnesses": [{"id": "x", "executable": "/bin/true", "waitingPatterns": ["(unclosed"]}]}""", "waitingPatterns '(unclosed' is not a regex")]
     [InlineData("""{"harnesses": [{"id": "x", "executable": "/bin/true", "idleAfterMs": 5}]}""", "idleAfterMs must be 100-3600000")]
+    [InlineData("""{"harnesses": [{"id": "x", "executable": "/bin/true", "activitySignals": ["sleepy"]}]}""", "activitySignals 'sleepy' is not one of working, waiting, idle")]
     public void Load_InvalidConfig_ThrowsWithClearMessage(string json, string expected)
     {
         var config = _dir.Combine("harnesses.json");
@@ -154,5 +155,39 @@ public sealed class HarnessRegistryTests : IDisposable
         var registry = HarnessRegistry.Load(_dir.Combine("missing.json"));
 
         Assert.Equal(["claude", "codex"], registry.All.Select(h => h.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ActivitySignals_AreTheRegisteredHarnesssNativeActivities()
+    {
+        var config = _dir.Combine("harnesses.json");
+        File.WriteAllText(config, """{"harnesses": [{"id": "mine", "executable": "/bin/true", "activitySignals": ["waiting", "idle"]}]}""");
+
+        var registry = HarnessRegistry.Load(config);
+        Assert.Equal(["waiting", "idle"], registry.All.Single(h => h.Id == "mine").NativeActivities);
+        Assert.Equal(["working", "waiting", "idle"], registry.All.Single(h => h.Id == "claude").NativeActivities);
+        Assert.Equal(["idle"], registry.All.Single(h => h.Id == "codex").NativeActivities);
+    }
+
+    /// <summary>Claude Code runs the hook command through a shell: a real sh must see exactly the path and two words.</summary>
+    [Fact]
+    public async Task ClaudeHookCommand_SurvivesARealShell_WhateverThePathHolds()
+    {
+        var folder = _dir.Combine("it's a $(dir) `x`");
+        Directory.CreateDirectory(folder);
+        var hook = Path.Combine(folder, "coven-lane");
+        var seen = _dir.Combine("seen");
+        File.WriteAllText(hook, $"#!/bin/sh\nprintf '%s|' \"$@\" > '{seen}'\n");
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        using var settings = System.Text.Json.JsonDocument.Parse(ActivityHookArguments.ClaudeSettings(hook));
+        var hooks = settings.RootElement.GetProperty("hooks");
+        Assert.Equal(ActivityHookArguments.ClaudeEvents, hooks.EnumerateObject().Select(p => p.Name));
+        var command = hooks.GetProperty("Stop")[0].GetProperty("hooks")[0].GetProperty("command").GetString()!;
+
+        using var sh = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command } })!;
+        await sh.WaitForExitAsync();
+        Assert.Equal(0, sh.ExitCode);
+        Assert.Equal("hook|claude|", File.ReadAllText(seen));
     }
 }

@@ -53,7 +53,7 @@ internal sealed class LaneRun : IAsyncDisposable
     public Process LaneProcess => _process!;
 
     /// <summary>Writes a harness script and records a pending session whose launch spec runs it.</summary>
-    public void CreateSession(string harnessBody, IReadOnlyList<string>? args = null, int cols = 120, int rows = 40, string? executable = null)
+    public void CreateSession(string harnessBody, IReadOnlyList<string>? args = null, int cols = 120, int rows = 40, string? executable = null, ActivitySettings? activity = null)
     {
         var path = executable ?? Harness.Write("fake-harness", harnessBody);
         var env = new Dictionary<string, string>(LaunchSpec.DefaultEnvironment) { ["PATH"] = Harness.PathVariable };
@@ -66,6 +66,7 @@ internal sealed class LaneRun : IAsyncDisposable
             UnsetEnvironment = LaunchSpec.DefaultUnset,
             Columns = cols,
             Rows = rows,
+            Activity = activity,
         };
         var now = DateTimeOffset.UtcNow;
         Store.Sessions.Create(

@@ -43,9 +43,12 @@ internal sealed class Attacher
     /// <summary>Attaches and returns the exit code: 0 after a detach, the harness's code after the end, 130 on a signal.</summary>
     /// <param name="endInputAtEof">When piped stdin ends, end the session's input (Ctrl-D): <c>coven run</c> does, <c>attach</c> does not.</param>
     public static Task<int> RunAsync(CliContext context, CovenClient client, SessionDto session, int detachKey, CancellationToken ct, bool endInputAtEof = false) =>
-        new Attacher(context, client, session.Id, detachKey) { _endInputAtEof = endInputAtEof }.RunAsync(ct);
+        new Attacher(context, client, session.Id, detachKey) { _endInputAtEof = endInputAtEof, _title = session.Title }.RunAsync(ct);
 
     private bool _endInputAtEof;
+
+    // The session's title, for the attention notice (bell and OSC 9 on a terminal when the agent waits or goes idle).
+    private string? _title;
 
     private CliConsole Console => _context.Console;
 
@@ -256,6 +259,10 @@ internal sealed class Attacher
                     if (evt.Kind == "output")
                     {
                         Write(EventPayloads.OutputBytes(evt));
+                    }
+                    else if (Console.OutIsTerminal && AttentionSignal.For(evt, _title) is { } signal)
+                    {
+                        Console.WriteRaw(signal);
                     }
                 }
 

@@ -13,8 +13,6 @@ namespace Coven.Cli.Commands;
 /// </summary>
 internal static class HarnessesCommand
 {
-    private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(5);
-
     public static void Add(CliApp app)
     {
         var command = new Command(
@@ -163,58 +161,26 @@ internal static class HarnessesCommand
     {
         var path = ConfigPath(context);
         Directory.CreateDirectory(context.Paths.Home);
-        using var gate = Lock(path + ".lock");
+        using var gate = PrivateConfigFile.Lock(path + ".lock");
         var entries = Read(path);
         if (!change(entries))
         {
             return false;
         }
 
-        var temp = path + ".tmp";
         var json = JsonSerializer.Serialize(new HarnessConfigFile { Harnesses = entries }, CovenJsonContext.Default.HarnessConfigFile);
-        using (var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(json);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        try
-        {
-            HarnessRegistry.Load(temp);
-        }
-        catch (HarnessConfigException e)
-        {
-            File.Delete(temp);
-            throw new CliException("invalid_harnesses", e.Message.Replace(temp, path, StringComparison.Ordinal), ExitCodes.Failed);
-        }
-
-        File.Move(temp, path, overwrite: true);
-        return true;
-    }
-
-    /// <summary>An exclusive lock file (.NET takes flock for FileShare.None), waited for up to 5 s.</summary>
-    private static FileStream Lock(string lockPath)
-    {
-        var deadline = DateTime.UtcNow + s_lockTimeout;
-        while (true)
+        PrivateConfigFile.Write(path, json, temp =>
         {
             try
             {
-                return new FileStream(lockPath, new FileStreamOptions
-                {
-                    Mode = FileMode.OpenOrCreate,
-                    Access = FileAccess.ReadWrite,
-                    Share = FileShare.None,
-                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                });
+                HarnessRegistry.Load(temp);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (HarnessConfigException e)
             {
-                Thread.Sleep(20);
+                throw new CliException("invalid_harnesses", e.Message.Replace(temp, path, StringComparison.Ordinal), ExitCodes.Failed);
             }
-        }
+        });
+        return true;
     }
+
 }

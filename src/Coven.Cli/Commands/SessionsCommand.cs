@@ -240,7 +240,7 @@ internal static class SessionsCommand
 
                 // Ages change every second; redraw for a change in the sessions, not in the clock.
                 var text = buffer.ToString();
-                var key = string.Join('\n', records.Select(r => SessionResolver.IdOf(r) + " " + SessionResolver.StatusOf(r) + " " + r.GetProperty("updatedAt").GetString()));
+                var key = string.Join('\n', records.Select(r => SessionResolver.IdOf(r) + " " + SessionResolver.StatusOf(r) + " " + ActivityOf(r) + " " + r.GetProperty("updatedAt").GetString()));
                 if (key != last)
                 {
                     context.Out.Write(context.Console.OutIsTerminal ? "\e[H\e[2J" + text : (last is null ? string.Empty : "\n") + text);

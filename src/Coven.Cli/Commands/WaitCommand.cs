@@ -25,7 +25,11 @@ internal static class WaitCommand
         var exit = new Option<bool>("--exit") { Description = "Wait until the session has ended" };
         var activity = new Option<string?>("--activity") { Description = "Wait until the session's activity is this: working, waiting or idle (docs/attention.md)", HelpName = "activity" };
         var timeout = new Option<string?>("--timeout") { Description = "Give up after this long (exit code 124); default: no limit", HelpName = "duration" };
-        var json = Common.JsonOption("Print the API's answer ({outcome, session, match})");
+        var json = Common.JsonOption("Print the API's answer ({outcome, session, match}); with --any the session record");
+        var any = new Option<bool>("--any") { Description = "Wait for the first live session that needs you: waiting or idle (or the --activity given); prints its id" };
+        var harness = new Option<string?>("--harness") { Description = "With --any: only sessions of this harness", HelpName = "id" };
+        var root = new Option<string?>("--root") { Description = "With --any: only sessions of this project root", HelpName = "dir" };
+        session.Arity = ArgumentArity.ZeroOrOne;
         var command = new Command(
             "wait",
             "Block until the session's screen matches a pattern, its output settles, or it ends.\n"
@@ -34,9 +38,10 @@ internal static class WaitCommand
             + "  coven wait 0193a5f0 --for 'Sign in' --timeout 10s\n"
             + "  coven wait 0193a5f0 --settle 2s && coven screen 0193a5f0\n"
             + "  coven wait 0193a5f0 --exit\n"
-            + "  coven wait 0193a5f0 --activity idle --timeout 5m")
+            + "  coven wait 0193a5f0 --activity idle --timeout 5m\n"
+            + "  coven wait --any --activity waiting     the first session that asks you something")
         {
-            session, pattern, settle, exit, activity, timeout, json,
+            session, pattern, settle, exit, activity, timeout, json, any, harness, root,
         };
         foreach (var option in new[] { settle, timeout })
         {
@@ -53,7 +58,22 @@ internal static class WaitCommand
         {
             var count = (r.GetValue(pattern) is not null ? 1 : 0) + (r.GetValue(settle) is not null ? 1 : 0) + (r.GetValue(exit) ? 1 : 0)
                 + (r.GetValue(activity) is not null ? 1 : 0);
-            if (count != 1)
+            if (r.GetValue(any))
+            {
+                if (r.GetValue(session) is not null || r.GetValue(pattern) is not null || r.GetValue(settle) is not null || r.GetValue(exit))
+                {
+                    r.AddError("--any takes no session id, and only --activity, --harness, --root, --timeout and --json");
+                }
+            }
+            else if (r.GetValue(session) is null)
+            {
+                r.AddError("give a session id (or --any)");
+            }
+            else if (r.GetValue(harness) is not null || r.GetValue(root) is not null)
+            {
+                r.AddError("--harness and --root go with --any");
+            }
+            else if (count != 1)
             {
                 r.AddError("give exactly one of --for REGEX, --settle DURATION, --exit or --activity ACTIVITY");
             }
@@ -65,8 +85,13 @@ internal static class WaitCommand
         });
         app.Bind(command, async (context, parse, ct) =>
         {
-            var (_, s) = await Common.ResolveAsync(context, parse.GetValue(session)!, ct);
             TimeSpan? limit = parse.GetValue(timeout) is { } t && Durations.TryParse(t, out var parsed) ? parsed : null;
+            if (parse.GetValue(any))
+            {
+                return await WaitAnyCommand.RunAsync(context, parse.GetValue(activity), parse.GetValue(harness), parse.GetValue(root), limit, parse.GetValue(json), ct);
+            }
+
+            var (_, s) = await Common.ResolveAsync(context, parse.GetValue(session)!, ct);
             var request = new WaitRequest
             {
                 For = parse.GetValue(pattern),

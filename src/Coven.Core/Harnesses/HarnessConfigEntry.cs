@@ -18,4 +18,10 @@ public sealed record HarnessConfigEntry
 
     /// <summary>Regexes over the screen text that mean the agent waits for the user (docs/attention.md).</summary>
     public IReadOnlyList<string>? WaitingPatterns { get; init; }
+
+    /// <summary>
+    /// The activities the harness reports itself through <c>$COVEN_ACTIVITY_HOOK hook report ACTIVITY</c> (docs/attention.md);
+    /// once it has, the fallback leaves those to it.
+    /// </summary>
+    public IReadOnlyList<string>? ActivitySignals { get; init; }
 }

@@ -50,6 +50,20 @@ public sealed record HarnessDefinition
     /// <summary>Regexes over the screen text that mean the agent waits for the user (a permission prompt, a question).</summary>
     public IReadOnlyList<string> WaitingPatterns { get; init; } = [];
 
+    /// <summary>The native activity signal Coven injects per launch (docs/attention.md), if any.</summary>
+    public ActivityHookKind ActivityHook { get; init; }
+
+    /// <summary>For registered harnesses: the activities they report themselves with <c>$COVEN_ACTIVITY_HOOK hook report</c>.</summary>
+    public IReadOnlyList<string> ActivitySignals { get; init; } = [];
+
+    /// <summary>The activities this harness reports natively: those its injected hook reports, or the declared ones.</summary>
+    public IReadOnlyList<string> NativeActivities => ActivityHook switch
+    {
+        ActivityHookKind.ClaudeHooks => [SessionActivity.Working, SessionActivity.Waiting, SessionActivity.Idle],
+        ActivityHookKind.CodexNotify => [SessionActivity.Idle],
+        _ => ActivitySignals,
+    };
+
     /// <summary>How to install it, shown when the executable is missing.</summary>
     public string? InstallHint { get; init; }
 

@@ -46,6 +46,7 @@ public sealed partial class HarnessRegistry
             ResumeConversationArguments = ["resume", "{conversation}"],
             ConversationDiscovery = ConversationDiscovery.CodexRollout,
             WaitingPatterns = [@"Would you like to (run|make|apply) ", @"Allow command\?", @"Press enter to confirm"],
+            ActivityHook = ActivityHookKind.CodexNotify,
             InstallHint = "npm install -g @openai/codex",
             BuiltIn = true,
         },
@@ -58,6 +59,7 @@ public sealed partial class HarnessRegistry
             ResumeConversationArguments = ["--resume", "{conversation}"],
             ConversationArguments = ["--session-id", "{conversation}"],
             WaitingPatterns = [@"Do you want to (proceed|make this edit|create|allow)", @"Do you trust the files in this folder\?"],
+            ActivityHook = ActivityHookKind.ClaudeHooks,
             InstallHint = "npm install -g @anthropic-ai/claude-code",
             BuiltIn = true,
         },
@@ -110,6 +112,14 @@ public sealed partial class HarnessRegistry
                 }
             }
 
+            foreach (var signal in entry.ActivitySignals ?? [])
+            {
+                if (signal is not (SessionActivity.Working or SessionActivity.Waiting or SessionActivity.Idle))
+                {
+                    throw new HarnessConfigException($"{configPath}: harness '{entry.Id}': activitySignals '{signal}' is not one of working, waiting, idle.");
+                }
+            }
+
             defs.Add(new HarnessDefinition
             {
                 Id = entry.Id,
@@ -123,6 +133,7 @@ public sealed partial class HarnessRegistry
                 ConversationArguments = entry.ConversationArgs,
                 IdleAfterMs = entry.IdleAfterMs ?? ActivitySettings.DefaultIdleAfterMs,
                 WaitingPatterns = entry.WaitingPatterns ?? [],
+                ActivitySignals = entry.ActivitySignals ?? [],
             });
         }
 

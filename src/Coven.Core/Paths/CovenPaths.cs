@@ -13,6 +13,9 @@ public sealed class CovenPaths
     public string LogsDir => Path.Combine(Home, "logs");
     public string HarnessConfig => Path.Combine(Home, "harnesses.json");
 
+    /// <summary>Where notices go (docs/attention.md).</summary>
+    public string NotifyConfig => Path.Combine(Home, "notify.json");
+
     public string LaneSocket(SessionId id) => Path.Combine(LanesDir, id + ".sock");
 
     public string LaneLog(SessionId id) => Path.Combine(LogsDir, "lane-" + id + ".log");

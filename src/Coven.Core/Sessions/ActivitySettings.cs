@@ -16,6 +16,13 @@ public sealed record ActivitySettings
 
     public IReadOnlyList<string> WaitingPatterns { get; init; } = [];
 
+    /// <summary>
+    /// The activities the harness reports natively (hooks, docs/attention.md). When they include <c>working</c>, the
+    /// fallback stands down entirely once the first native report has arrived; otherwise it keeps running, but a
+    /// native report holds until new output follows it.
+    /// </summary>
+    public IReadOnlyList<string> NativeSignals { get; init; } = [];
+
     public static Regex Compile(string pattern) => new(pattern, RegexOptions.Multiline | RegexOptions.CultureInvariant, MatchTimeout);
 
     public static bool IsValidPattern(string pattern, out string error)

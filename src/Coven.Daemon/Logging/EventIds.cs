@@ -57,4 +57,9 @@ internal static class EventIds
     public const int OutputPruned = 701;
     public const int PruneFailed = 702;
     public const int SearchIndexFailed = 703;
+
+    // 8xx notifications (docs/attention.md)
+    public const int NoticeFailed = 800;
+    public const int NoticeDropped = 801;
+    public const int NotifyConfigInvalid = 802;
 }

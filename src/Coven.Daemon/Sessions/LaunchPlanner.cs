@@ -68,6 +68,7 @@ internal static class LaunchPlanner
     /// Plans a launch; with <paramref name="resume"/>, argv is the harness's resume arguments (see ResumeService).
     /// </summary>
     /// <param name="searchPath">The PATH the harness executable is looked up in (the daemon's own).</param>
+    /// <param name="activityHook">coven-lane's absolute path: the native activity hook (docs/attention.md) is injected with it; null injects none.</param>
     public static bool TryPlan(
         LaunchRequest request,
         LaunchOverrides? resume,
@@ -75,7 +76,8 @@ internal static class LaunchPlanner
         FamiliarRepository familiars,
         string? searchPath,
         [NotNullWhen(true)] out LaunchPlan? plan,
-        [NotNullWhen(false)] out LaunchPlanError? error)
+        [NotNullWhen(false)] out LaunchPlanError? error,
+        string? activityHook = null)
     {
         plan = null;
         error = Validate(request);
@@ -155,16 +157,22 @@ internal static class LaunchPlanner
             return false;
         }
 
+        var hookArguments = activityHook is null ? [] : ActivityHookArguments.Build(harness.ActivityHook, activityHook);
         var spec = new LaunchSpec
         {
             Executable = lookup.ExecutablePath!,
-            Arguments = resumeArguments ?? harness.BuildArguments(request.Prompt, request.Model, extraArguments, conversationId),
+            Arguments = [.. hookArguments, .. resumeArguments ?? harness.BuildArguments(request.Prompt, request.Model, extraArguments, conversationId)],
             WorkingDirectory = paths.WorkingDirectory!,
             Environment = LaunchSpec.DefaultEnvironment,
             UnsetEnvironment = LaunchSpec.DefaultUnset,
             Columns = request.Cols ?? DefaultColumns,
             Rows = request.Rows ?? DefaultRows,
-            Activity = new ActivitySettings { IdleAfterMs = harness.IdleAfterMs, WaitingPatterns = harness.WaitingPatterns },
+            Activity = new ActivitySettings
+            {
+                IdleAfterMs = harness.IdleAfterMs,
+                WaitingPatterns = harness.WaitingPatterns,
+                NativeSignals = activityHook is null && harness.ActivityHook != ActivityHookKind.None ? [] : harness.NativeActivities,
+            },
         };
         if (ArgvTooLong(spec) is { } tooLong)
         {

@@ -59,7 +59,7 @@ internal sealed partial class SessionService(
             return LaunchPlanError.HarnessConfigInvalid(e.Message).ToApiResult();
         }
 
-        if (!LaunchPlanner.TryPlan(request, resume, registry, store.Familiars, Environment.GetEnvironmentVariable("PATH"), out var plan, out var refused))
+        if (!LaunchPlanner.TryPlan(request, resume, registry, store.Familiars, Environment.GetEnvironmentVariable("PATH"), out var plan, out var refused, options.LanePath))
         {
             return refused.ToApiResult();
         }

@@ -26,9 +26,11 @@ internal sealed class ControlRequestHandler
     private readonly NotificationHub _hub;
     private readonly LaneLog _log;
     private readonly CancellationToken _laneStopping;
+    private readonly ActivityMonitor? _activity;
 
-    public ControlRequestHandler(LaneState state, PtyProcess pty, TerminalState terminal, InputWriter input, NotificationHub hub, LaneLog log, CancellationToken laneStopping)
+    public ControlRequestHandler(LaneState state, PtyProcess pty, TerminalState terminal, InputWriter input, NotificationHub hub, LaneLog log, CancellationToken laneStopping, ActivityMonitor? activity = null)
     {
+        _activity = activity;
         _state = state;
         _pty = pty;
         _terminal = terminal;
@@ -108,6 +110,7 @@ internal sealed class ControlRequestHandler
                             "signal" => Signal(id, root),
                             "kill" => Kill(id, root),
                             "screen" => Screen(id, root),
+                            "activity" => Activity(id, root),
                             _ => ControlFrame.Error(id, ControlErrors.UnknownOp, $"unknown op '{op}'"),
                         };
                         break;
@@ -370,6 +373,39 @@ internal sealed class ControlRequestHandler
 
         var bare = text.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? text[3..] : text;
         return s_allowedSignals.Contains(bare.ToUpperInvariant()) && Signals.TryParse(bare, out signal);
+    }
+
+    /// <summary>A native activity report (a harness hook via <c>coven-lane hook</c>, docs/attention.md).</summary>
+    private byte[] Activity(long? id, JsonElement root)
+    {
+        const int MaxReason = 200;
+        if (!TryGetString(root, "activity", out var activity) || activity is not (SessionActivity.Working or SessionActivity.Waiting or SessionActivity.Idle))
+        {
+            return ControlFrame.Error(id, ControlErrors.BadArgs, "\"activity\" must be one of working, waiting, idle");
+        }
+
+        string? reason = null;
+        if (root.TryGetProperty("reason", out var reasonElement) && reasonElement.ValueKind != JsonValueKind.Null)
+        {
+            if (reasonElement.ValueKind != JsonValueKind.String || reasonElement.GetString() is not { Length: > 0 and <= MaxReason } text || text.Any(char.IsControl))
+            {
+                return ControlFrame.Error(id, ControlErrors.BadArgs, $"\"reason\" must be a string of 1..{MaxReason} printable characters");
+            }
+
+            reason = text;
+        }
+
+        if (_activity is null || _state.Exit is not null)
+        {
+            return ControlFrame.Error(id, ControlErrors.NotRunning, "the harness is not running");
+        }
+
+        var seq = _activity.Report(activity, reason ?? "hook");
+        return ControlFrame.Ok(id, w =>
+        {
+            w.WriteString("activity", activity);
+            w.WriteNumber("seq", seq);
+        });
     }
 
     private static bool TryGetString(JsonElement root, string name, out string value)

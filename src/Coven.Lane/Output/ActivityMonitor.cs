@@ -28,6 +28,8 @@ internal sealed class ActivityMonitor : IDisposable
     private readonly LaneLog _log;
     private readonly int _idleAfterMs;
     private readonly Regex[] _waiting;
+    private readonly bool _nativeWorking;
+    private readonly Lock _gate = new();
     private readonly Timer _timer;
     private long _lastOutput;
     private long _reads;
@@ -36,6 +38,12 @@ internal sealed class ActivityMonitor : IDisposable
     private int _ticking;
     private int _failures;
     private string _activity = SessionActivity.Unknown;
+
+    // The read count when the last native report arrived (0: none yet); the fallback holds a native activity until
+    // output follows it, and stands down entirely when the harness reports working natively too.
+    private long _nativeAtRead;
+    private bool _native;
+    private bool _stopped;
 
     public ActivityMonitor(CovenStore store, LaneState state, NotificationHub hub, TerminalState terminal, ActivitySettings? settings, LaneLog log)
     {
@@ -60,6 +68,7 @@ internal sealed class ActivityMonitor : IDisposable
         }
 
         _waiting = [.. patterns];
+        _nativeWorking = settings.NativeSignals.Contains(SessionActivity.Working);
         _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -78,6 +87,11 @@ internal sealed class ActivityMonitor : IDisposable
     /// <summary>Stops the timer; no change is recorded after this returns.</summary>
     public void Stop()
     {
+        lock (_gate)
+        {
+            _stopped = true;
+        }
+
         using var done = new ManualResetEvent(false);
         if (_timer.Dispose(done))
         {
@@ -86,6 +100,26 @@ internal sealed class ActivityMonitor : IDisposable
     }
 
     public void Dispose() => _timer.Dispose();
+
+    /// <summary>
+    /// A native report (a harness hook, through the control socket's <c>activity</c> op): recorded at once with
+    /// source <c>hook</c>; from now on the fallback defers to the harness (see <see cref="ActivitySettings.NativeSignals"/>).
+    /// </summary>
+    /// <returns>The sequence number of the recorded event, or 0 when the activity did not change.</returns>
+    public long Report(string activity, string reason)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return 0;
+            }
+
+            _native = true;
+            _nativeAtRead = Interlocked.Read(ref _reads);
+            return Change(activity, reason, "hook");
+        }
+    }
 
     private void Tick()
     {
@@ -96,43 +130,9 @@ internal sealed class ActivityMonitor : IDisposable
 
         try
         {
-            var reads = Interlocked.Read(ref _reads);
-            if (reads == 0)
+            lock (_gate)
             {
-                return;
-            }
-
-            var quietMs = Environment.TickCount64 - Volatile.Read(ref _lastOutput);
-            if (quietMs < WaitingQuietMs)
-            {
-                Change(SessionActivity.Working, "output");
-                return;
-            }
-
-            if (_waiting.Length > 0 && reads != _screenCheckedAtRead)
-            {
-                // The screen is read again only after new output, not on every tick of a quiet session.
-                _screenCheckedAtRead = reads;
-                _screenWaiting = MatchWaiting(out var matched);
-                if (_screenWaiting)
-                {
-                    Change(SessionActivity.Waiting, $"screen matches '{matched}'");
-                    return;
-                }
-            }
-
-            if (_screenWaiting)
-            {
-                return;
-            }
-
-            if (quietMs >= _idleAfterMs)
-            {
-                Change(SessionActivity.Idle, $"no output for {_idleAfterMs} ms");
-            }
-            else if (_activity != SessionActivity.Working)
-            {
-                Change(SessionActivity.Working, "output");
+                Decide();
             }
         }
         catch (Exception ex)
@@ -146,6 +146,49 @@ internal sealed class ActivityMonitor : IDisposable
         finally
         {
             Volatile.Write(ref _ticking, 0);
+        }
+    }
+
+    /// <summary>One fallback decision (under the gate).</summary>
+    private void Decide()
+    {
+        var reads = Interlocked.Read(ref _reads);
+        if (reads == 0 || (_native && (_nativeWorking || reads == _nativeAtRead)))
+        {
+            return;
+        }
+
+        var quietMs = Environment.TickCount64 - Volatile.Read(ref _lastOutput);
+        if (quietMs < WaitingQuietMs)
+        {
+            Change(SessionActivity.Working, "output");
+            return;
+        }
+
+        if (_waiting.Length > 0 && reads != _screenCheckedAtRead)
+        {
+            // The screen is read again only after new output, not on every tick of a quiet session.
+            _screenCheckedAtRead = reads;
+            _screenWaiting = MatchWaiting(out var matched);
+            if (_screenWaiting)
+            {
+                Change(SessionActivity.Waiting, $"screen matches '{matched}'");
+                return;
+            }
+        }
+
+        if (_screenWaiting)
+        {
+            return;
+        }
+
+        if (quietMs >= _idleAfterMs)
+        {
+            Change(SessionActivity.Idle, $"no output for {_idleAfterMs} ms");
+        }
+        else if (_activity != SessionActivity.Working)
+        {
+            Change(SessionActivity.Working, "output");
         }
     }
 
@@ -180,20 +223,21 @@ internal sealed class ActivityMonitor : IDisposable
     }
 
     /// <summary>Records <paramref name="activity"/> when it differs from the current one; a failed write throws (logged by <see cref="Tick"/>) and is tried again on the next tick.</summary>
-    private void Change(string activity, string reason)
+    private long Change(string activity, string reason, string source = "screen")
     {
         var previous = _activity;
         if (previous == activity)
         {
-            return;
+            return 0;
         }
 
         var payload = JsonSerializer.Serialize(
-            new ActivityPayload(activity, previous == SessionActivity.Unknown ? null : previous, reason, "screen"),
+            new ActivityPayload(activity, previous == SessionActivity.Unknown ? null : previous, reason, source),
             CovenJsonContext.Default.ActivityPayload);
         var seq = _store.Sessions.RecordActivity(_state.Session, activity, reason, payload);
         Volatile.Write(ref _activity, activity);
         _state.Committed(seq);
         _hub.PublishAppended(seq);
+        return seq;
     }
 }

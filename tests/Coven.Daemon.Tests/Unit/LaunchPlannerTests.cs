@@ -262,6 +262,19 @@ public sealed class LaunchPlannerTests : IDisposable
         Assert.Equal("codex", plan.Familiar);
     }
 
+    [Fact]
+    public void ActivityHook_CodexGetsNotifyOverride_AndNativeIdle_OnlyWhenTheLanePathIsGiven()
+    {
+        const string Lane = "/opt/co\"ven/coven-lane";
+        Assert.True(LaunchPlanner.TryPlan(Request(), null, _registry, _store.Familiars, SearchPath, out var plan, out var error, Lane), error?.Message);
+        Assert.Equal(["-c", "notify=[\"/opt/co\\\"ven/coven-lane\", \"hook\", \"codex\"]"], plan.Spec.Arguments.Take(2));
+        Assert.Equal(["idle"], plan.Spec.Activity!.NativeSignals);
+
+        var without = Planned(Request());
+        Assert.DoesNotContain("-c", without.Spec.Arguments);
+        Assert.Empty(without.Spec.Activity!.NativeSignals);
+    }
+
     private LaunchRequest Request() => new() { ProjectRoot = _project, Harness = "codex", Prompt = "hello" };
 
     private LaunchPlanError Refused(LaunchRequest request, LaunchOverrides? resume = null)
