@@ -37,7 +37,10 @@ public sealed class AgentDaemonFixture : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         Endpoint = await ScriptedModelEndpoint.StartAsync();
-        Homes = new HarnessHomes(Endpoint, _dir.Path, ProjectDir);
+        // Claude Code asks about every new folder, worktrees included; trusting COVEN_HOME/worktrees once covers every
+        // session worktree, as docs/real-harnesses.md tells users to do. Codex needs nothing: it trusts a worktree
+        // of a trusted repository (only the main repositories are trusted here).
+        Homes = new HarnessHomes(Endpoint, _dir.Path, ProjectDir, Path.Combine(HomeDir, "worktrees"));
         foreach (var (k, v) in Homes.Environment)
         {
             Cli.Environment[k] = v;
@@ -51,6 +54,18 @@ public sealed class AgentDaemonFixture : IAsyncLifetime, IDisposable
     {
         var repo = await GitRepo.InitAsync(Path.Combine(ProjectDir, "repo-" + Guid.NewGuid().ToString("N")[..8]));
         Homes.Trust(repo);
+        return repo;
+    }
+
+    /// <summary>A repository with one commit (a worktree needs a base), trusted as <see cref="NewGitRepoAsync"/> is.</summary>
+    public async Task<string> NewCommittedRepoAsync()
+    {
+        var repo = await NewGitRepoAsync();
+        GitRepo.Run(repo, "config", "user.email", "t@example.invalid");
+        GitRepo.Run(repo, "config", "user.name", "Test");
+        await File.WriteAllTextAsync(Path.Combine(repo, "README"), "readme\n");
+        GitRepo.Run(repo, "add", "README");
+        GitRepo.Run(repo, "commit", "-q", "-m", "init");
         return repo;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Coven.TestSupport;
 
@@ -196,32 +195,7 @@ public sealed class WorktreeTests(DaemonFixture daemon) : IClassFixture<DaemonFi
         return r.Stdout.Trim();
     }
 
-    private string NewRepo(string name)
-    {
-        var repo = Path.Combine(daemon.ProjectDir, name);
-        Directory.CreateDirectory(repo);
-        Git(repo, "init", "-q", "-b", "main");
-        Git(repo, "config", "user.email", "t@example.invalid");
-        Git(repo, "config", "user.name", "Test");
-        File.WriteAllText(Path.Combine(repo, "README"), "readme\n");
-        Git(repo, "add", "README");
-        Git(repo, "commit", "-q", "-m", "init");
-        return repo;
-    }
+    private string NewRepo(string name) => GitRepo.InitWithCommit(Path.Combine(daemon.ProjectDir, name));
 
-    private static string Git(string dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)} failed: {error}");
-        return output;
-    }
+    private static string Git(string dir, params string[] args) => GitRepo.Run(dir, args);
 }

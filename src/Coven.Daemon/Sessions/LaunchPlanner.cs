@@ -86,6 +86,7 @@ internal static class LaunchPlanner
 
         var familiarName = resume?.Familiar;
         var extraArguments = resume?.ExtraArguments ?? [];
+        var familiarWorktree = false;
         if (request.Familiar is { } familiarRequested)
         {
             if (FamiliarResolver.Resolve(familiars, registry, familiarRequested) is not { } familiar)
@@ -110,6 +111,7 @@ internal static class LaunchPlanner
             request = request with { Harness = familiar.Harness, Model = string.IsNullOrEmpty(request.Model) ? familiar.Model : request.Model };
             familiarName = familiar.Name;
             extraArguments = familiar.Args;
+            familiarWorktree = familiar.Worktree;
         }
 
         var callerEnvironment = request.Environment is { } sent ? WithoutInternals(sent) : null;
@@ -185,6 +187,7 @@ internal static class LaunchPlanner
             ResumedFrom = resume?.ResumedFrom,
             ConversationId = conversationId,
             CallerEnvironment = callerEnvironment,
+            FamiliarWorktree = familiarWorktree,
         };
         return true;
     }
