@@ -19,7 +19,7 @@ public abstract class AgentTurnTests(AgentDaemonFixture daemon, string harness)
     [Fact]
     public async Task ToolTurn_SecondTurn_TwoSessionsInOneRepo_ResumeContinuesItsOwnConversation()
     {
-        TerminalDaemonFixture.RequireTool(harness);
+        RealHarnessDaemon.RequireTool(harness);
         var repo = await daemon.NewGitRepoAsync();
 
         var a = await LaunchReadyAsync(repo);
@@ -70,7 +70,7 @@ public abstract class AgentTurnTests(AgentDaemonFixture daemon, string harness)
     [Fact]
     public async Task WorktreeSession_ToolTurn_WritesInsideItsWorktreeOnly()
     {
-        TerminalDaemonFixture.RequireTool(harness);
+        RealHarnessDaemon.RequireTool(harness);
         var repo = await daemon.NewCommittedRepoAsync();
 
         var id = await LaunchReadyAsync(repo, "--worktree");

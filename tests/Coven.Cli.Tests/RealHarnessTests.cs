@@ -19,7 +19,7 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
     [Fact]
     public async Task Codex_InTempGitRepo_ShowsWelcomeScreenNavigatesAndKillsCleanly()
     {
-        TerminalDaemonFixture.RequireTool("codex");
+        RealHarnessDaemon.RequireTool("codex");
         var repo = await NewGitRepoAsync();
 
         var id = await daemon.RunDetachedAsync("codex", "fix tests", repo);
@@ -64,7 +64,7 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
     [Fact]
     public async Task Codex_ResizedRepeatedlyWhileStarting_StillShowsWelcomeScreen()
     {
-        TerminalDaemonFixture.RequireTool("codex");
+        RealHarnessDaemon.RequireTool("codex");
         var repo = await NewGitRepoAsync();
         using var http = UnixSocketHttp.Create(Path.Combine(daemon.HomeDir, "coven.sock"));
 
@@ -94,7 +94,7 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
     [Fact]
     public async Task Claude_WithoutNetwork_ShowsConnectionErrorAndFailsWithExit1()
     {
-        TerminalDaemonFixture.RequireTool("claude");
+        RealHarnessDaemon.RequireTool("claude");
         var repo = await NewGitRepoAsync();
 
         var id = await daemon.RunDetachedAsync("claude", "fix tests", repo);

@@ -169,15 +169,17 @@ internal sealed partial class RitualService(
     }
 
     /// <summary>
-    /// The worktrees of the sessions the selector picks (ended, last changed before olderThan ago); orphans too when
-    /// the selector names no harness or project. Dirty worktrees and unmerged branches stay unless selector.force.
-    /// Answers the session ids whose worktrees went (or would go).
+    /// The worktrees of the sessions the selector picks (ended, last changed before olderThan ago; projectRoot names
+    /// the repository, a worktree session's root being its worktree); orphans too when the selector names no harness
+    /// or project. Dirty worktrees and unmerged branches stay unless selector.force. Answers the session ids whose
+    /// worktrees went (or would go).
     /// </summary>
     private async Task<IReadOnlyList<string>> PruneWorktreesAsync(RitualSelectorDto selector, bool dryRun, CancellationToken cancellationToken)
     {
-        var picked = SelectCandidates(store, RitualKinds.PruneWorktrees, selector, time.GetUtcNow()).Select(s => s.Id.Value).ToHashSet(StringComparer.Ordinal);
+        var root = selector.ProjectRoot;
+        var picked = SelectCandidates(store, RitualKinds.PruneWorktrees, selector with { ProjectRoot = null }, time.GetUtcNow()).Select(s => s.Id.Value).ToHashSet(StringComparer.Ordinal);
         var result = await worktrees.PruneWhereAsync(
-            s => picked.Contains(s.Id.Value),
+            (w, s) => picked.Contains(s.Id.Value) && (root is null || w.Repository == root || PathPolicy.IsInside(root, w.Repository)),
             orphans: selector.Harness is null && selector.ProjectRoot is null,
             selector.Force == true,
             dryRun,

@@ -376,7 +376,7 @@ internal sealed class WorktreeService(CovenStore store, DaemonOptions options, T
 
         var now = time.GetUtcNow();
         var result = await PruneWhereAsync(
-            session => olderThan is { } age && session.Status is not (SessionStatus.Pending or SessionStatus.Live) && now - session.UpdatedAt >= age,
+            (_, session) => olderThan is { } age && session.Status is not (SessionStatus.Pending or SessionStatus.Live) && now - session.UpdatedAt >= age,
             orphans: true,
             request.Force == true,
             request.DryRun == true,
@@ -388,13 +388,13 @@ internal sealed class WorktreeService(CovenStore store, DaemonOptions options, T
     /// Removes the worktrees of the sessions <paramref name="pick"/> selects (never a pending or live one) and, with
     /// <paramref name="orphans"/>, every orphan; the prune ritual and the prune route share it.
     /// </summary>
-    public async Task<WorktreePruneResponse> PruneWhereAsync(Func<SessionRecord, bool> pick, bool orphans, bool force, bool dryRun, CancellationToken ct)
+    public async Task<WorktreePruneResponse> PruneWhereAsync(Func<SessionWorktree, SessionRecord, bool> pick, bool orphans, bool force, bool dryRun, CancellationToken ct)
     {
         List<string> removed = [], paths = [], branches = [], kept = [];
         foreach (var w in store.Worktrees.List())
         {
             var session = SessionId.TryParse(w.SessionId, out var id) ? store.Sessions.Get(id) : null;
-            var candidate = session is null ? orphans : session.Status is not (SessionStatus.Pending or SessionStatus.Live) && pick(session);
+            var candidate = session is null ? orphans : session.Status is not (SessionStatus.Pending or SessionStatus.Live) && pick(w, session);
             if (!candidate)
             {
                 continue;
