@@ -64,7 +64,7 @@ internal static class RitualsCommand
                     s.Id,
                     s.Ritual,
                     s.Every ?? (s.Cron is null ? "-" : "cron " + s.Cron),
-                    Describe(s.Selector, context.UserHome),
+                    s.Ritual == "prune-store" ? "retention.json" : Describe(s.Selector, context.UserHome),
                     s.Enabled ? "yes" : "no",
                     s.LastRunAt is null ? "never" : Format.Age(s.LastRunAt, now) + " ago",
                     s.NextRunAt ?? "-");
