@@ -14,13 +14,13 @@ public sealed class FamiliarRepository
     public IReadOnlyList<Familiar> List()
     {
         using var connection = _store.Open();
-        return connection.Query<FamiliarRow>("SELECT name, harness, model, args_json FROM familiars ORDER BY name;").Select(r => r.ToFamiliar()).ToList();
+        return connection.Query<FamiliarRow>("SELECT name, harness, model, args_json, worktree FROM familiars ORDER BY name;").Select(r => r.ToFamiliar()).ToList();
     }
 
     public Familiar? Get(string name)
     {
         using var connection = _store.Open();
-        return connection.QuerySingleOrDefault<FamiliarRow>("SELECT name, harness, model, args_json FROM familiars WHERE name = @name;", new { name })?.ToFamiliar();
+        return connection.QuerySingleOrDefault<FamiliarRow>("SELECT name, harness, model, args_json, worktree FROM familiars WHERE name = @name;", new { name })?.ToFamiliar();
     }
 
     /// <summary>Adds or replaces a familiar.</summary>
@@ -29,8 +29,8 @@ public sealed class FamiliarRepository
         using var connection = _store.Open();
         connection.Execute(
             """
-            INSERT INTO familiars (name, harness, model, args_json, created_at) VALUES (@Name, @Harness, @Model, @Args, @Now)
-            ON CONFLICT(name) DO UPDATE SET harness = excluded.harness, model = excluded.model, args_json = excluded.args_json;
+            INSERT INTO familiars (name, harness, model, args_json, created_at, worktree) VALUES (@Name, @Harness, @Model, @Args, @Now, @Worktree)
+            ON CONFLICT(name) DO UPDATE SET harness = excluded.harness, model = excluded.model, args_json = excluded.args_json, worktree = excluded.worktree;
             """,
             new
             {
@@ -39,6 +39,7 @@ public sealed class FamiliarRepository
                 familiar.Model,
                 Args = JsonSerializer.Serialize(familiar.Args.ToArray(), CovenJsonContext.Default.StringArray),
                 Now = _store.Now(),
+                Worktree = familiar.Worktree ? 1L : 0L,
             });
         return Get(familiar.Name)!;
     }
@@ -84,6 +85,7 @@ public sealed class FamiliarRepository
         public string Harness { get; set; } = string.Empty;
         public string? Model { get; set; }
         public string ArgsJson { get; set; } = "[]";
+        public long Worktree { get; set; }
 
         public Familiar ToFamiliar() => new()
         {
@@ -91,6 +93,7 @@ public sealed class FamiliarRepository
             Harness = Harness,
             Model = Model,
             Args = JsonSerializer.Deserialize(ArgsJson, CovenJsonContext.Default.StringArray) ?? [],
+            Worktree = Worktree != 0,
         };
     }
 }

@@ -131,13 +131,31 @@ internal static class Migrations
             seq INTEGER NOT NULL
         );
         """,
+        // 7: a familiar's default worktree (issue 17); the prune rituals (ritual's CHECK widened: the table is rebuilt)
+        """
+        ALTER TABLE familiars ADD COLUMN worktree INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE ritual_schedules_new (
+            id            TEXT PRIMARY KEY NOT NULL,
+            ritual        TEXT NOT NULL CHECK (ritual IN ('archive','summon','sacrifice','sweep','prune-worktrees','prune-store')),
+            every_text    TEXT,
+            cron          TEXT,
+            selector_json TEXT NOT NULL,
+            enabled       INTEGER NOT NULL DEFAULT 1,
+            created_at    TEXT NOT NULL,
+            last_run_at   TEXT,
+            next_run_at   TEXT
+        );
+        INSERT INTO ritual_schedules_new SELECT id, ritual, every_text, cron, selector_json, enabled, created_at, last_run_at, next_run_at FROM ritual_schedules;
+        DROP TABLE ritual_schedules;
+        ALTER TABLE ritual_schedules_new RENAME TO ritual_schedules;
+        """,
     ];
 
     /// <summary>
     /// Versions whose step adds only what covend alone reads and writes (lanes write sessions' pids and events): a
     /// running lane that writes the version before such a step keeps working after it, so it does not block it.
     /// </summary>
-    private static readonly int[] s_daemonOnlySteps = [6];
+    private static readonly int[] s_daemonOnlySteps = [6, 7];
 
     /// <summary>The schema a running lane must be able to write for the store to migrate to <see cref="LatestVersion"/>.</summary>
     public static int LaneNeeds

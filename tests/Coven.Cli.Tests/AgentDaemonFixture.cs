@@ -8,42 +8,29 @@ namespace Coven.Cli.Tests;
 /// <see cref="ScriptedModelEndpoint"/> on 127.0.0.1: agent turns complete offline. HOME is an empty temp folder;
 /// CODEX_HOME and CLAUDE_CONFIG_DIR are the endpoint's <see cref="HarnessHomes"/>.
 /// </summary>
-public sealed class AgentDaemonFixture : IAsyncLifetime, IDisposable
+public sealed class AgentDaemonFixture : RealHarnessDaemon
 {
-    private readonly TempDir _dir = new();
-
     public AgentDaemonFixture()
+        : base(_ => ToolsBin)
     {
-        HomeDir = _dir.Combine("h");
-        Directory.CreateDirectory(HomeDir);
-        File.SetUnixFileMode(HomeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        UserHome = _dir.Combine("u");
-        Directory.CreateDirectory(UserHome);
-        ProjectDir = _dir.Combine("proj");
-        Directory.CreateDirectory(ProjectDir);
-        Cli = new CovenCli(HomeDir, TerminalDaemonFixture.ToolsBin);
-        Cli.Environment["HOME"] = UserHome;
-        Cli.Environment["ANTHROPIC_API_KEY"] = null;
-        Cli.Environment["OPENAI_API_KEY"] = null;
     }
 
-    public string HomeDir { get; }
-    public string UserHome { get; }
-    public string ProjectDir { get; }
-    public CovenCli Cli { get; }
     public ScriptedModelEndpoint Endpoint { get; private set; } = null!;
     public HarnessHomes Homes { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         Endpoint = await ScriptedModelEndpoint.StartAsync();
-        Homes = new HarnessHomes(Endpoint, _dir.Path, ProjectDir);
+        // Claude Code asks about every new folder, worktrees included; trusting COVEN_HOME/worktrees once covers every
+        // session worktree, as docs/real-harnesses.md tells users to do. Codex needs nothing: it trusts a worktree
+        // of a trusted repository (only the main repositories are trusted here).
+        Homes = new HarnessHomes(Endpoint, Folder, ProjectDir, Path.Combine(HomeDir, "worktrees"));
         foreach (var (k, v) in Homes.Environment)
         {
             Cli.Environment[k] = v;
         }
 
-        await CovenDaemon.StartAsync(Cli);
+        await base.InitializeAsync();
     }
 
     /// <summary>A fresh git repository under the project folder, trusted by both CLIs.</summary>
@@ -54,14 +41,24 @@ public sealed class AgentDaemonFixture : IAsyncLifetime, IDisposable
         return repo;
     }
 
-    public async Task DisposeAsync()
+    /// <summary>A repository with one commit (a worktree needs a base), trusted as <see cref="NewGitRepoAsync"/> is.</summary>
+    public async Task<string> NewCommittedRepoAsync()
     {
-        await CovenDaemon.StopAsync(Cli);
+        var repo = await NewGitRepoAsync();
+        GitRepo.Run(repo, "config", "user.email", "t@example.invalid");
+        GitRepo.Run(repo, "config", "user.name", "Test");
+        await File.WriteAllTextAsync(Path.Combine(repo, "README"), "readme\n");
+        GitRepo.Run(repo, "add", "README");
+        GitRepo.Run(repo, "commit", "-q", "-m", "init");
+        return repo;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
         if (Endpoint is not null)
         {
             await Endpoint.DisposeAsync();
         }
     }
-
-    public void Dispose() => _dir.Dispose();
 }

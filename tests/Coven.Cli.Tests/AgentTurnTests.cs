@@ -19,7 +19,7 @@ public abstract class AgentTurnTests(AgentDaemonFixture daemon, string harness)
     [Fact]
     public async Task ToolTurn_SecondTurn_TwoSessionsInOneRepo_ResumeContinuesItsOwnConversation()
     {
-        TerminalDaemonFixture.RequireTool(harness);
+        RealHarnessDaemon.RequireTool(harness);
         var repo = await daemon.NewGitRepoAsync();
 
         var a = await LaunchReadyAsync(repo);
@@ -63,9 +63,39 @@ public abstract class AgentTurnTests(AgentDaemonFixture daemon, string harness)
         await KillAsync(r);
     }
 
-    private async Task<string> LaunchReadyAsync(string repo)
+    /// <summary>
+    /// Issue 17: a <c>--worktree</c> session's tool call writes inside its worktree only. Only the main repository is
+    /// trusted (as a user would have it); the harness must start in the worktree without asking again.
+    /// </summary>
+    [Fact]
+    public async Task WorktreeSession_ToolTurn_WritesInsideItsWorktreeOnly()
     {
-        var run = await Cli.RunAsync("run", harness, "--detach", "--root", repo);
+        RealHarnessDaemon.RequireTool(harness);
+        var repo = await daemon.NewCommittedRepoAsync();
+
+        var id = await LaunchReadyAsync(repo, "--worktree");
+        var worktree = (await ShowAsync(id)).GetProperty("worktree");
+        var path = worktree.GetProperty("path").GetString()!;
+        Assert.StartsWith(Path.Combine(daemon.HomeDir, "worktrees") + "/", path, StringComparison.Ordinal);
+        await SubmitAsync(id, "mk-w1 please make file wt-made.txt");
+        await WaitForAsync(id, "ANSWER done turns=1 markers=mk-w1");
+
+        Assert.Equal("written by the agent\n", await File.ReadAllTextAsync(Path.Combine(path, "wt-made.txt")));
+        Assert.False(File.Exists(Path.Combine(repo, "wt-made.txt")), "the tool wrote into the user's work tree");
+        Assert.Equal(string.Empty, GitRepo.Run(repo, "status", "--porcelain"));
+        var diff = await Cli.RunAsync("diff", id, "--json");
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        using (var doc = JsonDocument.Parse(diff.Stdout))
+        {
+            Assert.Equal(["wt-made.txt"], doc.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray());
+        }
+
+        await KillAsync(id);
+    }
+
+    private async Task<string> LaunchReadyAsync(string repo, params string[] extra)
+    {
+        var run = await Cli.RunAsync(["run", harness, "--detach", "--root", repo, .. extra], stdin: null);
         Assert.True(run.ExitCode == 0, "coven run failed: " + run);
         var id = run.Stdout.Trim();
 

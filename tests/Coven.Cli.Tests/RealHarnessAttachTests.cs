@@ -15,7 +15,7 @@ public sealed class RealHarnessAttachTests(TerminalDaemonFixture daemon) : IClas
     [Fact]
     public async Task Codex_AttachDetachReattach_TerminalFollowsTheProgramsModesAndIsRestored()
     {
-        TerminalDaemonFixture.RequireTool("codex");
+        RealHarnessDaemon.RequireTool("codex");
         var id = await daemon.RunDetachedAsync("codex", "fix tests");
         var welcome = await daemon.Cli.RunAsync("wait", id, "--for", "Welcome to Codex", "--timeout", "15s");
         Assert.True(welcome.ExitCode == 0, "no welcome screen: " + welcome + "\n" + (await daemon.Cli.RunAsync("screen", id)).Stdout);

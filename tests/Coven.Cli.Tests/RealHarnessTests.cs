@@ -18,7 +18,7 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
     [Fact]
     public async Task Codex_InTempGitRepo_ShowsWelcomeScreenNavigatesAndKillsCleanly()
     {
-        TerminalDaemonFixture.RequireTool("codex");
+        RealHarnessDaemon.RequireTool("codex");
         var repo = await NewGitRepoAsync();
 
         var id = await daemon.RunDetachedAsync("codex", "fix tests", repo);
@@ -63,7 +63,7 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
     [Fact]
     public async Task Codex_ResizedRepeatedlyWhileStarting_StillShowsWelcomeScreen()
     {
-        TerminalDaemonFixture.RequireTool("codex");
+        RealHarnessDaemon.RequireTool("codex");
         var repo = await NewGitRepoAsync();
         using var http = UnixSocketHttp.Create(Path.Combine(daemon.HomeDir, "coven.sock"));
 
@@ -93,7 +93,7 @@ public sealed class RealHarnessTests(TerminalDaemonFixture daemon) : IClassFixtu
     [Fact]
     public async Task Claude_WithoutNetwork_ShowsConnectionErrorAndFailsWithExit1()
     {
-        TerminalDaemonFixture.RequireTool("claude");
+        RealHarnessDaemon.RequireTool("claude");
         var repo = await NewGitRepoAsync();
 
         var id = await daemon.RunDetachedAsync("claude", "fix tests", repo);

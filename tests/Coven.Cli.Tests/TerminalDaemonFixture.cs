@@ -8,26 +8,14 @@ namespace Coven.Cli.Tests;
 /// <c>&lt;repo&gt;/.tools/node_modules/.bin</c>, first on the daemon's PATH. HOME points at an empty temp folder
 /// so the real CLIs start as on a fresh machine (no sign-in, no settings of whoever runs the tests).
 /// </summary>
-public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
+public sealed class TerminalDaemonFixture : RealHarnessDaemon
 {
-    private readonly TempDir _dir = new();
-
     public TerminalDaemonFixture()
+        : base(folder => ToolsBin + ":" + Path.Combine(folder, "bin"))
     {
-        HomeDir = _dir.Combine("h");
-        Directory.CreateDirectory(HomeDir);
-        File.SetUnixFileMode(HomeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        UserHome = _dir.Combine("u");
-        Directory.CreateDirectory(UserHome);
-        ProjectDir = _dir.Combine("proj");
-        Directory.CreateDirectory(ProjectDir);
-        Harnesses = new FakeHarness(_dir.Combine("bin"));
-        Cli = new CovenCli(HomeDir, ToolsBin + ":" + Harnesses.BinDir);
-        Cli.Environment["HOME"] = UserHome;
+        Harnesses = new FakeHarness(Path.Combine(Folder, "bin"));
         Cli.Environment["CODEX_HOME"] = null;
         Cli.Environment["CLAUDE_CONFIG_DIR"] = null;
-        Cli.Environment["ANTHROPIC_API_KEY"] = null;
-        Cli.Environment["OPENAI_API_KEY"] = null;
 
         var entries = new (string Id, string Path)[]
         {
@@ -61,29 +49,7 @@ public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
         File.WriteAllText(Path.Combine(HomeDir, "harnesses.json"), "{\"harnesses\":[" + string.Join(',', json) + "]}");
     }
 
-    /// <summary>Where <c>test.sh</c> installs the real harness CLIs.</summary>
-    public static string ToolsBin { get; } = Path.Combine(RepoPaths.Root, ".tools", "node_modules", ".bin");
-
-    public string HomeDir { get; }
-    public string UserHome { get; }
-    public string ProjectDir { get; }
     public FakeHarness Harnesses { get; }
-    public CovenCli Cli { get; }
-
-    /// <summary>Fails the calling test (never skips it) when a real harness CLI is not installed.</summary>
-    public static void RequireTool(string name)
-    {
-        var path = Path.Combine(ToolsBin, name);
-        Assert.True(
-            File.Exists(path),
-            $"the real '{name}' CLI is not installed at {path}. Install the harness CLIs with: "
-            + "npm install --prefix .tools --no-audit --no-fund @openai/codex@0.171.0 @anthropic-ai/claude-code@2.1.197 (test.sh does this; it needs network once).");
-    }
-
-    public async Task InitializeAsync()
-    {
-        await CovenDaemon.StartAsync(Cli);
-    }
 
     /// <summary>Launches a detached session in <paramref name="root"/> (default: the project dir) and returns its id.</summary>
     public async Task<string> RunDetachedAsync(string harness, string? prompt = null, string? root = null)
@@ -93,56 +59,4 @@ public sealed class TerminalDaemonFixture : IAsyncLifetime, IDisposable
         Assert.True(r.ExitCode == 0, "coven run failed: " + r);
         return r.Stdout.Trim();
     }
-
-    public async Task DisposeAsync()
-    {
-        await CovenDaemon.StopAsync(Cli);
-        KillEscapedProcesses();
-    }
-
-    /// <summary>
-    /// Processes running an executable from this fixture's temp folder. Codex 0.169 starts a shared background
-    /// "app-server" from <c>$HOME/.codex/packages</c> that detaches (its own session, reparented to init), so it is
-    /// outside the session's process group and outlives the session by design; with a fresh HOME per fixture,
-    /// each test run would otherwise leave one behind.
-    /// </summary>
-    public List<int> EscapedProcesses()
-    {
-        var found = new List<int>();
-        foreach (var pid in ProcFs.Pids())
-        {
-            try
-            {
-                var exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
-                if (exe is not null && exe.StartsWith(_dir.Path + "/", StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone, or not ours to look at.
-            }
-        }
-
-        return found;
-    }
-
-    private void KillEscapedProcesses()
-    {
-        foreach (var pid in EscapedProcesses())
-        {
-            try
-            {
-                using var process = System.Diagnostics.Process.GetProcessById(pid);
-                process.Kill();
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // Already gone.
-            }
-        }
-    }
-
-    public void Dispose() => _dir.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Coven.TestSupport;
 
@@ -189,6 +188,94 @@ public sealed class WorktreeTests(DaemonFixture daemon) : IClassFixture<DaemonFi
         Assert.False(Directory.Exists(path));
     }
 
+    [Fact]
+    public async Task Familiar_WithWorktreeDefault_RunsInAWorktree_UnlessNoWorktree()
+    {
+        var repo = NewRepo("familiar");
+        var add = await Cli.RunAsync("familiars", "add", "wt-writer", "--harness", "writer", "--worktree", "--json");
+        Assert.True(add.ExitCode == 0, add.ToString());
+        using (var doc = JsonDocument.Parse(add.Stdout))
+        {
+            Assert.True(doc.RootElement.GetProperty("worktree").GetBoolean());
+        }
+
+        var run = await Cli.RunAsync(["run", "wt-writer", "in-worktree", "--detach", "--root", repo], stdin: null);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var id = run.Stdout.Trim();
+        await daemon.WaitForStatusAsync(id, s_wait, "finished");
+        var path = (await daemon.ShowAsync(id)).GetProperty("worktree").GetProperty("path").GetString()!;
+        Assert.StartsWith(Path.Combine(daemon.HomeDir, "worktrees") + "/", path, StringComparison.Ordinal);
+        Assert.Equal("in-worktree\n", File.ReadAllText(Path.Combine(path, "note.txt")));
+        Assert.False(File.Exists(Path.Combine(repo, "note.txt")));
+
+        var plain = await Cli.RunAsync(["run", "wt-writer", "in-project", "--no-worktree", "--detach", "--root", repo], stdin: null);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        var plainRecord = await daemon.WaitForStatusAsync(plain.Stdout.Trim(), s_wait, "finished");
+        Assert.False(plainRecord.TryGetProperty("worktree", out var none) && none.ValueKind != JsonValueKind.Null, "--no-worktree still made a worktree: " + plainRecord);
+        Assert.Equal("in-project\n", File.ReadAllText(Path.Combine(repo, "note.txt")));
+
+        var both = await Cli.RunAsync(["run", "wt-writer", "x", "--worktree", "--no-worktree", "--detach", "--root", repo], stdin: null);
+        Assert.Equal(2, both.ExitCode);
+    }
+
+    /// <summary>
+    /// What a lost or reset store leaves behind: worktree directories under COVEN_HOME/worktrees that no session
+    /// names (made here with git itself). doctor names them, a dry run changes nothing, prune removes the clean one
+    /// (its branch stays) and keeps the dirty one.
+    /// </summary>
+    [Fact]
+    public async Task UnrecordedWorktrees_FoundByDoctor_PrunedWhenClean_DirtyOnesKept()
+    {
+        var repo = NewRepo("unrecorded");
+        var projectDir = Path.Combine(daemon.HomeDir, "worktrees", "0123456789ab");
+        Directory.CreateDirectory(projectDir);
+        var clean = Path.Combine(projectDir, "cafe0001");
+        var dirty = Path.Combine(projectDir, "cafe0002");
+        Git(repo, "worktree", "add", "-q", "-b", "coven/cafe0001", clean);
+        Git(repo, "worktree", "add", "-q", "-b", "coven/cafe0002", dirty);
+        File.WriteAllText(Path.Combine(clean, "work.txt"), "committed\n");
+        Git(clean, "add", "work.txt");
+        Git(clean, "commit", "-q", "-m", "work");
+        File.WriteAllText(Path.Combine(dirty, "pending.txt"), "not committed\n");
+
+        var doctor = await Cli.RunAsync("doctor", "--json");
+        using (var doc = JsonDocument.Parse(doctor.Stdout))
+        {
+            var check = doc.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "worktrees");
+            Assert.Equal("warn", check.GetProperty("status").GetString());
+            Assert.Contains(clean, check.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Contains("coven worktrees prune", check.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        var list = await Cli.RunAsync("worktrees");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Matches(@"unrecorded .* " + System.Text.RegularExpressions.Regex.Escape(dirty), list.Stdout);
+
+        var dry = await Cli.RunAsync("worktrees", "prune", "--dry-run", "--json");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        using (var doc = JsonDocument.Parse(dry.Stdout))
+        {
+            Assert.True(doc.RootElement.GetProperty("dryRun").GetBoolean());
+            Assert.Contains(clean, doc.RootElement.GetProperty("removedPaths").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.True(Directory.Exists(clean), "a dry run removed a worktree");
+
+        var prune = await Cli.RunAsync("worktrees", "prune", "--json");
+        Assert.True(prune.ExitCode == 0, prune.ToString());
+        using (var doc = JsonDocument.Parse(prune.Stdout))
+        {
+            Assert.Equal([clean], doc.RootElement.GetProperty("removedPaths").EnumerateArray().Select(e => e.GetString()!).Where(p => p.StartsWith(projectDir, StringComparison.Ordinal)).ToArray());
+            Assert.Contains(doc.RootElement.GetProperty("kept").EnumerateArray(), k => k.GetString()!.StartsWith(dirty + " has uncommitted changes", StringComparison.Ordinal));
+        }
+
+        Assert.False(Directory.Exists(clean));
+        Assert.Equal("committed\n", Git(repo, "show", "coven/cafe0001:work.txt"));
+        Assert.Equal("not committed\n", File.ReadAllText(Path.Combine(dirty, "pending.txt")));
+        Assert.DoesNotContain(clean, Git(repo, "worktree", "list"), StringComparison.Ordinal);
+        Git(repo, "worktree", "remove", "--force", dirty);
+    }
+
     private async Task<string> RunWorktreeAsync(string repo, string content)
     {
         var r = await Cli.RunAsync(["run", "writer", content, "--worktree", "--detach", "--root", repo], stdin: null);
@@ -196,32 +283,7 @@ public sealed class WorktreeTests(DaemonFixture daemon) : IClassFixture<DaemonFi
         return r.Stdout.Trim();
     }
 
-    private string NewRepo(string name)
-    {
-        var repo = Path.Combine(daemon.ProjectDir, name);
-        Directory.CreateDirectory(repo);
-        Git(repo, "init", "-q", "-b", "main");
-        Git(repo, "config", "user.email", "t@example.invalid");
-        Git(repo, "config", "user.name", "Test");
-        File.WriteAllText(Path.Combine(repo, "README"), "readme\n");
-        Git(repo, "add", "README");
-        Git(repo, "commit", "-q", "-m", "init");
-        return repo;
-    }
+    private string NewRepo(string name) => GitRepo.InitWithCommit(Path.Combine(daemon.ProjectDir, name));
 
-    private static string Git(string dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)} failed: {error}");
-        return output;
-    }
+    private static string Git(string dir, params string[] args) => GitRepo.Run(dir, args);
 }

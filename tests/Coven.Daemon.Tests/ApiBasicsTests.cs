@@ -102,9 +102,14 @@ public sealed class ApiBasicsTests : IAsyncLifetime
     [Fact]
     public async Task Capabilities_ReportHarnessSetup()
     {
-        var registered = _home.Harness.WriteEcho("myagent");
-        _home.Register(("myagent", registered), ("ghost", "/nonexistent/ghost"));
-        var r = await _daemon.Api.GetAsync("api/v1/capabilities");
+        // Its own daemon whose PATH is the fake bin folder only (a fake codex, no claude): a claude installed on the
+        // machine running the tests must not make "missing_setup" false.
+        await using var home = new DaemonHome();
+        home.Environment["PATH"] = home.Harness.BinDir;
+        var daemon = await home.StartAsync();
+        var registered = home.Harness.WriteEcho("myagent");
+        home.Register(("myagent", registered), ("ghost", "/nonexistent/ghost"));
+        var r = await daemon.Api.GetAsync("api/v1/capabilities");
         Assert.Equal(HttpStatusCode.OK, r.Status);
         var byId = r.Json.GetProperty("capabilities").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c);
         Assert.Equal("available", byId["harness.codex"].GetProperty("status").GetString());

@@ -54,7 +54,9 @@ public sealed class LaunchTests : IAsyncLifetime
     [Fact]
     public async Task Launch_MissingExecutable_Returns400HarnessUnavailable()
     {
-        var r = await _daemon.Api.PostAsync("api/v1/sessions", Body(new { projectRoot = _home.Project, harness = "claude" }));
+        // The caller's PATH finds the harness: the fake bin folder only, so a claude installed on this machine is not seen.
+        var environment = new Dictionary<string, string> { ["PATH"] = _home.Harness.BinDir };
+        var r = await _daemon.Api.PostAsync("api/v1/sessions", Body(new { projectRoot = _home.Project, harness = "claude", environment }));
         Assert.Equal(HttpStatusCode.BadRequest, r.Status);
         Assert.Equal("harness_unavailable", r.ErrorCode);
         Assert.Contains("npm install", r.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);

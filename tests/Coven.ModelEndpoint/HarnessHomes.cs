@@ -7,14 +7,14 @@ namespace Coven.ModelEndpoint;
 /// <c>CODEX_HOME/config.toml</c> (a <c>mock</c> provider on the endpoint's <c>/v1</c>, no approvals, no sandbox)
 /// and <c>CLAUDE_CONFIG_DIR</c> (onboarding done, Bash allowed). <see cref="Environment"/> is what the harness
 /// process needs (pass it to whatever starts the harness: the daemon, tmux). Claude Code trusts every folder
-/// under <c>projectsFolder</c>; Codex trusts only exact git roots, so <see cref="Trust"/> each repository before
+/// under each of <c>projectsFolders</c>; Codex trusts only exact git roots, so <see cref="Trust"/> each repository before
 /// Codex starts in it (or it asks).
 /// </summary>
 public sealed class HarnessHomes
 {
     private readonly Lock _gate = new();
 
-    public HarnessHomes(ScriptedModelEndpoint endpoint, string folder, string projectsFolder)
+    public HarnessHomes(ScriptedModelEndpoint endpoint, string folder, params string[] projectsFolders)
     {
         CodexHome = Path.Combine(folder, "codex-home");
         ClaudeConfigDir = Path.Combine(folder, "claude-config");
@@ -38,7 +38,7 @@ public sealed class HarnessHomes
         var claudeJson = new JsonObject
         {
             ["hasCompletedOnboarding"] = true,
-            ["projects"] = new JsonObject { [projectsFolder] = new JsonObject { ["hasTrustDialogAccepted"] = true } },
+            ["projects"] = new JsonObject(projectsFolders.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["hasTrustDialogAccepted"] = true }))),
         };
         File.WriteAllText(Path.Combine(ClaudeConfigDir, ".claude.json"), claudeJson.ToJsonString());
         Environment = new Dictionary<string, string>(StringComparer.Ordinal)

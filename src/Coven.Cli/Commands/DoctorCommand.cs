@@ -50,6 +50,8 @@ internal static class DoctorCommand
                 {
                     // Reported per harness as "daemon view unknown".
                 }
+
+                checks.Add(await WorktreeCheckAsync(client, ct));
             }
             catch (CliException e)
             {
@@ -176,6 +178,25 @@ internal static class DoctorCommand
         return entry.Executable == cliPath
             ? null
             : new("drift " + id, "warn", $"coven finds {cliPath}, covend runs {entry.Executable} (another PATH): 'coven daemon restart' from this shell gives the daemon this PATH");
+    }
+
+    /// <summary>Orphaned worktrees: rows whose session is gone, and directories under COVEN_HOME/worktrees no row names.</summary>
+    private static async Task<Check> WorktreeCheckAsync(CovenClient client, CancellationToken ct)
+    {
+        WorktreeListResponse list;
+        try
+        {
+            list = await client.GetAsync("api/v1/worktrees", CovenJsonContext.Default.WorktreeListResponse, ct);
+        }
+        catch (CliException e)
+        {
+            return new("worktrees", "unknown", e.Message);
+        }
+
+        var orphans = list.Worktrees.Where(w => w.Status == "gone").Select(w => w.Worktree.Path).Concat(list.Unrecorded ?? []).ToList();
+        return orphans.Count == 0
+            ? new("worktrees", "ok", $"{list.Worktrees.Count} session worktree(s), none orphaned")
+            : new("worktrees", "warn", $"{orphans.Count} orphaned (session gone): {string.Join(", ", orphans.Take(3))}{(orphans.Count > 3 ? ", ..." : string.Empty)}; 'coven worktrees prune' removes them");
     }
 
     /// <summary>The store's size (coven.db with its WAL) and the free space where COVEN_HOME lives (warn under 1 GB or 5 %).</summary>

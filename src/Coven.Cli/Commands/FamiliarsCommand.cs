@@ -55,7 +55,7 @@ internal static class FamiliarsCommand
                     (f.Harness, string.Empty),
                     (f.Model ?? "-", string.Empty),
                     (f.Args.Count == 0 ? "-" : string.Join(' ', f.Args.Select(Quote)), string.Empty),
-                    (f.BuiltIn ? "built-in" : "defined", f.BuiltIn ? Ansi.Dim : string.Empty));
+                    (f.BuiltIn ? "built-in" : f.Worktree ? "defined, worktree" : "defined", f.BuiltIn ? Ansi.Dim : string.Empty));
             }
 
             table.Write(context.Out, context.Console.Color);
@@ -73,15 +73,17 @@ internal static class FamiliarsCommand
         var extra = new Argument<string[]>("args") { Description = "Extra harness arguments, after --", Arity = ArgumentArity.ZeroOrMore, HelpName = "args" };
         var harness = new Option<string>("--harness") { Description = "Harness id: codex, claude, or one registered in harnesses.json", Required = true, HelpName = "id" };
         var model = new Option<string?>("--model") { Description = "Model to ask the harness for" };
+        var worktree = new Option<bool>("--worktree") { Description = "Its sessions run in their own git worktree by default (coven run --no-worktree opts out)" };
         var json = Common.JsonOption("Print the FamiliarDto record");
         var command = new Command(
             "add",
             "Define (or redefine) a familiar.\n\n"
             + "Examples:\n"
             + "  coven familiars add scout --harness claude\n"
-            + "  coven familiars add builder --harness codex --model gpt-5-codex -- --full-auto")
+            + "  coven familiars add builder --harness codex --model gpt-5-codex -- --full-auto\n"
+            + "  coven familiars add parallel --harness claude --worktree")
         {
-            name, extra, harness, model, json,
+            name, extra, harness, model, worktree, json,
         };
         app.Bind(command, async (context, parse, ct) =>
         {
@@ -92,6 +94,7 @@ internal static class FamiliarsCommand
                 Harness = parse.GetValue(harness),
                 Model = parse.GetValue(model),
                 Args = parse.GetValue(extra) ?? [],
+                Worktree = parse.GetValue(worktree) ? true : null,
             };
             var saved = await client.PostAsync("api/v1/familiars", request, CovenJsonContext.Default.FamiliarRequest, CovenJsonContext.Default.FamiliarDto, ct);
             if (parse.GetValue(json))
@@ -100,7 +103,7 @@ internal static class FamiliarsCommand
             }
             else
             {
-                context.Out.WriteLine($"{saved.Name} = {saved.Harness}{(saved.Model is { } m ? " --model " + m : string.Empty)}{(saved.Args.Count > 0 ? " " + string.Join(' ', saved.Args.Select(Quote)) : string.Empty)}");
+                context.Out.WriteLine($"{saved.Name} = {saved.Harness}{(saved.Model is { } m ? " --model " + m : string.Empty)}{(saved.Args.Count > 0 ? " " + string.Join(' ', saved.Args.Select(Quote)) : string.Empty)}{(saved.Worktree ? " (worktree)" : string.Empty)}");
             }
 
             return ExitCodes.Ok;

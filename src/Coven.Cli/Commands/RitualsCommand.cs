@@ -10,16 +10,21 @@ namespace Coven.Cli.Commands;
 /// <summary><c>coven rituals list|add|remove|run</c>: ritual schedules kept and run by the daemon.</summary>
 internal static class RitualsCommand
 {
-    private static readonly string[] s_rituals = ["archive", "sacrifice"];
+    private static readonly string[] s_rituals = ["archive", "sacrifice", "prune-worktrees", "prune-store"];
+
+    /// <summary>Rituals that delete for good: confirmed on a terminal, --yes otherwise.</summary>
+    private static readonly string[] s_destructive = ["sacrifice", "prune-worktrees", "prune-store"];
     private static readonly string[] s_statuses = ["pending", "live", "finished", "failed", "orphaned", "archived"];
 
     public static void Add(CliApp app)
     {
         var command = new Command(
             "rituals",
-            "Scheduled rituals: archive or sacrifice sessions matching a selector, on a period.\n\n"
+            "Scheduled rituals: archive or sacrifice sessions matching a selector, prune the worktrees of ended sessions\n"
+            + "(prune-worktrees) or apply the store's retention bounds (prune-store), on a period.\n\n"
             + "Examples:\n"
             + "  coven rituals add archive --status finished,failed --older-than 7d --every 1h\n"
+            + "  coven rituals add prune-worktrees --older-than 14d --every 1d --yes\n"
             + "  coven rituals list\n"
             + "  coven rituals run <schedule-id>");
         command.Add(List(app));
@@ -58,7 +63,7 @@ internal static class RitualsCommand
                     s.Id,
                     s.Ritual,
                     s.Every ?? (s.Cron is null ? "-" : "cron " + s.Cron),
-                    Describe(s.Selector, context.UserHome),
+                    s.Ritual == "prune-store" ? "retention.json" : Describe(s.Selector, context.UserHome),
                     s.Enabled ? "yes" : "no",
                     s.LastRunAt is null ? "never" : Format.Age(s.LastRunAt, now) + " ago",
                     s.NextRunAt ?? "-");
@@ -72,7 +77,7 @@ internal static class RitualsCommand
 
     private static Command AddSchedule(CliApp app)
     {
-        var ritual = new Argument<string?>("ritual") { Description = "archive or sacrifice", Arity = ArgumentArity.ZeroOrOne };
+        var ritual = new Argument<string?>("ritual") { Description = "archive, sacrifice, prune-worktrees or prune-store", Arity = ArgumentArity.ZeroOrOne };
         var defaults = new Option<bool>("--defaults") { Description = "Install the shipped default schedules (workflows/rituals.default.json); idempotent" };
         var status = new Option<string?>("--status") { Description = "Statuses to select (comma list), e.g. finished,failed", HelpName = "list" };
         var olderThan = new Option<string?>("--older-than") { Description = "Only sessions last updated longer ago than this, e.g. 7d", HelpName = "duration" };
@@ -81,7 +86,8 @@ internal static class RitualsCommand
         var harness = new Option<string?>("--harness") { Description = "Only sessions of this harness" };
         var root = new Option<string?>("--root") { Description = "Only sessions of this project root", HelpName = "dir" };
         var disabled = new Option<bool>("--disabled") { Description = "Create the schedule disabled" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask to confirm a sacrifice schedule (required when stdin is not a terminal)" };
+        var force = new Option<bool>("--force") { Description = "prune-worktrees: also remove dirty worktrees and delete unmerged branches" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask to confirm a sacrifice or prune schedule (required when stdin is not a terminal)" };
         var json = Common.JsonOption("Print the created schedule");
         var command = new Command(
             "add",
@@ -89,11 +95,15 @@ internal static class RitualsCommand
             + "Examples:\n"
             + "  coven rituals add archive --status finished,failed --older-than 7d --every 1h\n"
             + "  coven rituals add sacrifice --status archived --older-than 90d --every 1d\n"
+            + "  coven rituals add prune-worktrees --older-than 14d --every 1d\n"
+            + "  coven rituals add prune-store --every 6h\n"
             + "  coven rituals add --defaults\n\n"
             + "A sacrifice schedule deletes sessions for good: it needs a selector (--status, --older-than, --harness or\n"
-            + "--root) and a confirmation (--yes when stdin is not a terminal).")
+            + "--root) and a confirmation (--yes when stdin is not a terminal). prune-worktrees removes the worktrees of\n"
+            + "sessions ended longer ago than --older-than (required) and orphaned ones, keeping dirty worktrees and\n"
+            + "unmerged branches unless --force; prune-store applies retention.json (no selector). Both are confirmed too.")
         {
-            ritual, defaults, status, olderThan, every, cron, harness, root, disabled, yes, json,
+            ritual, defaults, status, olderThan, every, cron, harness, root, disabled, force, yes, json,
         };
         foreach (var o in new[] { olderThan, every })
         {
@@ -130,11 +140,26 @@ internal static class RitualsCommand
 
             if (r.GetValue(ritual) is not { } name)
             {
-                r.AddError("give a ritual (archive, sacrifice) or --defaults");
+                r.AddError("give a ritual (" + string.Join(", ", s_rituals) + ") or --defaults");
             }
             else if (!s_rituals.Contains(name))
             {
-                r.AddError($"unknown ritual '{name}' (archive, sacrifice)");
+                r.AddError($"unknown ritual '{name}' ({string.Join(", ", s_rituals)})");
+            }
+
+            if (r.GetValue(ritual) == "prune-worktrees" && r.GetResult(olderThan) is null or { Implicit: true })
+            {
+                r.AddError("a prune-worktrees schedule needs --older-than: the age of the ended sessions whose worktrees it removes");
+            }
+
+            if (r.GetValue(ritual) == "prune-store" && new Option[] { status, olderThan, harness, root, force }.Any(o => r.GetResult(o) is { Implicit: false }))
+            {
+                r.AddError("prune-store takes no selector: it applies the bounds of retention.json");
+            }
+
+            if (r.GetResult(force) is { Implicit: false } && r.GetValue(ritual) != "prune-worktrees")
+            {
+                r.AddError("--force applies to prune-worktrees only");
             }
 
             if (r.GetValue(ritual) == "sacrifice" && new Option[] { status, olderThan, harness, root }.All(o => r.GetResult(o) is null or { Implicit: true }))
@@ -184,10 +209,18 @@ internal static class RitualsCommand
                     OlderThan = parse.GetValue(olderThan),
                     Harness = parse.GetValue(harness),
                     ProjectRoot = parse.GetValue(root) is { Length: > 0 } r ? Path.GetFullPath(r) : null,
+                    Force = parse.GetValue(force) ? true : null,
                 },
             };
-            if (request.Ritual == "sacrifice" && !parse.GetValue(yes)
-                && !Confirm(context, $"Schedule a sacrifice of {Describe(request.Selector!, context.UserHome)} sessions {(request.Every is { } e ? "every " + e : "on cron " + request.Cron)}? Matching sessions are deleted for good."))
+            var when = request.Every is { } e ? "every " + e : "on cron " + request.Cron;
+            var question = request.Ritual switch
+            {
+                "sacrifice" => $"Schedule a sacrifice of {Describe(request.Selector!, context.UserHome)} sessions {when}? Matching sessions are deleted for good.",
+                "prune-worktrees" => $"Schedule removing the worktrees of {Describe(request.Selector!, context.UserHome)} sessions {when}?{(request.Selector!.Force == true ? " With --force, uncommitted changes and unmerged branches are deleted too." : string.Empty)}",
+                "prune-store" => $"Schedule applying retention.json {when}? Output beyond its bounds is deleted for good.",
+                _ => null,
+            };
+            if (question is not null && !parse.GetValue(yes) && !Confirm(context, question))
             {
                 return ExitCodes.Failed;
             }
@@ -228,12 +261,12 @@ internal static class RitualsCommand
     {
         var id = new Argument<string>("schedule") { Description = "Schedule id", HelpName = "id" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only print the sessions it would affect; change nothing" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before a sacrifice (required when stdin is not a terminal)" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before a sacrifice or prune (required when stdin is not a terminal)" };
         var json = Common.JsonOption("Print {\"affected\": [session ids]}");
         var command = new Command(
             "run",
             "Run a ritual schedule now and print the ids of the sessions it affected.\n"
-            + "A sacrifice schedule first shows what it will delete and asks (--yes skips it).\n\n"
+            + "A sacrifice or prune schedule first shows what it will delete and asks (--yes skips it).\n\n"
             + "Examples:\n"
             + "  coven rituals run <schedule-id>\n"
             + "  coven rituals run <schedule-id> --dry-run")
@@ -254,7 +287,7 @@ internal static class RitualsCommand
             }
 
             var schedules = await client.GetAsync("api/v1/rituals/schedules", CovenJsonContext.Default.RitualSchedulesResponse, ct);
-            if (!parse.GetValue(yes) && schedules.Schedules.FirstOrDefault(s => s.Id == parse.GetValue(id)) is { Ritual: "sacrifice" })
+            if (!parse.GetValue(yes) && schedules.Schedules.FirstOrDefault(s => s.Id == parse.GetValue(id)) is { } destructive && s_destructive.Contains(destructive.Ritual))
             {
                 var preview = await PreviewAsync();
                 if (preview.Affected.Count == 0)
@@ -268,7 +301,13 @@ internal static class RitualsCommand
                     context.Error.WriteLine("  " + a);
                 }
 
-                if (!Confirm(context, $"Sacrifice these {preview.Affected.Count} session(s)? Their events are deleted for good."))
+                var question = destructive.Ritual switch
+                {
+                    "sacrifice" => $"Sacrifice these {preview.Affected.Count} session(s)? Their events are deleted for good.",
+                    "prune-worktrees" => $"Remove the worktrees of these {preview.Affected.Count} session(s)?",
+                    _ => $"Prune the recorded output of these {preview.Affected.Count} session(s)?",
+                };
+                if (!Confirm(context, question))
                 {
                     return ExitCodes.Failed;
                 }
@@ -302,7 +341,7 @@ internal static class RitualsCommand
     {
         if (!context.Console.InIsTerminal)
         {
-            throw new CliException("confirmation_required", "refusing to sacrifice without --yes (stdin is not a terminal)", ExitCodes.Usage);
+            throw new CliException("confirmation_required", "refusing to delete without --yes (stdin is not a terminal)", ExitCodes.Usage);
         }
 
         context.Error.Write(question + " [y/N] ");
@@ -336,6 +375,11 @@ internal static class RitualsCommand
         if (selector.ProjectRoot is { } r)
         {
             parts.Add("root=" + Format.TildePath(r, home));
+        }
+
+        if (selector.Force == true)
+        {
+            parts.Add("force");
         }
 
         return parts.Count == 0 ? "(all ended)" : string.Join(' ', parts);

@@ -25,6 +25,7 @@ internal static class RunCommand
         var json = Common.JsonOption("With --detach: print the session record as JSON instead of the id");
         var detachKey = Common.DetachKeyOption();
         var worktree = new Option<bool>("--worktree") { Description = "Run in a new git worktree on branch coven/<short-id> (see coven diff, coven merge)" };
+        var noWorktree = new Option<bool>("--no-worktree") { Description = "Run in the project itself even when the familiar's default is a worktree" };
         var baseRef = new Option<string?>("--base") { Description = "With --worktree: the ref the branch starts from (default HEAD)", HelpName = "ref" };
         var command = new Command(
             "run",
@@ -36,7 +37,7 @@ internal static class RunCommand
             + "  coven run scout \"find why CI is red\"        a familiar (coven familiars add scout --harness claude)\n"
             + "  coven run -p \"fix the tests\"                 the project's active familiar (coven cast '~>scout')")
         {
-            harness, prompt, promptOption, cwd, root, title, model, env, envClear, detach, json, detachKey, worktree, baseRef,
+            harness, prompt, promptOption, cwd, root, title, model, env, envClear, detach, json, detachKey, worktree, noWorktree, baseRef,
         };
         app.Bind(command, async (context, parse, ct) =>
         {
@@ -56,6 +57,11 @@ internal static class RunCommand
                 throw CliException.Usage("give the prompt either as an argument or with --prompt, not both");
             }
 
+            if (parse.GetValue(worktree) && parse.GetValue(noWorktree))
+            {
+                throw CliException.Usage("give --worktree or --no-worktree, not both");
+            }
+
             var client = await context.ConnectAsync(ct);
             var familiar = parse.GetValue(harness) is { Length: > 0 } named ? named : await ActiveFamiliarAsync(client, projectRoot, ct);
             var request = new LaunchRequest
@@ -68,7 +74,7 @@ internal static class RunCommand
                 Model = parse.GetValue(model),
                 Cols = cols,
                 Rows = rows,
-                Worktree = parse.GetValue(worktree) ? true : null,
+                Worktree = parse.GetValue(worktree) ? true : parse.GetValue(noWorktree) ? false : null,
                 Base = parse.GetValue(baseRef),
                 Environment = LaunchEnvironment.Build(parse.GetValue(envClear), parse.GetValue(env) ?? []),
             };

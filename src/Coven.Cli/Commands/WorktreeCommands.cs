@@ -123,6 +123,11 @@ internal static class WorktreeCommands
                     e.Exists ? e.Worktree.Path : e.Worktree.Path + " (missing)"));
             }
 
+            foreach (var path in list.Unrecorded ?? [])
+            {
+                context.Out.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-10} {1,-9} {2,-16} {3,5} {4,6} {5,-5} {6}", "-", "unrecorded", "-", "-", "-", "-", path));
+            }
+
             return ExitCodes.Ok;
         });
         command.Add(PruneCommand(app));
@@ -133,21 +138,23 @@ internal static class WorktreeCommands
     {
         var olderThan = new Option<string?>("--older-than") { Description = "Also prune worktrees of sessions ended longer ago than this (e.g. 7d)", HelpName = "duration" };
         var force = new Option<bool>("--force") { Description = "Also remove dirty worktrees and delete unmerged branches" };
-        var json = Common.JsonOption("Print {removed, branchesDeleted, kept}");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only print what would be removed" };
+        var json = Common.JsonOption("Print {removed, removedPaths, branchesDeleted, kept, dryRun}");
         var command = new Command(
             "prune",
-            "Remove worktrees whose session is gone (orphans) and, with --older-than, those of long-ended sessions.\n"
-            + "Dirty worktrees and unmerged branches are kept unless --force.\n\n"
+            "Remove orphaned worktrees (the session is gone, or no session names the directory under COVEN_HOME/worktrees;\n"
+            + "'coven doctor' lists them) and, with --older-than, those of long-ended sessions. Dirty worktrees and\n"
+            + "unmerged branches are kept unless --force (a removed worktree's unmerged branch stays).\n\n"
             + "Examples:\n"
-            + "  coven worktrees prune\n"
+            + "  coven worktrees prune --dry-run\n"
             + "  coven worktrees prune --older-than 7d")
         {
-            olderThan, force, json,
+            olderThan, force, dryRun, json,
         };
         app.Bind(command, async (context, parse, ct) =>
         {
             var client = await context.ConnectAsync(ct);
-            var request = new WorktreePruneRequest { OlderThan = parse.GetValue(olderThan), Force = parse.GetValue(force) ? true : null };
+            var request = new WorktreePruneRequest { OlderThan = parse.GetValue(olderThan), Force = parse.GetValue(force) ? true : null, DryRun = parse.GetValue(dryRun) ? true : null };
             var raw = await client.SendAsync(HttpVerb.Post, "api/v1/worktrees/prune", JsonSerializer.Serialize(request, CovenJsonContext.Default.WorktreePruneRequest), ct);
             if (parse.GetValue(json))
             {
@@ -156,7 +163,14 @@ internal static class WorktreeCommands
             }
 
             var result = CovenClient.Deserialize(raw, CovenJsonContext.Default.WorktreePruneResponse);
-            context.Out.WriteLine($"removed {result.Removed.Count} worktree(s), deleted {result.BranchesDeleted.Count} branch(es)");
+            foreach (var path in result.RemovedPaths)
+            {
+                context.Out.WriteLine((result.DryRun ? "would remove " : "removed ") + path);
+            }
+
+            context.Out.WriteLine(result.DryRun
+                ? $"would remove {result.RemovedPaths.Count} worktree(s), delete {result.BranchesDeleted.Count} branch(es)"
+                : $"removed {result.RemovedPaths.Count} worktree(s), deleted {result.BranchesDeleted.Count} branch(es)");
             foreach (var kept in result.Kept)
             {
                 context.Out.WriteLine("kept " + kept);

@@ -7,4 +7,7 @@ public sealed record FamiliarRequest
     public string? Harness { get; init; }
     public string? Model { get; init; }
     public IReadOnlyList<string>? Args { get; init; }
+
+    /// <summary>Additive: its sessions run in a git worktree by default.</summary>
+    public bool? Worktree { get; init; }
 }

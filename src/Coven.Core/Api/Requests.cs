@@ -24,7 +24,10 @@ public sealed record LaunchRequest
     /// <summary>Not implemented; read only to refuse it: 400 when present.</summary>
     public System.Text.Json.JsonElement? LaunchPolicy { get; init; }
 
-    /// <summary>Additive: run in a new git worktree of the project's repository on branch coven/&lt;short-id&gt;.</summary>
+    /// <summary>
+    /// Additive: run in a new git worktree of the project's repository on branch coven/&lt;short-id&gt;. Null: the
+    /// familiar's default (<c>FamiliarDto.worktree</c>); false: no worktree even for such a familiar.
+    /// </summary>
     public bool? Worktree { get; init; }
 
     /// <summary>Additive: with <see cref="Worktree"/>, the ref the branch starts from (default HEAD).</summary>

@@ -9,6 +9,9 @@ public sealed record RitualSelectorDto
 
     public string? Harness { get; init; }
     public string? ProjectRoot { get; init; }
+
+    /// <summary>Additive, prune-worktrees only: also remove dirty worktrees and delete unmerged branches.</summary>
+    public bool? Force { get; init; }
 }
 
 public sealed record RitualScheduleDto

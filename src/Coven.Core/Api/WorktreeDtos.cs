@@ -86,7 +86,9 @@ public sealed record WorktreeEntryDto
     public bool? Merged { get; init; }
 }
 
-public sealed record WorktreeListResponse(IReadOnlyList<WorktreeEntryDto> Worktrees);
+/// <param name="Worktrees">Recorded worktrees.</param>
+/// <param name="Unrecorded">Additive: directories under COVEN_HOME/worktrees that no session row names (orphans too).</param>
+public sealed record WorktreeListResponse(IReadOnlyList<WorktreeEntryDto> Worktrees, IReadOnlyList<string>? Unrecorded = null);
 
 public sealed record WorktreePruneRequest
 {
@@ -95,6 +97,9 @@ public sealed record WorktreePruneRequest
 
     /// <summary>Remove dirty worktrees and delete unmerged branches too.</summary>
     public bool? Force { get; init; }
+
+    /// <summary>Additive: only report what would be removed; change nothing.</summary>
+    public bool? DryRun { get; init; }
 }
 
 public sealed record WorktreePruneResponse
@@ -107,4 +112,10 @@ public sealed record WorktreePruneResponse
 
     /// <summary>Candidates kept, with why (dirty, unmerged).</summary>
     public required IReadOnlyList<string> Kept { get; init; }
+
+    /// <summary>Additive: the directories removed (with dryRun: that would be), unrecorded ones included.</summary>
+    public IReadOnlyList<string> RemovedPaths { get; init; } = [];
+
+    /// <summary>Additive: true when nothing was changed (the request's dryRun).</summary>
+    public bool DryRun { get; init; }
 }

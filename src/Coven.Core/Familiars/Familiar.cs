@@ -12,6 +12,9 @@ public sealed record Familiar
     public IReadOnlyList<string> Args { get; init; } = [];
     public bool BuiltIn { get; init; }
 
+    /// <summary>Its sessions run in their own git worktree unless the launch says <c>worktree: false</c> (issue 17).</summary>
+    public bool Worktree { get; init; }
+
     /// <summary>The implicit familiar of a built-in harness (its name is the harness id).</summary>
     public static Familiar ForHarness(string harness) => new() { Name = harness, Harness = harness, BuiltIn = true };
 }

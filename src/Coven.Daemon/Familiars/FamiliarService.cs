@@ -82,7 +82,7 @@ internal sealed partial class FamiliarService(CovenStore store, DaemonOptions op
         }
 
         var existed = store.Familiars.Get(name) is not null;
-        var saved = store.Familiars.Upsert(new Familiar { Name = name, Harness = request.Harness!, Model = model, Args = args.ToArray() });
+        var saved = store.Familiars.Upsert(new Familiar { Name = name, Harness = request.Harness!, Model = model, Args = args.ToArray(), Worktree = request.Worktree == true });
         LogFamiliarDefined(name, saved.Harness);
         return ApiResult.Json(existed ? 200 : 201, FamiliarDto.From(saved), CovenJsonContext.Default.FamiliarDto);
     }

@@ -11,12 +11,15 @@ namespace Coven.Daemon.Rituals;
 
 /// <summary>
 /// Rituals (archive, summon, sacrifice) over selected sessions, manual or scheduled. Each session goes through the
-/// lifecycle machine like a manual request, so a ritual never touches a pending or live session.
+/// lifecycle machine like a manual request, so a ritual never touches a pending or live session. prune-worktrees
+/// removes the worktrees of selected ended sessions (docs/cli.md) and prune-store applies the retention bounds.
 /// </summary>
 internal sealed partial class RitualService(
     CovenStore store,
     SessionService sessions,
     RitualScheduler scheduler,
+    Worktrees.WorktreeService worktrees,
+    StoreMaintenance maintenance,
     TimeProvider time,
     ILogger<RitualService> logger)
 {
@@ -128,6 +131,17 @@ internal sealed partial class RitualService(
 
     public async Task<IReadOnlyList<string>> RunAsync(string ritual, RitualSelectorDto selector, CancellationToken cancellationToken, bool dryRun = false)
     {
+        if (ritual == RitualKinds.PruneStore)
+        {
+            var pruned = maintenance.Prune(dryRun);
+            return [.. pruned.Ranges.Select(r => r.SessionId).Distinct(StringComparer.Ordinal)];
+        }
+
+        if (ritual == RitualKinds.PruneWorktrees)
+        {
+            return selector.OlderThan is null ? [] : await PruneWorktreesAsync(selector, dryRun, cancellationToken);
+        }
+
         // A sacrifice without a selector would delete every ended session of every project: never (schedules made
         // before this rule existed do nothing; new ones are refused by Validate).
         if (!RitualKinds.TryGetTrigger(ritual, out var trigger) || (ritual == "sacrifice" && IsEmpty(selector)))
@@ -152,6 +166,25 @@ internal sealed partial class RitualService(
         }
 
         return affected;
+    }
+
+    /// <summary>
+    /// The worktrees of the sessions the selector picks (ended, last changed before olderThan ago; projectRoot names
+    /// the repository, a worktree session's root being its worktree); orphans too when the selector names no harness
+    /// or project. Dirty worktrees and unmerged branches stay unless selector.force. Answers the session ids whose
+    /// worktrees went (or would go).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> PruneWorktreesAsync(RitualSelectorDto selector, bool dryRun, CancellationToken cancellationToken)
+    {
+        var root = selector.ProjectRoot;
+        var picked = SelectCandidates(store, RitualKinds.PruneWorktrees, selector with { ProjectRoot = null }, time.GetUtcNow()).Select(s => s.Id.Value).ToHashSet(StringComparer.Ordinal);
+        var result = await worktrees.PruneWhereAsync(
+            (w, s) => picked.Contains(s.Id.Value) && (root is null || w.Repository == root || PathPolicy.IsInside(root, w.Repository)),
+            orphans: selector.Harness is null && selector.ProjectRoot is null,
+            selector.Force == true,
+            dryRun,
+            cancellationToken);
+        return result.Removed;
     }
 
     /// <summary>
@@ -186,9 +219,9 @@ internal sealed partial class RitualService(
     /// <summary>Checks a schedule request; null when valid.</summary>
     internal static ApiResult? Validate(string? ritual, string? every, string? cron, RitualSelectorDto? selector)
     {
-        if (!RitualKinds.TryGetTrigger(ritual, out _))
+        if (!RitualKinds.IsKnown(ritual))
         {
-            return ApiErrors.InvalidRequest("ritual must be one of: archive, summon, sacrifice.");
+            return ApiErrors.InvalidRequest("ritual must be one of: " + string.Join(", ", RitualKinds.All) + ".");
         }
 
         if ((every is null) == (cron is null))
@@ -222,6 +255,21 @@ internal sealed partial class RitualService(
         if (selector?.OlderThan is { } olderThan && !Durations.TryParse(olderThan, out _))
         {
             return ApiErrors.InvalidRequest($"selector.olderThan '{ApiErrors.Printable(olderThan)}' is not a duration (e.g. \"7d\").");
+        }
+
+        if (ritual == RitualKinds.PruneWorktrees && selector?.OlderThan is null)
+        {
+            return ApiErrors.InvalidRequest("a prune-worktrees ritual needs selector.olderThan (e.g. \"7d\"): the age of the ended sessions whose worktrees it removes.");
+        }
+
+        if (ritual == RitualKinds.PruneStore && selector is not null && (!IsEmpty(selector) || selector.Force is not null))
+        {
+            return ApiErrors.InvalidRequest("a prune-store ritual takes no selector: it applies the bounds of retention.json (docs/retention.md).");
+        }
+
+        if (selector?.Force is not null && ritual != RitualKinds.PruneWorktrees)
+        {
+            return ApiErrors.InvalidRequest("selector.force applies to prune-worktrees only.");
         }
 
         if (ritual == "sacrifice" && (selector is null || IsEmpty(selector)))

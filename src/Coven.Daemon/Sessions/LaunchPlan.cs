@@ -39,6 +39,9 @@ internal sealed record LaunchPlan
     /// </summary>
     public IReadOnlyDictionary<string, string>? CallerEnvironment { get; init; }
 
+    /// <summary>The familiar's default: run in a worktree when the request leaves <c>worktree</c> unset.</summary>
+    public bool FamiliarWorktree { get; init; }
+
     /// <summary>The pending row for this plan.</summary>
     public SessionRecord ToRecord(SessionId id, DateTimeOffset now) => new()
     {

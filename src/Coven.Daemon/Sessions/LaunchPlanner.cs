@@ -88,6 +88,7 @@ internal static class LaunchPlanner
 
         var familiarName = resume?.Familiar;
         var extraArguments = resume?.ExtraArguments ?? [];
+        var familiarWorktree = false;
         if (request.Familiar is { } familiarRequested)
         {
             if (FamiliarResolver.Resolve(familiars, registry, familiarRequested) is not { } familiar)
@@ -112,6 +113,7 @@ internal static class LaunchPlanner
             request = request with { Harness = familiar.Harness, Model = string.IsNullOrEmpty(request.Model) ? familiar.Model : request.Model };
             familiarName = familiar.Name;
             extraArguments = familiar.Args;
+            familiarWorktree = familiar.Worktree;
         }
 
         var callerEnvironment = request.Environment is { } sent ? WithoutInternals(sent) : null;
@@ -193,6 +195,7 @@ internal static class LaunchPlanner
             ResumedFrom = resume?.ResumedFrom,
             ConversationId = conversationId,
             CallerEnvironment = callerEnvironment,
+            FamiliarWorktree = familiarWorktree,
         };
         return true;
     }

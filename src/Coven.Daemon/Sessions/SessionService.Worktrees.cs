@@ -8,7 +8,7 @@ namespace Coven.Daemon.Sessions;
 internal sealed partial class SessionService
 {
     /// <summary>
-    /// With <c>worktree: true</c>: creates the session's worktree and moves the plan's root and cwd into it. A resume
+    /// With <c>worktree: true</c> (or unset, for a familiar whose default it is): creates the session's worktree and moves the plan's root and cwd into it. A resume
     /// of a worktree session shares its predecessor's worktree (the plan already runs there). Null error: go on.
     /// </summary>
     private async Task<(LaunchPlan Plan, ApiResult? Error)> PrepareWorktreeAsync(SessionId id, LaunchRequest request, LaunchOverrides? resume, LaunchPlan plan, CancellationToken cancellationToken)
@@ -23,7 +23,7 @@ internal sealed partial class SessionService
             return (plan, null);
         }
 
-        if (request.Worktree != true)
+        if ((request.Worktree ?? plan.FamiliarWorktree) != true)
         {
             return (plan, request.Base is null ? null : ApiErrors.InvalidRequest("base needs worktree: true."));
         }

@@ -291,7 +291,7 @@ internal sealed class WorktreeService(CovenStore store, DaemonOptions options, T
             entries.Add(await EntryAsync(w, ct));
         }
 
-        return ApiResult.Ok(new WorktreeListResponse(entries), CovenJsonContext.Default.WorktreeListResponse);
+        return ApiResult.Ok(new WorktreeListResponse(entries, Unrecorded()), CovenJsonContext.Default.WorktreeListResponse);
     }
 
     private async Task<WorktreeEntryDto> EntryAsync(SessionWorktree w, CancellationToken ct)
@@ -357,8 +357,9 @@ internal sealed class WorktreeService(CovenStore store, DaemonOptions options, T
     }
 
     /// <summary>
-    /// POST /api/v1/worktrees/prune: removes worktrees whose session is gone (orphans) and, with olderThan, those of
-    /// sessions ended longer ago; a dirty worktree or an unmerged branch is kept unless <c>force</c>.
+    /// POST /api/v1/worktrees/prune: removes orphaned worktrees (the session is gone, or no session row names the
+    /// directory) and, with olderThan, those of sessions ended longer ago; a dirty worktree or an unmerged branch is
+    /// kept unless <c>force</c>.
     /// </summary>
     public async Task<ApiResult> PruneAsync(WorktreePruneRequest request, CancellationToken ct)
     {
@@ -373,14 +374,27 @@ internal sealed class WorktreeService(CovenStore store, DaemonOptions options, T
             olderThan = d;
         }
 
-        var force = request.Force == true;
         var now = time.GetUtcNow();
-        List<string> removed = [], branches = [], kept = [];
+        var result = await PruneWhereAsync(
+            (_, session) => olderThan is { } age && session.Status is not (SessionStatus.Pending or SessionStatus.Live) && now - session.UpdatedAt >= age,
+            orphans: true,
+            request.Force == true,
+            request.DryRun == true,
+            ct);
+        return ApiResult.Ok(result, CovenJsonContext.Default.WorktreePruneResponse);
+    }
+
+    /// <summary>
+    /// Removes the worktrees of the sessions <paramref name="pick"/> selects (never a pending or live one) and, with
+    /// <paramref name="orphans"/>, every orphan; the prune ritual and the prune route share it.
+    /// </summary>
+    public async Task<WorktreePruneResponse> PruneWhereAsync(Func<SessionWorktree, SessionRecord, bool> pick, bool orphans, bool force, bool dryRun, CancellationToken ct)
+    {
+        List<string> removed = [], paths = [], branches = [], kept = [];
         foreach (var w in store.Worktrees.List())
         {
             var session = SessionId.TryParse(w.SessionId, out var id) ? store.Sessions.Get(id) : null;
-            var candidate = session is null
-                || olderThan is { } age && session.Status is not (SessionStatus.Pending or SessionStatus.Live) && now - session.UpdatedAt >= age;
+            var candidate = session is null ? orphans : session.Status is not (SessionStatus.Pending or SessionStatus.Live) && pick(w, session);
             if (!candidate)
             {
                 continue;
@@ -393,10 +407,11 @@ internal sealed class WorktreeService(CovenStore store, DaemonOptions options, T
                 continue;
             }
 
-            var (gone, branchDeleted) = await RemoveAsync(w, deleteBranch: force, force, ct);
+            var (gone, branchDeleted) = dryRun ? (true, force || entry.Merged == true) : await RemoveAsync(w, deleteBranch: force, force, ct);
             if (gone)
             {
                 removed.Add(w.SessionId);
+                paths.Add(w.Path);
             }
 
             if (branchDeleted)
@@ -409,7 +424,73 @@ internal sealed class WorktreeService(CovenStore store, DaemonOptions options, T
             }
         }
 
-        return ApiResult.Ok(new WorktreePruneResponse { Removed = removed, BranchesDeleted = branches, Kept = kept }, CovenJsonContext.Default.WorktreePruneResponse);
+        foreach (var path in orphans ? Unrecorded() : [])
+        {
+            var outcome = await RemoveUnrecordedAsync(path, force, dryRun, ct);
+            if (outcome is null)
+            {
+                paths.Add(path);
+            }
+            else
+            {
+                kept.Add(outcome);
+            }
+        }
+
+        return new WorktreePruneResponse { Removed = removed, BranchesDeleted = branches, Kept = kept, RemovedPaths = paths, DryRun = dryRun };
+    }
+
+    /// <summary>Directories COVEN_HOME/worktrees/&lt;project&gt;/&lt;name&gt; that no session row names.</summary>
+    public IReadOnlyList<string> Unrecorded()
+    {
+        if (!Directory.Exists(WorktreesRoot))
+        {
+            return [];
+        }
+
+        var recorded = store.Worktrees.List().Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
+        return [.. Directory.EnumerateDirectories(WorktreesRoot)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Where(d => !recorded.Contains(d))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// An unrecorded worktree goes through its repository (<c>git worktree remove</c>; its branch stays); a dirty one,
+    /// or one whose repository is gone (its files may be the only copy), only with force. Null: removed; else why kept.
+    /// </summary>
+    private static async Task<string?> RemoveUnrecordedAsync(string path, bool force, bool dryRun, CancellationToken ct)
+    {
+        var common = await GitRunner.RunAsync(path, ["rev-parse", "--path-format=absolute", "--git-common-dir"], ct);
+        if (!common.Ok)
+        {
+            if (!force)
+            {
+                return $"{path}: not a worktree of a reachable repository (kept; force deletes it)";
+            }
+
+            if (!dryRun)
+            {
+                Directory.Delete(path, recursive: true);
+            }
+
+            return null;
+        }
+
+        var status = await GitRunner.RunAsync(path, ["status", "--porcelain=v1"], ct);
+        if (!force && (!status.Ok || status.Output.Length > 0))
+        {
+            return $"{path} has uncommitted changes";
+        }
+
+        if (dryRun)
+        {
+            return null;
+        }
+
+        var repository = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(common.Output.Trim()))!;
+        var remove = await GitRunner.RunAsync(repository, force ? ["worktree", "remove", "--force", "--force", "--", path] : ["worktree", "remove", "--", path], ct, TimeSpan.FromMinutes(1));
+        return remove.Ok ? null : $"{path}: git worktree remove failed: {remove.ErrorLine}";
     }
 
     private ApiResult? Find(string? rawId, out SessionWorktree? worktree)
