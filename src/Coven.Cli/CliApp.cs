@@ -77,6 +77,7 @@ internal sealed class CliApp
         RemoteCommands.Add(this);
         StoreCommands.Add(this);
         HarnessesCommand.Add(this);
+        WebCommand.Add(this);
     }
 
     public CliConsole Console { get; }

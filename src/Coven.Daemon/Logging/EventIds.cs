@@ -56,4 +56,8 @@ internal static class EventIds
     public const int RedactionSettingsInvalid = 700;
     public const int OutputPruned = 701;
     public const int PruneFailed = 702;
+
+    // 8xx web cockpit (docs/web.md)
+    public const int WebStarted = 800;
+    public const int WebStopped = 801;
 }
