@@ -21,6 +21,9 @@ public sealed class WebCockpitFixture : IAsyncLifetime, IDisposable
     {
         // Coloured output, then echoes every line it reads (so typing in the page shows up in its output).
         Daemon.RegisterHarness("colour", "printf '\\033[31mred ready\\033[0m \\033[1;32mgreen bold\\033[0m %s\\n' \"$1\"\nwhile IFS= read -r line; do printf 'ECHO:%s\\n' \"$line\"; done");
+
+        // Prints coloured numbered lines for ever, 20 at a time five times a second (the 20-session load).
+        Daemon.RegisterHarness("printer", "i=0\nwhile :; do\n  j=0\n  while [ $j -lt 20 ]; do i=$((i+1)); j=$((j+1)); printf '\\033[3%dmline %d of %s\\033[0m\\n' $((i % 7 + 1)) $i \"$1\"; done\n  sleep 0.2\ndone");
     }
 
     public DaemonFixture Daemon { get; } = new();
@@ -76,9 +79,9 @@ public sealed class WebCockpitFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Launches a session over the socket API with a small terminal (three fit on one screenshot).</summary>
-    public async Task<string> LaunchAsync(string title, int cols = 80, int rows = 12)
+    public async Task<string> LaunchAsync(string title, string harness = "colour", int cols = 80, int rows = 12)
     {
-        using var response = await Api.PostAsJsonAsync("api/v1/sessions", new { projectRoot = Daemon.ProjectDir, harness = "colour", prompt = title, title, cols, rows });
+        using var response = await Api.PostAsJsonAsync("api/v1/sessions", new { projectRoot = Daemon.ProjectDir, harness, prompt = title, title, cols, rows });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, "launch failed: " + body);
         using var doc = JsonDocument.Parse(body);

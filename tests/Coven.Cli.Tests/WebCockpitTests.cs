@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Coven.TestSupport;
 using PuppeteerSharp;
+using Xunit.Abstractions;
 
 namespace Coven.Cli.Tests;
 
@@ -10,7 +11,7 @@ namespace Coven.Cli.Tests;
 /// The web cockpit (docs/web.md) against a real daemon: its guard with plain HTTP, and the page in a real
 /// chromium — the list, live coloured terminals, typing, kill, a screenshot of three live sessions.
 /// </summary>
-public sealed class WebCockpitTests(WebCockpitFixture web) : IClassFixture<WebCockpitFixture>
+public sealed class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper output) : IClassFixture<WebCockpitFixture>
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
@@ -154,6 +155,12 @@ public sealed class WebCockpitTests(WebCockpitFixture web) : IClassFixture<WebCo
         await page.ScreenshotAsync(shot);
         Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot is suspiciously small: " + shot);
 
+        // The Cast Code bar: ~? answers the project's sessions by familiar.
+        await page.TypeAsync("#cast-code", "~?");
+        await page.Keyboard.PressAsync("Enter");
+        await WaitAsync(page, "(a) => !document.getElementById('detail').hidden && document.getElementById('detail-body').textContent.includes(a)", first);
+        Assert.Contains("status", await page.EvaluateExpressionAsync<string>("document.getElementById('message').textContent"), StringComparison.Ordinal);
+
         // Kill from the page ends the session; its pane shows it.
         await page.ClickAsync($"#sessions tr[data-id='{first}'] button.kill");
         var killed = await web.Daemon.WaitForStatusAsync(first, s_timeout, "failed");
@@ -165,6 +172,91 @@ public sealed class WebCockpitTests(WebCockpitFixture web) : IClassFixture<WebCo
         await WaitAsync(page, "(id) => !window.cockpit.panes.has(id)", third);
         Assert.Equal("live", (await web.Daemon.ShowAsync(third)).GetProperty("status").GetString());
         Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Twenty sessions printing at once (100 lines/s each), all open in one page: terminals off screen render
+    /// nothing and keep their output queued, visible ones drain their queue frame by frame, and an off-screen one
+    /// catches up when scrolled into view. The page's frame gaps are recorded (test output and
+    /// TestResults/web/twenty-sessions.json), not asserted: a timing bound belongs in a benchmark (docs/web.md).
+    /// </summary>
+    [Fact]
+    public async Task Twenty_printing_sessions_render_only_what_is_visible_and_keep_up()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await web.LaunchAsync($"load{i:00}", "printer"));
+        }
+
+        var browser = await web.BrowserAsync();
+        await using var page = await browser.NewPageAsync();
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1600, Height = 1000 });
+        await page.GoToAsync(web.Url);
+        await WaitAsync(page, "(ids) => window.cockpit !== undefined && ids.every(id => window.cockpit.sessions().some(s => s.id === id))", ids);
+
+        // The peer: the same page's frame loop with no terminal open, over 120 frames.
+        const string summary =
+            """
+            (() => {
+              const g = window.probe.gaps.slice().sort((a, b) => a - b);
+              const pick = (q) => g[Math.min(g.length - 1, Math.floor(q * g.length))];
+              const visible = [...window.cockpit.panes.values()].filter(p => p.visible).length;
+              return { frames: g.length, meanMs: g.reduce((a, b) => a + b, 0) / g.length, p50Ms: pick(0.5), p95Ms: pick(0.95), p99Ms: pick(0.99), maxMs: g[g.length - 1],
+                       maxQueuedVisible: Math.max(0, ...window.probe.queued), visiblePanes: visible, writes: window.cockpit.stats.writes - window.probe.writes, chars: window.cockpit.stats.bytes - window.probe.chars };
+            })()
+            """;
+        await page.EvaluateExpressionAsync(
+            """
+            (() => {
+              const probe = window.probe = { gaps: [], queued: [], last: 0, writes: 0, chars: 0 };
+              const tick = (t) => {
+                if (probe.last) probe.gaps.push(t - probe.last);
+                probe.last = t;
+                let q = 0;
+                for (const p of window.cockpit.panes.values()) if (p.visible) q += p.queue.length;
+                probe.queued.push(q);
+                requestAnimationFrame(tick);
+              };
+              requestAnimationFrame(tick);
+            })()
+            """);
+        await WaitAsync(page, "() => window.probe.gaps.length >= 120");
+        var idle = await page.EvaluateExpressionAsync<JsonElement>(summary);
+        output.WriteLine("idle cockpit (no terminal open): " + idle);
+
+        await page.EvaluateFunctionAsync(
+            """
+            (ids) => {
+              for (const id of ids) window.cockpit.openPane(window.cockpit.sessions().find(s => s.id === id));
+            }
+            """,
+            ids);
+
+        // A visible terminal shows its session's output live...
+        const string lastLine = "(id) => { const b = window.cockpit.panes.get(id).term.buffer.active; for (let i = b.length - 1; i >= 0; i--) { const m = /line ([0-9]+) of/.exec(b.getLine(i).translateToString(true)); if (m) return Number(m[1]); } return 0; }";
+        await WaitAsync(page, $"(id) => ({lastLine})(id) >= 600", ids[0]);
+
+        // Steady state (the opening of twenty terminals and their replay are behind): four more seconds of output.
+        var from = await page.EvaluateFunctionAsync<int>($"(id) => {{ window.probe.gaps = []; window.probe.queued = []; window.probe.last = 0; window.probe.writes = window.cockpit.stats.writes; window.probe.chars = window.cockpit.stats.bytes; return ({lastLine})(id); }}", ids[0]);
+        await WaitAsync(page, $"(id, from) => ({lastLine})(id) >= from + 400", ids[0], from);
+
+        // ...while one off screen has rendered nothing and holds its output.
+        var hidden = ids[^1];
+        var before = await page.EvaluateFunctionAsync<JsonElement>(
+            $"(id) => {{ const p = window.cockpit.panes.get(id); return {{ visible: p.visible, queued: p.queue.length, rendered: ({lastLine})(id) }}; }}", hidden);
+        Assert.False(before.GetProperty("visible").GetBoolean(), before.ToString());
+        Assert.True(before.GetProperty("queued").GetInt32() > 0, before.ToString());
+        Assert.Equal(0, before.GetProperty("rendered").GetInt32());
+
+        var measured = await page.EvaluateExpressionAsync<JsonElement>(summary);
+        output.WriteLine("20 printing sessions, steady state (400 more lines of the first pane): " + measured);
+        await File.WriteAllTextAsync(Path.Combine(WebCockpitFixture.ArtifactDir, "twenty-sessions.json"), $"{{\"idle\": {idle}, \"twentyPrinting\": {measured}, \"loadAverage\": \"{File.ReadAllText("/proc/loadavg").Trim()}\"}}");
+
+        // Scrolled into view, it catches up with everything its session printed meanwhile.
+        await page.EvaluateFunctionAsync("(id) => window.cockpit.panes.get(id).root.scrollIntoView()", hidden);
+        await WaitAsync(page, $"(id) => window.cockpit.panes.get(id).visible && ({lastLine})(id) >= 600", hidden);
+        Assert.True(measured.GetProperty("visiblePanes").GetInt32() is > 0 and < 20, measured.ToString());
     }
 
     private async Task<int> SessionCountAsync()

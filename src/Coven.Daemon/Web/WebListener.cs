@@ -174,6 +174,12 @@ internal sealed class WebListener : IAsyncDisposable
             return;
         }
 
+        if (path == "/web/streams" && HttpMethods.IsGet(request.Method))
+        {
+            await WebStreams.ServeAsync(context, _socket);
+            return;
+        }
+
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
             await ApiResult.Error(405, ErrorCodes.MethodNotAllowed, $"{request.Method} is not allowed on {ApiErrors.Printable(path)}.").ExecuteAsync(context);

@@ -136,39 +136,19 @@ class Pane {
     this.term.onData((data) => this.type(data));
     this.term.onBinary((data) => this.send({ dataBase64: encodeBase64(data) }));
     this.term.textarea?.addEventListener('focus', () => focusPane(this));
+    this.done = false;
     visibility.observe(this.root);
-    this.connect();
     api('GET', 'sessions/' + this.id).then((s) => { if (s.worktree) this.diffButton.hidden = false; }).catch(() => {});
   }
 
-  /** Replay then live: the daemon's event stream of this session, from the start (or after the last seen seq). */
-  connect() {
-    const source = new EventSource(`/api/v1/sessions/${this.id}/stream?afterSeq=${this.lastSeq}`);
-    this.source = source;
-    const seen = (e) => {
-      const event = JSON.parse(e.data);
-      this.lastSeq = Math.max(this.lastSeq, event.seq);
-      return JSON.parse(event.payloadJson);
-    };
-    source.addEventListener('output', (e) => {
-      const p = seen(e);
-      this.enqueue(p.data !== undefined && p.data !== null ? p.data : decodeBase64(p.dataBase64));
-    });
-    source.addEventListener('resize', (e) => {
-      const p = seen(e);
-      this.enqueue({ cols: p.cols, rows: p.rows });
-    });
-    source.addEventListener('lifecycle', (e) => {
-      const p = seen(e);
-      this.setStatus(p.to);
-    });
-    for (const kind of ['input', 'kill', 'exit', 'reattached', 'activity', 'truncated']) {
-      source.addEventListener(kind, (e) => seen(e));
-    }
-    source.onerror = () => {
-      // The stream ends after the session's final event; the browser would reconnect for ever.
-      if (this.ended || source.readyState === EventSource.CLOSED) source.close();
-    };
+  /** One event of this session's stream (replay, then live); a seq seen before (after a reconnect) is skipped. */
+  receive(kind, event) {
+    if (event.seq <= this.lastSeq) return;
+    this.lastSeq = event.seq;
+    const p = JSON.parse(event.payloadJson);
+    if (kind === 'output') this.enqueue(p.data !== undefined && p.data !== null ? p.data : decodeBase64(p.dataBase64));
+    else if (kind === 'resize') this.enqueue({ cols: p.cols, rows: p.rows });
+    else if (kind === 'lifecycle') this.setStatus(p.to);
   }
 
   enqueue(item) {
@@ -236,7 +216,6 @@ class Pane {
   }
 
   close() {
-    this.source.close();
     visibility.unobserve(this.root);
     this.term.dispose();
     this.root.remove();
@@ -244,8 +223,54 @@ class Pane {
     if (focused === this) focused = null;
     $('no-terminals').hidden = panes.size > 0;
     renderList();
+    streams.changed();
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// One EventSource for all open terminals (/web/streams merges the sessions' streams): a browser keeps six HTTP/1.1
+// connections per origin, so a stream per terminal would starve the page's other requests from the seventh on.
+// Reopened (each session from its own last seq) when the set of open terminals changes or the connection drops.
+// ---------------------------------------------------------------------------------------------------------------
+const KINDS = ['output', 'resize', 'lifecycle', 'input', 'kill', 'exit', 'reattached', 'activity', 'truncated'];
+const streams = {
+  source: null,
+  timer: 0,
+  changed() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.open(), 30);
+  },
+  open() {
+    if (this.source) this.source.close();
+    this.source = null;
+    const wanted = [...panes.values()].filter((p) => !p.done);
+    if (wanted.length === 0) return;
+    const source = new EventSource('/web/streams?s=' + encodeURIComponent(wanted.map((p) => `${p.id}:${p.lastSeq}`).join(',')));
+    this.source = source;
+    for (const kind of KINDS) {
+      source.addEventListener(kind, (e) => {
+        const event = JSON.parse(e.data);
+        panes.get(event.sessionId)?.receive(kind, event);
+      });
+    }
+    const finished = (e) => {
+      const info = JSON.parse(e.data);
+      const pane = panes.get(info.sessionId);
+      if (pane) pane.done = true;
+      if (e.type === 'gone') say(`stream of ${info.sessionId.slice(-8)}: ${info.error && info.error.error ? info.error.error.message : info.status}`, true);
+    };
+    source.addEventListener('end', finished);
+    source.addEventListener('gone', finished);
+    source.onerror = () => {
+      // The merged stream ends when every part ended; otherwise the connection dropped: reconnect from the last seqs.
+      source.close();
+      if (this.source === source) {
+        this.source = null;
+        if ([...panes.values()].some((p) => !p.done)) this.timer = setTimeout(() => this.open(), 1000);
+      }
+    };
+  },
+};
 
 let focused = null;
 function focusPane(pane) {
@@ -264,6 +289,7 @@ function openPane(session) {
   const pane = new Pane(session);
   panes.set(session.id, pane);
   renderList();
+  streams.changed();
   return pane;
 }
 
@@ -424,7 +450,7 @@ $('archived').addEventListener('change', refreshList);
 document.querySelector('#launch input[name=projectRoot]').value = localStorage.getItem('coven.projectRoot') || '';
 
 // For tests and the curious: the open terminals and the frame loop's numbers (docs/web.md).
-window.cockpit = { panes, stats, openPane, refreshList, sessions: () => sessions };
+window.cockpit = { panes, stats, streams, openPane, refreshList, sessions: () => sessions };
 
 loadChoices();
 refreshList();
