@@ -10,6 +10,8 @@ missing=()
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+# The web cockpit's tests drive Debian's chromium headless (docs/web.md); they fail, never skip, without it.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 || echo "warning: could not install ${missing[*]}" >&2
 fi

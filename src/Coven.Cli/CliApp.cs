@@ -79,6 +79,7 @@ internal sealed class CliApp
         SearchCommand.Add(this);
         HarnessesCommand.Add(this);
         NotifyCommand.Add(this);
+        WebCommand.Add(this);
     }
 
     public CliConsole Console { get; }

@@ -52,6 +52,8 @@ namespace Coven.Core;
 [JsonSerializable(typeof(ActivityPayload))]
 [JsonSerializable(typeof(TruncatedPayload))]
 [JsonSerializable(typeof(PruneRequest))]
+[JsonSerializable(typeof(WebStartRequest))]
+[JsonSerializable(typeof(WebStatusResponse))]
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(VacuumResponse))]
 [JsonSerializable(typeof(SearchResponse))]

@@ -204,6 +204,7 @@ internal static partial class DaemonHost
         services.AddSingleton<CastService>();
         services.AddSingleton<StoreMaintenance>();
         services.AddSingleton<Worktrees.WorktreeService>();
+        services.AddSingleton<Web.WebCockpit>();
 
         // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
         services.AddHostedService<ReconcileService>();
@@ -239,6 +240,7 @@ internal static partial class DaemonHost
         FamiliarEndpoints.Map(app);
         CastEndpoints.Map(app);
         WorktreeEndpoints.Map(app);
+        WebEndpoints.Map(app);
         OpenApiEndpoint.Map(app);
         return app;
     }

@@ -229,6 +229,11 @@ public sealed class ApiContractTests : IAsyncLifetime
         await Call("POST", "/api/v1/store/prune", body: """{"dryRun":true}""");
         await Call("POST", "/api/v1/store/vacuum");
 
+        // The web cockpit's loopback listener: start (its URL and token), status, stop (docs/web.md).
+        await Call("POST", "/api/v1/web", body: "{}");
+        await Call("GET", "/api/v1/web");
+        await Call("DELETE", "/api/v1/web");
+
         // A worktree session in a real repository with one commit: its diff, merge (nothing to merge), the list, prune.
         var repo = await GitRepo.InitAsync(Path.Combine(root, "repo"));
         await GitAsync(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "base");

@@ -38,4 +38,10 @@ public static class ErrorCodes
     public const string NoWorktree = "no_worktree";
     public const string MergeConflict = "merge_conflict";
     public const string DirtyWorktree = "dirty_worktree";
+
+    // Web cockpit (docs/web.md).
+    public const string WebAssetsMissing = "web_assets_missing";
+    public const string WebPortInUse = "web_port_in_use";
+    public const string WebUnauthorized = "web_unauthorized";
+    public const string WebForbidden = "web_forbidden";
 }

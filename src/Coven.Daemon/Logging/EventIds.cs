@@ -62,4 +62,8 @@ internal static class EventIds
     public const int NoticeFailed = 800;
     public const int NoticeDropped = 801;
     public const int NotifyConfigInvalid = 802;
+
+    // 9xx web cockpit (docs/web.md)
+    public const int WebStarted = 900;
+    public const int WebStopped = 901;
 }
