@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Coven.Core;
-using Coven.Core.Api;
 using Coven.Daemon.Api;
 
 namespace Coven.Daemon.Web;
