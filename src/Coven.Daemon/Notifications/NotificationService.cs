@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Coven.Core;
-using Coven.Core.Api;
 using Coven.Daemon.Hosting;
 using Coven.Store;
 
