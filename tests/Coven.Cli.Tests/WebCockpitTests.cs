@@ -62,8 +62,18 @@ public sealed class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper out
         await AssertStatusAsync(http, HttpStatusCode.Forbidden, "web_forbidden", HttpMethod.Get, "/api/v1/sessions", ("Cookie", cookie), ("Sec-Fetch-Site", "cross-site"));
         await AssertStatusAsync(http, HttpStatusCode.Forbidden, "web_forbidden", HttpMethod.Get, "/api/v1/sessions", ("Cookie", cookie), ("Origin", "http://127.0.0.1:1"));
 
-        // The page is never the listener's manager.
+        // The page is never the listener's manager, not even by a detour.
         await AssertStatusAsync(http, HttpStatusCode.Forbidden, "web_forbidden", HttpMethod.Delete, "/api/v1/web", ("Authorization", "Bearer " + token));
+        foreach (var detour in new[] { "/api/v1/sessions/%2e%2e/web", "/api/v1/sessions/..%2F..%2Fweb", "/api/v1/x/%2E/../web" })
+        {
+            var (status, body) = await SendAsync(http, HttpMethod.Delete, detour, ("Authorization", "Bearer " + token));
+            Assert.True(status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{detour}: {(int)status} {body}");
+        }
+
+        using (var running = await web.Api.GetAsync("api/v1/web"))
+        {
+            Assert.Contains("\"running\":true", await running.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         // Our own Origin with the cookie reaches the daemon, which validates the request as always.
         await AssertStatusAsync(http, HttpStatusCode.BadRequest, "invalid_request", HttpMethod.Post, "/api/v1/sessions", "{}", ("Cookie", cookie), ("Origin", web.Origin));
