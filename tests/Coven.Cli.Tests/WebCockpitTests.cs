@@ -61,8 +61,18 @@ public sealed class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper out
         await AssertStatusAsync(http, HttpStatusCode.Forbidden, "web_forbidden", HttpMethod.Get, "/api/v1/sessions", ("Cookie", cookie), ("Sec-Fetch-Site", "cross-site"));
         await AssertStatusAsync(http, HttpStatusCode.Forbidden, "web_forbidden", HttpMethod.Get, "/api/v1/sessions", ("Cookie", cookie), ("Origin", "http://127.0.0.1:1"));
 
-        // The page is never the listener's manager.
+        // The page is never the listener's manager, not even by a detour.
         await AssertStatusAsync(http, HttpStatusCode.Forbidden, "web_forbidden", HttpMethod.Delete, "/api/v1/web", ("Authorization", "Bearer " + token));
+        foreach (var detour in new[] { "/api/v1/sessions/%2e%2e/web", "/api/v1/sessions/..%2F..%2Fweb", "/api/v1/x/%2E/../web" })
+        {
+            var (status, body) = await SendAsync(http, HttpMethod.Delete, detour, ("Authorization", "Bearer " + token));
+            Assert.True(status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{detour}: {(int)status} {body}");
+        }
+
+        using (var running = await web.Api.GetAsync("api/v1/web"))
+        {
+            Assert.Contains("\"running\":true", await running.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         // Our own Origin with the cookie reaches the daemon, which validates the request as always.
         await AssertStatusAsync(http, HttpStatusCode.BadRequest, "invalid_request", HttpMethod.Post, "/api/v1/sessions", "{}", ("Cookie", cookie), ("Origin", web.Origin));
@@ -316,5 +326,44 @@ public sealed class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper out
 
         using var response = await http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary><c>coven web</c> itself: one URL per start, <c>--stop</c> ends the token, a bad port is refused.</summary>
+public sealed class WebCommandTests(DaemonFixture daemon) : IClassFixture<DaemonFixture>
+{
+    [Fact]
+    public async Task Web_prints_one_url_per_start_and_stop_ends_its_token()
+    {
+        var first = await daemon.Cli.RunAsync("web");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var url = first.Stdout.Trim();
+        Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
+        var again = await daemon.Cli.RunAsync("web");
+        Assert.Equal(url, again.Stdout.Trim());
+        var tokenFile = Path.Combine(daemon.HomeDir, "web.token");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+        Assert.EndsWith("?token=" + (await File.ReadAllTextAsync(tokenFile)).Trim(), url, StringComparison.Ordinal);
+
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false });
+        using (var exchange = await http.GetAsync(url))
+        {
+            Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
+        }
+
+        var busy = await daemon.Cli.RunAsync("web", "--port", "1023");
+        Assert.Equal(1, busy.ExitCode);
+        Assert.Contains("invalid_request", busy.Stderr, StringComparison.Ordinal);
+
+        var stop = await daemon.Cli.RunAsync("web", "--stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Equal("web cockpit stopped", stop.Stdout.Trim());
+        Assert.False(File.Exists(tokenFile));
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(url));
+
+        var next = await daemon.Cli.RunAsync("web");
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.NotEqual(url.Split("?token=")[1], next.Stdout.Trim().Split("?token=")[1]);
+        Assert.Equal(0, (await daemon.Cli.RunAsync("web", "--stop")).ExitCode);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Coven.TestSupport;
 
 /// <summary>HttpClient over a Unix socket (the daemon's API): every connection dials the given socket path.</summary>
@@ -9,20 +7,7 @@ public static class UnixSocketHttp
     {
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = (_, cancellationToken) => Net.UnixSocketConnector.ConnectAsync(socketPath, cancellationToken),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
         return new HttpClient(handler)

@@ -49,20 +49,7 @@ internal sealed class WebListener : IAsyncDisposable
         var app = builder.Build();
         var socket = new HttpClient(new SocketsHttpHandler
         {
-            ConnectCallback = async (_, cancel) =>
-            {
-                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await s.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancel);
-                    return new NetworkStream(s, ownsSocket: true);
-                }
-                catch
-                {
-                    s.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = (_, cancel) => Net.UnixSocketConnector.ConnectAsync(socketPath, cancel),
             UseCookies = false,
             AllowAutoRedirect = false,
         })
@@ -164,6 +151,13 @@ internal sealed class WebListener : IAsyncDisposable
 
         if (path.StartsWith("/api/", StringComparison.Ordinal))
         {
+            // Forwarded re-encoded as it was checked here; no dot segment may reach the socket's router.
+            if (path.Contains("/.", StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal))
+            {
+                await ApiErrors.InvalidRequest($"bad path {ApiErrors.Printable(path)}.").ExecuteAsync(context);
+                return;
+            }
+
             if (path.StartsWith("/api/v1/web", StringComparison.Ordinal))
             {
                 await ApiResult.Error(403, ErrorCodes.WebForbidden, "the cockpit's listener is managed over the Unix socket only (`coven web`).").ExecuteAsync(context);
@@ -207,7 +201,7 @@ internal sealed class WebListener : IAsyncDisposable
     {
         var request = context.Request;
         var ct = context.RequestAborted;
-        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), request.Path.Value!.TrimStart('/') + request.QueryString.Value);
+        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), request.Path.ToUriComponent().TrimStart('/') + request.QueryString.ToUriComponent());
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             forward.Content = new StreamContent(request.Body);
