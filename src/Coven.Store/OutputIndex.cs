@@ -63,7 +63,7 @@ public sealed class OutputIndex
     /// Indexes up to <paramref name="maxEvents"/> output (and exit) events after the cursor, in one transaction;
     /// returns how many events it read (0: the index is up to date).
     /// </summary>
-    public int CatchUp(int maxEvents = 500)
+    public int CatchUp(int maxEvents = 100)
     {
         lock (_gate)
         {

@@ -39,7 +39,7 @@ public sealed class SearchCommandTests(DaemonFixture daemon) : IClassFixture<Dae
         Assert.EndsWith(": loud marimbaphone here", lines[1], StringComparison.Ordinal);
         Assert.EndsWith("- quiet after", lines[2], StringComparison.Ordinal);
 
-        var json = await Cli.RunAsync("search", "--json", "--harness", "splitword", "--since", "1h", "marimbaphone");
+        var json = await Cli.RunAsync("search", "--json", "--harness", "splitword", "--since", "1h", "--session", id, "marimbaphone");
         Assert.True(json.ExitCode == 0, json.ToString());
         using var doc = JsonDocument.Parse(json.Stdout);
         Assert.Equal(id, Assert.Single(doc.RootElement.GetProperty("hits").EnumerateArray()).GetProperty("sessionId").GetString());
