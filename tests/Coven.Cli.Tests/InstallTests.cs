@@ -36,7 +36,10 @@ public sealed class InstallTests
         Assert.DoesNotContain("web.config", files);
         Assert.DoesNotContain(files, f => f!.EndsWith(".dbg", StringComparison.Ordinal) || f.EndsWith(".pdb", StringComparison.Ordinal));
         var size = Directory.GetFiles(lib).Sum(f => new FileInfo(f).Length);
-        Assert.True(size < 40L * 1024 * 1024, $"install is {size / 1024 / 1024} MB: {string.Join(' ', files)}");
+        // Three NativeAOT programs and SQLite for this RID are ~42 MB (covend carries HTTP client code for webhooks and
+        // the cockpit's forwarder, and the cockpit's assets); 22 platforms' runtimes/ or the .dbg files would be 20-33 MB more.
+        Assert.True(size < 48L * 1024 * 1024, $"install is {size / 1024 / 1024} MB: {string.Join(' ', files)}");
+        Assert.DoesNotContain(files, f => f!.EndsWith(".xml", StringComparison.Ordinal));
 
         var link = new FileInfo(Path.Combine(prefix, "bin", "coven"));
         Assert.Equal(Path.Combine(lib, "coven"), link.LinkTarget);

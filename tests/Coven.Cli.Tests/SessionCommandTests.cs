@@ -88,7 +88,7 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
             printf 'late codex\n'
             printf 'marker-upper=%s\n' "$(printf %s "$CALLER_ONLY_SECRET" | tr a-z A-Z)"
             printf 'extra=%s\n' "$EXTRA_FROM_FLAG"
-            env | grep '^COVEN_' | sed 's/^/internal: /'
+            env | grep '^COVEN_' | grep -v -e '^COVEN_ACTIVITY_HOOK=' -e '^COVEN_ACTIVITY_SOCKET=' | sed 's/^/internal: /'
             printf 'ready\n'
             while IFS= read -r line; do :; done
             """);
@@ -110,6 +110,7 @@ public sealed class SessionCommandTests(DaemonFixture daemon) : IClassFixture<Da
         // The harness shows the value only transformed, so the value itself has no business anywhere on disk.
         Assert.Contains("marker-upper=" + secret.ToUpperInvariant(), output, StringComparison.Ordinal);
         Assert.Contains("extra=from-flag", output, StringComparison.Ordinal);
+        // No COVEN_* of the caller or the daemon; only the two the lane sets for the activity hooks (docs/attention.md).
         Assert.DoesNotContain("internal: ", output, StringComparison.Ordinal);
 
         // grep -a: the value is nowhere under COVEN_HOME (store, WAL, logs), nor in the lane's argv or environment.

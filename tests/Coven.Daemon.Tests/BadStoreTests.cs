@@ -62,11 +62,24 @@ public sealed class BadStoreTests
                 return "it is truncated";
             case "corrupt-pages":
                 RealStore(home);
-                using (var f = new FileStream(db, FileMode.Open))
                 {
-                    // Keep page 1 (header and schema), overwrite the b-tree pages of the tables with garbage.
-                    f.Position = 4096;
-                    f.Write(RandomNumberGenerator.GetBytes((int)f.Length - 4096));
+                    // Keep the header and the schema (which no longer fits in page 1), overwrite the pages that hold the
+                    // schedules' rows (found by their filler text) with garbage.
+                    var bytes = File.ReadAllBytes(db);
+                    var pageSize = (bytes[16] << 8) | bytes[17];
+                    var filler = System.Text.Encoding.ASCII.GetBytes(new string('x', 64));
+                    var overwritten = 0;
+                    for (var at = pageSize; at + pageSize <= bytes.Length; at += pageSize)
+                    {
+                        if (bytes.AsSpan(at, pageSize).IndexOf(filler) >= 0)
+                        {
+                            RandomNumberGenerator.Fill(bytes.AsSpan(at, pageSize));
+                            overwritten++;
+                        }
+                    }
+
+                    Assert.True(overwritten > 10, $"only {overwritten} pages of rows found");
+                    File.WriteAllBytes(db, bytes);
                 }
 
                 return "it is corrupt";
@@ -88,7 +101,6 @@ public sealed class BadStoreTests
         File.Delete(db + "-wal");
         File.Delete(db + "-shm");
     }
-
 
     private static string Fingerprint(string path) =>
         Directory.Exists(path) ? "dir:" + string.Join(",", Directory.EnumerateFileSystemEntries(path)) : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));

@@ -34,7 +34,9 @@ public sealed class LaneHygieneTests : IAsyncLifetime
         Assert.Contains("env: PATH=", output, StringComparison.Ordinal);
 
         // Before the fix: COVEN_SWEEP_INTERVAL, COVEN_PENDING_TIMEOUT and any other COVEN_* of the daemon reached the harness.
-        Assert.DoesNotContain("env: COVEN_", output, StringComparison.Ordinal);
+        // The only COVEN_* a harness sees are the two its activity hooks use (docs/attention.md), set by its own lane.
+        var coven = output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("env: COVEN_", StringComparison.Ordinal)).Select(l => l[5..l.IndexOf('=', StringComparison.Ordinal)]).Order(StringComparer.Ordinal);
+        Assert.Equal(["COVEN_ACTIVITY_HOOK", "COVEN_ACTIVITY_SOCKET"], coven);
         Assert.DoesNotContain("internal-marker-value", output, StringComparison.Ordinal);
     }
 

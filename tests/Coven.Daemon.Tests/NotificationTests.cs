@@ -45,17 +45,24 @@ public sealed class NotificationTests : IAsyncLifetime
                     return;
                 }
 
-                using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+                try
                 {
-                    var body = await reader.ReadToEndAsync();
-                    lock (posts)
+                    using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
                     {
-                        posts.Add(context.Request.HttpMethod + " " + context.Request.ContentType + " " + body);
+                        var body = await reader.ReadToEndAsync();
+                        lock (posts)
+                        {
+                            posts.Add(context.Request.HttpMethod + " " + context.Request.ContentType + " " + body);
+                        }
                     }
-                }
 
-                context.Response.StatusCode = 204;
-                context.Response.Close();
+                    context.Response.StatusCode = 204;
+                    context.Response.Close();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return; // the listener was stopped while answering
+                }
             }
         });
 
@@ -113,6 +120,49 @@ public sealed class NotificationTests : IAsyncLifetime
             }
         }
     }
+
+    /// <summary>
+    /// The desktop sink: a <c>notify-send</c> on covend's PATH (a script standing in for libnotify's, which needs a
+    /// D-Bus session this machine has not got) is run by argv with the app name, a title naming the session and the
+    /// change, once per change; <c>"desktop": false</c> in notify.json turns it off.
+    /// </summary>
+    [Fact]
+    public async Task DesktopSink_RunsNotifySendOncePerChange_UnlessTurnedOff()
+    {
+        await using var home = new DaemonHome();
+        var calls = Path.Combine(home.Home, "notify-send.calls");
+        home.Harness.Write("notify-send", $"for a in \"$@\"; do printf '%s\\t' \"$a\" >> '{calls}'; done\necho >> '{calls}'");
+        var exe = home.Harness.Write("quiet", "printf 'ready\\n'\nwhile IFS= read -r line; do printf 'got %s\\n' \"$line\"; done");
+        await File.WriteAllTextAsync(
+            Path.Combine(home.Home, "harnesses.json"),
+            JsonSerializer.Serialize(new { harnesses = new[] { new { id = "quiet", executable = exe, idleAfterMs = 300 } } }));
+        var daemon = await home.StartAsync(); // disposed by home
+
+        var id = await daemon.Api.LaunchAsync(home.Project, "quiet", prompt: null);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Calls(calls).Count >= 1), TimeSpan.FromSeconds(15)), "notify-send was not run for the idle change");
+        var idle = Calls(calls)[0];
+        Assert.Equal("--app-name=coven", idle[0]);
+        Assert.EndsWith(": idle", idle[1], StringComparison.Ordinal);
+        Assert.Contains(id[..8], idle[2], StringComparison.Ordinal);
+
+        await daemon.Api.PostAsync($"api/v1/sessions/{id}/kill", """{"signal":"KILL","graceMs":0}""");
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Calls(calls).Count >= 2), TimeSpan.FromSeconds(15)), "notify-send was not run for the end");
+        Assert.EndsWith(": ended", Calls(calls)[1][1], StringComparison.Ordinal);
+
+        // Turned off: a second session's changes reach the command sink but not notify-send.
+        var received = Path.Combine(home.Home, "received.jsonl");
+        var sink = home.Harness.Write("append-notice", $"cat >> '{received}'\necho >> '{received}'");
+        await File.WriteAllTextAsync(Path.Combine(home.Home, "notify.json"), JsonSerializer.Serialize(new { desktop = false, sinks = new object[] { new { id = "file", command = new[] { sink } } } }));
+        var second = await daemon.Api.LaunchAsync(home.Project, "quiet", prompt: null);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Notices(received).Any(n => n.GetProperty("sessionId").GetString() == second)), TimeSpan.FromSeconds(15)), "the command sink got nothing");
+        Assert.Equal(2, Calls(calls).Count);
+        await daemon.Api.PostAsync($"api/v1/sessions/{second}/kill", """{"signal":"KILL","graceMs":0}""");
+    }
+
+    private static List<string[]> Calls(string path) =>
+        File.Exists(path)
+            ? [.. File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => l.TrimEnd('\t').Split('\t'))]
+            : [];
 
     private static List<JsonElement> Notices(string path) =>
         File.Exists(path)

@@ -26,6 +26,10 @@ public sealed class StoreFixesTests : IAsyncLifetime
         var id = await Api.LaunchAsync(_home.Project, "codex", "p");
         await Api.WaitForOutputAsync(id, "ready");
 
+        // An ended session records nothing more (a live one gains activity events while the test pages).
+        await Api.PostAsync($"api/v1/sessions/{id}/kill", """{"signal":"KILL","graceMs":0}""");
+        Assert.True(await Eventually.TrueAsync(async () => await Api.StatusAsync(id) is "failed" or "finished", TimeSpan.FromSeconds(15)), "the session did not end");
+
         var page = await Api.GetAsync($"api/v1/sessions/{id}/events?limit=1000");
         Assert.False(page.Json.GetProperty("hasMore").GetBoolean());
         var last = page.Json.GetProperty("events").EnumerateArray().Last().GetProperty("seq").GetInt64();

@@ -163,7 +163,16 @@ internal static class SessionsCommand
     /// </summary>
     private static async Task WarnIfStoreFullAsync(CliContext context, Api.CovenClient client, CancellationToken ct)
     {
-        var health = await client.GetAsync("api/v1/health", CovenJsonContext.Default.HealthResponse, ct);
+        HealthResponse health;
+        try
+        {
+            health = await client.GetAsync("api/v1/health", CovenJsonContext.Default.HealthResponse, ct);
+        }
+        catch (CliException)
+        {
+            return; // a warning only: the list itself was answered (an older daemon, or one that went away since)
+        }
+
         if (health.Store is { State: "full" } store)
         {
             context.Error.WriteLine(Common.Paint(context, Ansi.Red, "STORE FULL") + ": live sessions wait to record their output until space is freed" + (store.LastError is { } e ? " (" + e + ")" : string.Empty));
