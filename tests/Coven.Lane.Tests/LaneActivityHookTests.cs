@@ -64,6 +64,47 @@ public sealed class LaneActivityHookTests
         Assert.Equal(0, (await client.RequestAsync("activity", new JsonObject { ["activity"] = "working" }))["seq"]!.GetValue<long>());
     }
 
+    /// <summary>
+    /// A harness whose only native signal is idle at the end of a turn (Codex's notify): output it prints afterwards on
+    /// its own (a redraw) keeps it idle, with no second idle; the user's input and the output after it are a new turn.
+    /// </summary>
+    [Fact]
+    public async Task IdleOnlyHarness_RedrawAfterTheTurnEnd_StaysIdle_InputStartsTheNextTurn()
+    {
+        await using var lane = new LaneRun();
+        lane.CreateSession(
+            """
+            echo READY
+            while IFS= read -r line; do
+              case "$line" in
+                turn) echo "working on it"; "$COVEN_ACTIVITY_HOOK" hook report idle "turn over"; echo "turn done"
+                      sleep 0.5; echo "redraw 1"; sleep 0.5; echo "redraw 2"; echo "redrawn" ;;
+                next) echo "next turn output" ;;
+              esac
+            done
+            """,
+            activity: new ActivitySettings { IdleAfterMs = 300, NativeSignals = [SessionActivity.Idle] });
+        await lane.StartOkAsync();
+        await using var client = await lane.ConnectAsync();
+        await lane.WaitForOutputAsync("READY");
+
+        await client.RequestAsync("input", new JsonObject { ["data"] = "turn\r" });
+        await lane.WaitForOutputAsync("redrawn");
+        var hook = Activities(lane).FindLastIndex(a => a.GetProperty("source").GetString() == "hook");
+        Assert.True(hook >= 0, "the hook's idle was not recorded");
+        Assert.Equal("idle", Activities(lane)[hook].GetProperty("activity").GetString());
+
+        await client.RequestAsync("input", new JsonObject { ["data"] = "next\r" });
+        await lane.WaitForOutputAsync("next turn output");
+        Assert.True(
+            await Eventually.TrueAsync(() => Task.FromResult(Activities(lane).Count >= hook + 3), LaneRun.Timeout),
+            "input and output after the turn's end did not start a new turn: " + string.Join(", ", Activities(lane)));
+        // Only the next turn's working and idle follow the hook's idle (the redraws would have added working, idle).
+        var afterHook = Activities(lane)[(hook + 1)..].Select(a => a.GetProperty("activity").GetString()).ToList();
+        Assert.Equal(["working", "idle"], afterHook);
+        Assert.Equal("screen", Activities(lane)[hook + 1].GetProperty("source").GetString());
+    }
+
     [Theory]
     [InlineData("""{"hook_event_name":"UserPromptSubmit","prompt":"x"}""", "working", "hook:UserPromptSubmit")]
     [InlineData("""{"hook_event_name":"PostToolUse","tool_name":"Bash"}""", "working", "hook:PostToolUse")]

@@ -216,6 +216,8 @@ internal sealed class ControlRequestHandler
             return ControlFrame.Error(id, ControlErrors.NotRunning, "the terminal is closed");
         }
 
+        _activity?.InputArrived();
+
         return ControlFrame.Ok(id, w => w.WriteNumber("bytes", data.Length));
     }
 

@@ -40,8 +40,13 @@ internal sealed class ActivityMonitor : IDisposable
     private string _activity = SessionActivity.Unknown;
 
     // The read count when the last native report arrived (0: none yet); the fallback holds a native activity until
-    // output follows it, and stands down entirely when the harness reports working natively too.
+    // output follows it, and stands down entirely when the harness reports working natively too. A native idle or
+    // waiting (the turn is over, or the agent asks) holds until the user's input follows it: a harness that has no
+    // working signal of its own (Codex) redraws after its turn ends, and that output is not a new turn.
     private long _nativeAtRead;
+    private long _nativeAtInput;
+    private long _inputs;
+    private bool _nativeHeld;
     private bool _native;
     private bool _stopped;
 
@@ -117,9 +122,14 @@ internal sealed class ActivityMonitor : IDisposable
 
             _native = true;
             _nativeAtRead = Interlocked.Read(ref _reads);
+            _nativeAtInput = Interlocked.Read(ref _inputs);
+            _nativeHeld = activity is SessionActivity.Idle or SessionActivity.Waiting;
             return Change(activity, reason, "hook");
         }
     }
+
+    /// <summary>Called when the user's input has been written to the PTY (a native idle or waiting holds until then).</summary>
+    public void InputArrived() => Interlocked.Increment(ref _inputs);
 
     private void Tick()
     {
@@ -153,7 +163,7 @@ internal sealed class ActivityMonitor : IDisposable
     private void Decide()
     {
         var reads = Interlocked.Read(ref _reads);
-        if (reads == 0 || (_native && (_nativeWorking || reads == _nativeAtRead)))
+        if (reads == 0 || (_native && (_nativeWorking || reads == _nativeAtRead || (_nativeHeld && Interlocked.Read(ref _inputs) == _nativeAtInput))))
         {
             return;
         }
