@@ -187,13 +187,11 @@ public sealed class StreamRedactor
             _text = new char[Math.Max(raw.Length, _text.Length * 2)];
         }
 
-        // Widen all of it at once (vectorized); with control bytes the runs of text are then moved together in place.
-        Encoding.Latin1.GetChars(raw, _text);
         var first = raw.IndexOfAny(s_controls);
         if (first < 0)
         {
             _identity = true;
-            TextLength = raw.Length;
+            TextLength = Encoding.Latin1.GetChars(raw, _text);
             return raw.Length;
         }
 
@@ -201,21 +199,36 @@ public sealed class StreamRedactor
         _runCount = 0;
         var t = 0;
         var i = 0;
+        if (first > 0)
+        {
+            AddRun(0, 0);
+            t = i = Encoding.Latin1.GetChars(raw[..first], _text);
+        }
+
         while (i < raw.Length)
         {
-            var run = i == 0 ? first : raw[i..].IndexOfAny(s_controls);
-            if (run != 0)
+            var b = raw[i];
+            if (!IsControl(b))
             {
-                // Text up to the next control byte, in one piece.
-                var length = run < 0 ? raw.Length - i : run;
+                // A run of text: TUI output has an escape sequence every few bytes, so copy a short run byte by byte
+                // and only a longer one with the vectorized search and widening (their calls cost more than 16 bytes).
                 AddRun(t, i);
-                if (t != i)
+                var stop = Math.Min(raw.Length, i + 16);
+                do
                 {
-                    _text.AsSpan(i, length).CopyTo(_text.AsSpan(t));
+                    _text[t++] = (char)b;
+                    i++;
+                }
+                while (i < stop && !IsControl(b = raw[i]));
+
+                if (i == stop && i < raw.Length && !IsControl(raw[i]))
+                {
+                    var k = raw[i..].IndexOfAny(s_controls);
+                    var length = Encoding.Latin1.GetChars(raw.Slice(i, k < 0 ? raw.Length - i : k), _text.AsSpan(t));
+                    t += length;
+                    i += length;
                 }
 
-                t += length;
-                i += length;
                 continue;
             }
 
@@ -246,6 +259,9 @@ public sealed class StreamRedactor
         _endRaw = raw.Length;
         return raw.Length;
     }
+
+    /// <summary>The bytes of <see cref="s_controls"/>: C0 controls other than TAB, LF, CR, and DEL.</summary>
+    private static bool IsControl(byte b) => b < 0x20 ? ((0xFFFFD9FFu >> b) & 1) != 0 : b == 0x7F;
 
     private void AddRun(int textIndex, int rawIndex)
     {
