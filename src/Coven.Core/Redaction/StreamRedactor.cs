@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Coven.Core.Redaction;
@@ -210,25 +214,10 @@ public sealed class StreamRedactor
             var b = raw[i];
             if (!IsControl(b))
             {
-                // A run of text: TUI output has an escape sequence every few bytes, so copy a short run byte by byte
-                // and only a longer one with the vectorized search and widening (their calls cost more than 16 bytes).
                 AddRun(t, i);
-                var stop = Math.Min(raw.Length, i + 16);
-                do
-                {
-                    _text[t++] = (char)b;
-                    i++;
-                }
-                while (i < stop && !IsControl(b = raw[i]));
-
-                if (i == stop && i < raw.Length && !IsControl(raw[i]))
-                {
-                    var k = raw[i..].IndexOfAny(s_controls);
-                    var length = Encoding.Latin1.GetChars(raw.Slice(i, k < 0 ? raw.Length - i : k), _text.AsSpan(t));
-                    t += length;
-                    i += length;
-                }
-
+                var length = CopyText(raw, i, _text.AsSpan(t));
+                t += length;
+                i += length;
                 continue;
             }
 
@@ -260,20 +249,78 @@ public sealed class StreamRedactor
         return raw.Length;
     }
 
+    /// <summary>
+    /// Copies the text from <c>raw[start]</c> to the next control byte into <paramref name="text"/> (widened, one char
+    /// per byte); returns its length. TUI output has an escape sequence every few bytes, so this is what a chunk costs:
+    /// 16 bytes at a time with one vector compare, no call per run (measured, docs/benchmarks-store.md). May write up to
+    /// 15 chars past the run (<paramref name="text"/> is at least as long as what is left of <paramref name="raw"/>).
+    /// </summary>
+    private static int CopyText(ReadOnlySpan<byte> raw, int start, Span<char> text)
+    {
+        // What makes the unchecked vector loads and stores below safe.
+        if (text.Length < raw.Length - start)
+        {
+            throw new ArgumentException("the text buffer is shorter than the bytes", nameof(text));
+        }
+
+        var i = start;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref var source = ref MemoryMarshal.GetReference(raw);
+            ref var target = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var space = Vector128.Create((byte)0x20);
+            var tab = Vector128.Create((byte)'\t');
+            var lf = Vector128.Create((byte)'\n');
+            var cr = Vector128.Create((byte)'\r');
+            var del = Vector128.Create((byte)0x7F);
+            while (i + Vector128<byte>.Count <= raw.Length)
+            {
+                var v = Vector128.LoadUnsafe(ref source, (nuint)i);
+                var (lower, upper) = Vector128.Widen(v);
+                lower.StoreUnsafe(ref target, (nuint)(i - start));
+                upper.StoreUnsafe(ref target, (nuint)(i - start + Vector128<ushort>.Count));
+                var controls = Vector128.AndNot(Vector128.LessThan(v, space), Vector128.Equals(v, tab) | Vector128.Equals(v, lf) | Vector128.Equals(v, cr))
+                    | Vector128.Equals(v, del);
+                var mask = controls.ExtractMostSignificantBits();
+                if (mask != 0)
+                {
+                    return i - start + BitOperations.TrailingZeroCount(mask);
+                }
+
+                i += Vector128<byte>.Count;
+            }
+        }
+
+        while (i < raw.Length && !IsControl(raw[i]))
+        {
+            text[i - start] = (char)raw[i];
+            i++;
+        }
+
+        return i - start;
+    }
+
     /// <summary>The bytes of <see cref="s_controls"/>: C0 controls other than TAB, LF, CR, and DEL.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsControl(byte b) => b < 0x20 ? ((0xFFFFD9FFu >> b) & 1) != 0 : b == 0x7F;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddRun(int textIndex, int rawIndex)
     {
         if (_runCount == _runText.Length)
         {
-            Array.Resize(ref _runText, _runCount * 2);
-            Array.Resize(ref _runRaw, _runCount * 2);
+            GrowRuns();
         }
 
         _runText[_runCount] = textIndex;
         _runRaw[_runCount] = rawIndex;
         _runCount++;
+    }
+
+    private void GrowRuns()
+    {
+        Array.Resize(ref _runText, _runCount * 2);
+        Array.Resize(ref _runRaw, _runCount * 2);
     }
 
     /// <summary>The run of text that holds text index <paramref name="textIndex"/> (less than the text length).</summary>
