@@ -103,6 +103,50 @@ public sealed partial class RedactionTests
         Assert.Equal(SampleRows().Count, Regex.Count(redacted, "héllo wörld ✓ 𝄞 "));
     }
 
+    [Fact]
+    public void Escape_sequences_at_random_places_in_long_and_short_runs_of_text_do_not_hide_a_secret()
+    {
+        // Runs of text of every length between escape sequences (the redactor copies short runs and long ones
+        // differently), over every kind with UTF-8 around, in random chunks.
+        var random = new Random(1515);
+        var plain = string.Concat(SampleRows().Select(r => "héllo wörld ✓ 𝄞 " + r.Printed + "\r\n"));
+        string[] escapes = ["\e[38;5;196m", "\e[1C\e[D", "\e[0m", "\e[2K", "\a", "\e[12;40H"];
+        for (var round = 0; round < 20; round++)
+        {
+            var noisy = new StringBuilder();
+            var next = random.Next(0, 40);
+            var inserted = 0;
+            for (var i = 0; i < plain.Length; i++)
+            {
+                if (i == next && !char.IsLowSurrogate(plain[i]))
+                {
+                    noisy.Append(escapes[random.Next(escapes.Length)]);
+                    inserted++;
+                    next = i + random.Next(random.Next(2) == 0 ? 3 : 40);
+                }
+                else if (i == next)
+                {
+                    next++;
+                }
+
+                noisy.Append(plain[i]);
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(noisy.ToString());
+            var cuts = new SortedSet<int>();
+            while (cuts.Count < 30)
+            {
+                cuts.Add(random.Next(1, bytes.Length));
+            }
+
+            var output = RedactChunks(bytes, [.. cuts]);
+            Assert.Equal(Redact(plain), StripEscapes(output).Replace("\a", string.Empty, StringComparison.Ordinal));
+            Assert.Equal(inserted, escapes.Sum(e => CountOf(output, e == "\e[1C\e[D" ? "\e[1C" : e)));
+        }
+
+        static int CountOf(string text, string what) => (text.Length - text.Replace(what, string.Empty, StringComparison.Ordinal).Length) / what.Length;
+    }
+
     [Theory]
     [InlineData("task-1234567890abcdefABCDEF done")]
     [InlineData("pip install sk-learn-compatible-estimators")]
