@@ -65,8 +65,10 @@ public sealed class LaneActivityHookTests
     }
 
     /// <summary>
-    /// A harness whose only native signal is idle at the end of a turn (Codex's notify): output it prints afterwards on
-    /// its own (a redraw) keeps it idle, with no second idle; the user's input and the output after it are a new turn.
+    /// A harness whose only native signal is idle at the end of a turn (Codex's notify): its idle holds over output it
+    /// prints afterwards on its own, and yields to the user's input: the output after the input is a new turn (working,
+    /// then idle by the fallback), with nothing else recorded after the hook. (The flap this hold prevents was seen with
+    /// the real Codex, NativeActivityTests; this fake's redraws did not reproduce it without the hold.)
     /// </summary>
     [Fact]
     public async Task IdleOnlyHarness_RedrawAfterTheTurnEnd_StaysIdle_InputStartsTheNextTurn()
@@ -96,9 +98,11 @@ public sealed class LaneActivityHookTests
 
         await client.RequestAsync("input", new JsonObject { ["data"] = "next\r" });
         await lane.WaitForOutputAsync("next turn output");
+        var nextOutput = lane.Events(EventKinds.Output)[^1].Seq;
         Assert.True(
-            await Eventually.TrueAsync(() => Task.FromResult(Activities(lane).Count >= hook + 3), LaneRun.Timeout),
+            await Eventually.TrueAsync(() => Task.FromResult(lane.Events(EventKinds.Activity).Any(e => e.Seq > nextOutput && e.PayloadJson.Contains("\"activity\":\"idle\"", StringComparison.Ordinal))), LaneRun.Timeout),
             "input and output after the turn's end did not start a new turn: " + string.Join(", ", Activities(lane)));
+
         // Only the next turn's working and idle follow the hook's idle (the redraws would have added working, idle).
         var afterHook = Activities(lane)[(hook + 1)..].Select(a => a.GetProperty("activity").GetString()).ToList();
         Assert.Equal(["working", "idle"], afterHook);
