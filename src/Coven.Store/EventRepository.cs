@@ -142,6 +142,15 @@ public sealed class EventRepository
         return (long)cmd.ExecuteScalar()!;
     }
 
+    /// <summary>The highest seq of all events (seq is one sequence across sessions), or 0.</summary>
+    public long LastSeq()
+    {
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events;";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     /// <summary>The most recent event of a kind for a session (e.g. the lane's exit event), or null.</summary>
     public EventRecord? Latest(SessionId session, string kind)
     {

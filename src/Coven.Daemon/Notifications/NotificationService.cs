@@ -58,7 +58,7 @@ internal sealed partial class NotificationService(CovenStore store, DaemonOption
     /// <summary>Follows the two event kinds from the newest events at start (nothing from before the daemon started is announced).</summary>
     private async Task WatchAsync(CancellationToken ct)
     {
-        var activityCursor = Newest();
+        var activityCursor = store.Events.LastSeq();
         var lifecycleCursor = activityCursor;
         using var timer = new PeriodicTimer(s_poll);
         while (await timer.WaitForNextTickAsync(ct))
@@ -73,17 +73,6 @@ internal sealed partial class NotificationService(CovenStore store, DaemonOption
                 LogFailed("store", e.Message);
             }
         }
-    }
-
-    private long Newest()
-    {
-        long newest = 0;
-        foreach (var session in store.Sessions.List(new SessionQuery { IncludeArchived = true, Limit = 1000 }).Sessions)
-        {
-            newest = Math.Max(newest, store.Events.LastSeq(session.Id));
-        }
-
-        return newest;
     }
 
     private long Scan(string kind, long cursor)
