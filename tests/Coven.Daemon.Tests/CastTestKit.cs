@@ -36,21 +36,7 @@ internal static class CastTestKit
     public static async Task<List<string>> ArgvAsync(this Api api, string id)
     {
         var output = await api.WaitForOutputAsync(id, "ready");
-        var argv = output.Split('\n')
-            .Select(l => l.TrimEnd('\r'))
-            .TakeWhile(l => l != "ready")
-            .Where(l => l.StartsWith("arg: ", StringComparison.Ordinal))
-            .Select(l => l["arg: ".Length..])
-            .ToList();
-
-        // The activity hooks Coven puts in front of the harness's own arguments (docs/attention.md; LaunchPlannerTests
-        // check them): Codex's `-c notify=[...]`, Claude Code's `--settings {"hooks":...}`.
-        if (argv.Count >= 2 && ((argv[0] == "-c" && argv[1].StartsWith("notify=", StringComparison.Ordinal)) || (argv[0] == "--settings" && argv[1].StartsWith("{\"hooks\"", StringComparison.Ordinal))))
-        {
-            argv.RemoveRange(0, 2);
-        }
-
-        return argv;
+        return FakeHarness.EchoedArgv(output);
     }
 
     /// <summary>Ends an echo-harness session with exit code <paramref name="code"/> and waits until it is no longer live.</summary>

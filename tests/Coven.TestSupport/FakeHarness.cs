@@ -37,4 +37,25 @@ public sealed class FakeHarness
           esac
         done
         """);
+
+    /// <summary>
+    /// The harness's own argv as an echo harness (<see cref="WriteEcho"/>) printed it ("arg: X" lines before "ready"),
+    /// without the activity hooks Coven puts in front of the harness's own arguments (docs/attention.md;
+    /// LaunchPlannerTests check the hooks): Codex's <c>-c notify=[...]</c>, Claude Code's <c>--settings {"hooks":...}</c>.
+    /// </summary>
+    public static List<string> EchoedArgv(string output)
+    {
+        var argv = output.Split('\n')
+            .Select(l => l.TrimEnd('\r'))
+            .TakeWhile(l => l != "ready")
+            .Where(l => l.StartsWith("arg: ", StringComparison.Ordinal))
+            .Select(l => l["arg: ".Length..])
+            .ToList();
+        if (argv.Count >= 2 && ((argv[0] == "-c" && argv[1].StartsWith("notify=", StringComparison.Ordinal)) || (argv[0] == "--settings" && argv[1].StartsWith("{\"hooks\"", StringComparison.Ordinal))))
+        {
+            argv.RemoveRange(0, 2);
+        }
+
+        return argv;
+    }
 }

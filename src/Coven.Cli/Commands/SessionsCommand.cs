@@ -115,9 +115,12 @@ internal static class SessionsCommand
             }
 
             var client = await context.ConnectAsync(ct);
+            string? storeState = null;
             async Task<List<System.Text.Json.JsonElement>> FetchAsync()
             {
-                var records = await SessionResolver.ListRecordsAsync(client, string.Join('&', query), statuses.Count > 1 || activities.Count > 0 ? null : max, ct);
+                var listing = await SessionResolver.ListAsync(client, string.Join('&', query), statuses.Count > 1 || activities.Count > 0 ? null : max, ct);
+                storeState = listing.StoreState;
+                var records = listing.Records;
                 if (statuses.Count > 0)
                 {
                     records = [.. records.Where(s => statuses.Contains(SessionResolver.StatusOf(s)))];
@@ -147,9 +150,9 @@ internal static class SessionsCommand
 
             var listed = await FetchAsync();
             Write(context, context.Out, listed, format, parse.GetValue(quiet), view);
-            if (format != "json" && !parse.GetValue(quiet) && listed.Any(r => SessionResolver.StatusOf(r) == "live"))
+            if (storeState == "full" && format != "json" && !parse.GetValue(quiet) && listed.Any(r => SessionResolver.StatusOf(r) == "live"))
             {
-                await WarnIfStoreFullAsync(context, client, ct);
+                await WarnStoreFullAsync(context, client, ct);
             }
 
             return ExitCodes.Ok;
@@ -159,24 +162,22 @@ internal static class SessionsCommand
 
     /// <summary>
     /// Live sessions of a full store record nothing (their lanes wait for space, losing nothing): the table says so
-    /// under it, on stderr, from health's <c>store.state</c> (issue 15).
+    /// under it, on stderr (issue 15). The list's <c>storeState</c> tells; only then is health asked for the store's
+    /// last error, so an ordinary <c>ls</c> stays one request.
     /// </summary>
-    private static async Task WarnIfStoreFullAsync(CliContext context, Api.CovenClient client, CancellationToken ct)
+    private static async Task WarnStoreFullAsync(CliContext context, Api.CovenClient client, CancellationToken ct)
     {
-        HealthResponse health;
+        string? lastError = null;
         try
         {
-            health = await client.GetAsync("api/v1/health", CovenJsonContext.Default.HealthResponse, ct);
+            lastError = (await client.GetAsync("api/v1/health", CovenJsonContext.Default.HealthResponse, ct)).Store?.LastError;
         }
         catch (CliException)
         {
-            return; // a warning only: the list itself was answered (an older daemon, or one that went away since)
+            // the reason is a detail: the warning stands without it (the daemon went away since the list)
         }
 
-        if (health.Store is { State: "full" } store)
-        {
-            context.Error.WriteLine(Common.Paint(context, Ansi.Red, "STORE FULL") + ": live sessions wait to record their output until space is freed" + (store.LastError is { } e ? " (" + e + ")" : string.Empty));
-        }
+        context.Error.WriteLine(Common.Paint(context, Ansi.Red, "STORE FULL") + ": live sessions wait to record their output until space is freed" + (lastError is { } e ? " (" + e + ")" : string.Empty));
     }
 
     /// <summary>How the table is drawn: wide (more columns), nothing shortened, and the width to fit (null: no limit).</summary>

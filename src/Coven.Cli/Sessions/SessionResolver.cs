@@ -66,7 +66,14 @@ internal static class SessionResolver
     /// passes them through as they are (fields this CLI does not know yet included), and commands that only need
     /// the id or status skip building typed records (docs/benchmarks-cli.md).
     /// </summary>
-    public static async Task<List<JsonElement>> ListRecordsAsync(CovenClient client, string query, int? max, CancellationToken ct)
+    public static async Task<List<JsonElement>> ListRecordsAsync(CovenClient client, string query, int? max, CancellationToken ct) =>
+        (await ListAsync(client, query, max, ct)).Records;
+
+    /// <summary>
+    /// The records of every page of <c>GET /sessions</c> (up to <paramref name="max"/>) and the store's state the last page
+    /// carried (<c>storeState</c>: "ok", "busy", "full"; null from a daemon without it).
+    /// </summary>
+    public static async Task<SessionListing> ListAsync(CovenClient client, string query, int? max, CancellationToken ct)
     {
         var result = new List<JsonElement>();
         string? cursor = null;
@@ -79,17 +86,17 @@ internal static class SessionResolver
                 url += "&cursor=" + Uri.EscapeDataString(cursor);
             }
 
-            var (page, next) = ParsePage(await client.SendAsync(HttpVerb.Get, url, null, ct));
+            var (page, next, storeState) = ParsePage(await client.SendAsync(HttpVerb.Get, url, null, ct));
             result.AddRange(page);
             if (max is { } limit && result.Count >= limit)
             {
                 result.RemoveRange(limit, result.Count - limit);
-                return result;
+                return new(result, storeState);
             }
 
             if (string.IsNullOrEmpty(next) || next == cursor || page.Count == 0)
             {
-                return result;
+                return new(result, storeState);
             }
 
             cursor = next;
@@ -108,7 +115,7 @@ internal static class SessionResolver
     public static SessionDto ToSession(JsonElement record) => CovenClient.Deserialize(record, CovenJsonContext.Default.SessionDto);
 
     /// <summary>One page of <c>GET /sessions</c>: the records and nextCursor; anything else is <c>bad_response</c>.</summary>
-    internal static (List<JsonElement> Sessions, string? NextCursor) ParsePage(string body)
+    internal static (List<JsonElement> Sessions, string? NextCursor, string? StoreState) ParsePage(string body)
     {
         try
         {
@@ -131,7 +138,8 @@ internal static class SessionResolver
             }
 
             var next = root.TryGetProperty("nextCursor", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            return (records, next);
+            var storeState = root.TryGetProperty("storeState", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null;
+            return (records, next, storeState);
         }
         catch (JsonException e)
         {
@@ -176,3 +184,6 @@ internal static class SessionResolver
         return result;
     }
 }
+
+/// <summary>Session records of a listing and the store state the daemon reported with them (null: not reported).</summary>
+internal sealed record SessionListing(List<JsonElement> Records, string? StoreState);
