@@ -67,8 +67,9 @@ public sealed class LaneActivityHookTests
     /// <summary>
     /// A harness whose only native signal is idle at the end of a turn (Codex's notify): its idle holds over output it
     /// prints afterwards on its own, and yields to the user's input: the output after the input is a new turn (working,
-    /// then idle by the fallback), with nothing else recorded after the hook. (The flap this hold prevents was seen with
-    /// the real Codex, NativeActivityTests; this fake's redraws did not reproduce it without the hold.)
+    /// then idle by the fallback), with nothing else recorded after the hook. The flap this hold prevents was seen with
+    /// the real Codex (NativeActivityTests); this fake reproduces it: without the hold the redraws record working, idle
+    /// before the next turn (checked by disabling the hold: the last assertion fails with four activities, not two).
     /// </summary>
     [Fact]
     public async Task IdleOnlyHarness_RedrawAfterTheTurnEnd_StaysIdle_InputStartsTheNextTurn()
