@@ -51,12 +51,9 @@ public sealed class StoreFaultTests
     public async Task FullDisk_Gives507StoreFull_NeverAnEmptyReply_ThenWorksAgain()
     {
         var home = new DaemonHome();
-        var mount = Tmpfs.Mount(home.Home, "8m");
+        var mount = Tmpfs.MountHome(home, "8m");
         try
         {
-            Directory.CreateDirectory(home.Harness.BinDir); // the mount hid what DaemonHome wrote
-            home.Harness.WriteEcho("codex");
-            Directory.CreateDirectory(home.Project);
             var daemon = await home.StartAsync();
             await daemon.Api.LaunchAsync(home.Project);
 
@@ -98,12 +95,9 @@ public sealed class StoreFaultTests
     public async Task FullDisk_InputThatCannotBeSpilledEither_SaysSpilledFalse_AndIsRecordedOnceSpaceIsFreed()
     {
         var home = new DaemonHome();
-        var mount = Tmpfs.Mount(home.Home, "8m");
+        var mount = Tmpfs.MountHome(home, "8m");
         try
         {
-            Directory.CreateDirectory(home.Harness.BinDir); // the mount hid what DaemonHome wrote
-            home.Harness.WriteEcho("codex");
-            Directory.CreateDirectory(home.Project);
             var daemon = await home.StartAsync();
             var id = await daemon.Api.LaunchAsync(home.Project);
             await daemon.Api.WaitForOutputAsync(id, "ready");
