@@ -105,6 +105,9 @@ internal static partial class DaemonHost
             // quick_check before listening: cheap for the stores Coven writes, and doctor then gets a final answer.
             await app.Services.GetRequiredService<StoreIntegrity>().Completion;
 
+            // Input an earlier covend delivered and could not record before it died (docs/daemon.md): written before anything else.
+            app.Services.GetRequiredService<DeferredEvents>().ReplaySpill();
+
             // No window in which the socket exists with a wider mode: bind under umask 0177, then chmod anyway.
             _ = Libc.Umask(0x7F);
             try
@@ -193,6 +196,7 @@ internal static partial class DaemonHost
         services.AddSingleton<LaneLauncher>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<DeferredEvents>();
+        services.AddSingleton<EventSpill>();
         services.AddSingleton<Screens.ScreenReader>();
         services.AddSingleton<Interaction.WaitService>();
         services.AddSingleton<Interaction.SubmitService>();

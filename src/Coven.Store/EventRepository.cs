@@ -38,6 +38,35 @@ public sealed class EventRepository
     }
 
     /// <summary>
+    /// The payload of an <c>input</c> event as the store would write it (redacted with <see cref="CovenStore.Redaction"/>):
+    /// for copies kept outside the store, such as covend's spill of deferred input, so no secret is written in clear.
+    /// </summary>
+    public string RedactInput(string payloadJson) => InputRedaction.Apply(_store.Redaction, new NewEvent(EventKinds.Input, payloadJson)).PayloadJson;
+
+    /// <summary>
+    /// Appends one event with the given id and time unless the session already has an event with that id, in one
+    /// statement (atomic under SQLite's write lock): replaying the same event again, e.g. after a crash between the
+    /// write and the removal of its copy, does not duplicate it. True when it was inserted. Input is redacted first.
+    /// </summary>
+    public bool AppendOnce(SessionId session, string eventId, string kind, string payloadJson, DateTimeOffset createdAt)
+    {
+        var payload = InputRedaction.Apply(_store.Redaction, new NewEvent(kind, payloadJson)).PayloadJson;
+        using var connection = _store.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO events (id, session_id, kind, payload_json, created_at)
+            SELECT $id, $session, $kind, $payload, $createdAt
+            WHERE NOT EXISTS (SELECT 1 FROM events WHERE session_id = $session AND id = $id);
+            """;
+        cmd.Parameters.AddWithValue("$id", eventId);
+        cmd.Parameters.AddWithValue("$session", session.Value);
+        cmd.Parameters.AddWithValue("$kind", kind);
+        cmd.Parameters.AddWithValue("$payload", payload);
+        cmd.Parameters.AddWithValue("$createdAt", Timestamps.Of(createdAt));
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>
     /// A writer for one session that keeps its connection and prepared statement between batches: the lane's
     /// recorder appends hundreds of batches per second while output streams, and opening a pooled connection,
     /// setting its pragmas and preparing the insert each time was a visible share of its work.

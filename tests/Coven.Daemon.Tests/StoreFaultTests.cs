@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Coven.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace Coven.Daemon.Tests;
@@ -50,12 +51,9 @@ public sealed class StoreFaultTests
     public async Task FullDisk_Gives507StoreFull_NeverAnEmptyReply_ThenWorksAgain()
     {
         var home = new DaemonHome();
-        var mount = Tmpfs.Mount(home.Home, "8m");
+        var mount = Tmpfs.MountHome(home, "8m");
         try
         {
-            Directory.CreateDirectory(home.Harness.BinDir); // the mount hid what DaemonHome wrote
-            home.Harness.WriteEcho("codex");
-            Directory.CreateDirectory(home.Project);
             var daemon = await home.StartAsync();
             await daemon.Api.LaunchAsync(home.Project);
 
@@ -86,6 +84,50 @@ public sealed class StoreFaultTests
             File.Delete(filler);
             await daemon.Api.LaunchAsync(home.Project);
             Assert.Equal("ok", (await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("store").GetProperty("state").GetString());
+        }
+        finally
+        {
+            await Tmpfs.DisposeHomeAsync(home, mount);
+        }
+    }
+
+    [Fact]
+    public async Task FullDisk_InputThatCannotBeSpilledEither_SaysSpilledFalse_AndIsRecordedOnceSpaceIsFreed()
+    {
+        var home = new DaemonHome();
+        var mount = Tmpfs.MountHome(home, "8m");
+        try
+        {
+            var daemon = await home.StartAsync();
+            var id = await daemon.Api.LaunchAsync(home.Project);
+            await daemon.Api.WaitForOutputAsync(id, "ready");
+
+            var filler = Path.Combine(home.Home, "filler");
+            Tmpfs.Fill(filler);
+
+            // The WAL may still have room for a few events; the spill (a new file) has none.
+            Reply? deferred = null;
+            var marker = string.Empty;
+            for (var i = 0; i < 200 && deferred is null; i++)
+            {
+                marker = $"full-{i:D3}-" + new string('x', 2000);
+                var r = await daemon.Api.PostAsync($"api/v1/sessions/{id}/input", JsonSerializer.Serialize(new { data = marker + "\n" }));
+                Assert.True(r.Status == HttpStatusCode.Accepted, r.ToString());
+                if (r.Json.TryGetProperty("recorded", out var recorded) && !recorded.GetBoolean())
+                {
+                    deferred = r;
+                }
+            }
+
+            Assert.True(deferred is not null, "no input met the full disk");
+            Assert.True(deferred!.Json.GetProperty("delivered").GetBoolean());
+            Assert.Equal("store_full", deferred.Json.GetProperty("storeError").GetString());
+            Assert.False(deferred.Json.GetProperty("spilled").GetBoolean(), deferred.ToString());
+
+            // In memory only, as before the spill: written once the store accepts writes, and no spill is left behind.
+            File.Delete(filler);
+            Assert.True(await Eventually.TrueAsync(async () => (await daemon.Api.GetAsync($"api/v1/sessions/{id}/events?kind=input&limit=500")).Text.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(15)));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(home.Home, "spill", "events.jsonl"))), TimeSpan.FromSeconds(10)));
         }
         finally
         {

@@ -15,12 +15,9 @@ public sealed class StoreFullTests
     public async Task A_full_disk_is_said_by_health_list_stream_doctor_and_ls_and_clears_when_space_is_freed()
     {
         var home = new DaemonHome();
-        var mount = Tmpfs.Mount(home.Home, "16m");
+        var mount = Tmpfs.MountHome(home, "16m");
         try
         {
-            Directory.CreateDirectory(home.Harness.BinDir); // the mount hid what DaemonHome wrote
-            home.Harness.WriteEcho("codex");
-            Directory.CreateDirectory(home.Project);
             var daemon = await home.StartAsync();
             var id = await daemon.Api.LaunchAsync(home.Project);
             await daemon.Api.WaitForOutputAsync(id, "ready");

@@ -15,6 +15,16 @@ internal sealed class Tmpfs : IDisposable
         return new Tmpfs(path);
     }
 
+    /// <summary>A tmpfs of <paramref name="size"/> as the home's COVEN_HOME, with the echo harness and project the mount hid.</summary>
+    public static Tmpfs MountHome(DaemonHome home, string size)
+    {
+        var mount = Mount(home.Home, size);
+        Directory.CreateDirectory(home.Harness.BinDir);
+        home.Harness.WriteEcho("codex");
+        Directory.CreateDirectory(home.Project);
+        return mount;
+    }
+
     /// <summary>Writes <paramref name="path"/> until the file system is full.</summary>
     public static void Fill(string path)
     {

@@ -111,4 +111,32 @@ public sealed class EventRepositoryTests : IDisposable
         cmd.CommandText = "SELECT DISTINCT typeof(payload_json) FROM events WHERE kind = 'output';";
         Assert.Equal("text", cmd.ExecuteScalar());
     }
+
+    [Fact]
+    public void AppendOnce_WritesAnIdOnce_WithItsOwnTime_AndRedactsInput()
+    {
+        var s = _f.CreateSession();
+        var before = _f.Store.Events.LastSeq(s.Id);
+        var id = Guid.CreateVersion7().ToString("D");
+        var at = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero).AddTicks(1230);
+        const string Payload = """{"data":"export GITHUB_TOKEN=ghp_Once1Twice2Thrice3Never4Again5Xy6Zz7\r"}""";
+        var redacted = _f.Store.Events.RedactInput(Payload);
+        Assert.DoesNotContain("ghp_Once1", redacted, StringComparison.Ordinal);
+        Assert.Contains("[redacted:", redacted, StringComparison.Ordinal);
+
+        // A spilled payload is redacted already and again when it is written: the second pass changes nothing.
+        Assert.Equal(redacted, _f.Store.Events.RedactInput(redacted));
+
+        // The replay of a spill that was written but not removed: the second and third writes of the id change nothing.
+        Assert.True(_f.Store.Events.AppendOnce(s.Id, id, EventKinds.Input, Payload, at));
+        _f.Store.Events.Append(s.Id, "output", "{}");
+        Assert.False(_f.Store.Events.AppendOnce(s.Id, id, EventKinds.Input, redacted, at));
+        Assert.False(_f.Store.Events.AppendOnce(s.Id, id, EventKinds.Input, Payload, at.AddSeconds(5)));
+
+        var events = _f.Store.Events.Page(s.Id, before, 10);
+        Assert.Equal([EventKinds.Input, "output"], events.Select(e => e.Kind));
+        Assert.Equal(id, events[0].Id);
+        Assert.Equal(redacted, events[0].PayloadJson);
+        Assert.Equal(Timestamps.Of(at), events[0].CreatedAt);
+    }
 }

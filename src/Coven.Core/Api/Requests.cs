@@ -74,7 +74,9 @@ public sealed record AcceptedResponse(bool Accepted);
 /// <summary>
 /// Input the lane delivered to the harness while the store could not record it: <c>delivered</c> is true, <c>recorded</c>
 /// false, <c>storeError</c> <c>store_busy</c> or <c>store_full</c>; the input event is written once the store accepts writes.
+/// <c>spilled</c>: the event is also on disk (COVEN_HOME/spill), so it is written even if covend dies first; false when
+/// that write failed too (disk full): then it is in covend's memory only.
 /// </summary>
-public sealed record InputAcceptedResponse(bool Accepted, bool Delivered, bool Recorded, string StoreError);
+public sealed record InputAcceptedResponse(bool Accepted, bool Delivered, bool Recorded, string StoreError, bool Spilled);
 
 public sealed record SacrificeResponse(string Sacrificed, long EventsDeleted);

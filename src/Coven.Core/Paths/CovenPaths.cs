@@ -13,6 +13,9 @@ public sealed class CovenPaths
     public string LogsDir => Path.Combine(Home, "logs");
     public string HarnessConfig => Path.Combine(Home, "harnesses.json");
 
+    /// <summary>covend's on-disk copy of events the store refused (docs/daemon.md, deferred input).</summary>
+    public string SpillDir => Path.Combine(Home, "spill");
+
     /// <summary>Where notices go (docs/attention.md).</summary>
     public string NotifyConfig => Path.Combine(Home, "notify.json");
 

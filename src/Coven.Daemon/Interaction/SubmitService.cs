@@ -17,7 +17,7 @@ namespace Coven.Daemon.Interaction;
 /// early), then, after a short pause (programs treat fast input as part of a paste), a separate <c>\r</c>.
 /// Answers whether the screen changed compared with before the text, within a bounded wait.
 /// </summary>
-internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, ScreenReader screens, SessionLocks locks, SessionSignals signals, DaemonOptions options, TimeProvider time)
+internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, ScreenReader screens, SessionLocks locks, SessionSignals signals, DaemonOptions options, TimeProvider time, DeferredEvents deferred)
 {
     private const string PasteStart = "\e[200~";
     private const string PasteEnd = "\e[201~";
@@ -32,18 +32,19 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
 
     public async Task<ApiResult> SubmitAsync(SessionId id, InputRequest request, CancellationToken cancellationToken)
     {
-        if (request.Data is not { Length: > 0 } text || request.DataBase64 is not null)
+        if (request.Data is not { Length: > 0 } prompt || request.DataBase64 is not null)
         {
             return ApiErrors.InvalidRequest("submit needs the prompt as data (text), not dataBase64.");
         }
 
-        if (Encoding.UTF8.GetByteCount(text) + PasteStart.Length + PasteEnd.Length > options.MaxInputBytes)
+        if (Encoding.UTF8.GetByteCount(prompt) + PasteStart.Length + PasteEnd.Length > options.MaxInputBytes)
         {
             return ApiErrors.PayloadTooLarge($"a submitted prompt is limited to {options.MaxInputBytes - PasteStart.Length - PasteEnd.Length} bytes.");
         }
 
         ScreenDto before;
         bool bracketed;
+        RecordOutcome text;
         using (await locks.AcquireAsync(id, cancellationToken))
         {
             if (Verify(id) is { } refused)
@@ -59,7 +60,8 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
 
             before = read.Screen;
             bracketed = before.BracketedPaste;
-            if (await SendAsync(id, bracketed ? PasteStart + text + PasteEnd : text, cancellationToken) is { } failed)
+            (var failed, text) = await SendAsync(id, bracketed ? PasteStart + prompt + PasteEnd : prompt, cancellationToken);
+            if (failed is not null)
             {
                 return failed;
             }
@@ -69,6 +71,7 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
         using var follow = signals.Follow(id);
         var signal = follow.Signal;
         var version = signal.Version;
+        RecordOutcome enter;
         using (await locks.AcquireAsync(id, cancellationToken))
         {
             if (Verify(id) is { } refused)
@@ -76,14 +79,22 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
                 return refused;
             }
 
-            if (await SendAsync(id, "\r", cancellationToken) is { } failed)
+            (var failed, enter) = await SendAsync(id, "\r", cancellationToken);
+            if (failed is not null)
             {
                 return failed;
             }
         }
 
         var changed = await ScreenChangedAsync(id, before, signal, version, cancellationToken);
-        return ApiResult.Json(202, new SubmitResponse { BracketedPaste = bracketed, ScreenChanged = changed }, CovenJsonContext.Default.SubmitResponse);
+        var response = new SubmitResponse { BracketedPaste = bracketed, ScreenChanged = changed };
+        if ((text.StoreError ?? enter.StoreError) is { } storeError)
+        {
+            // Both writes were delivered; an input event the store refused is deferred (as for plain input).
+            response = response with { Delivered = true, Recorded = false, StoreError = storeError, Spilled = (text.Recorded || text.Spilled) && (enter.Recorded || enter.Spilled) };
+        }
+
+        return ApiResult.Json(202, response, CovenJsonContext.Default.SubmitResponse);
     }
 
     private async Task<bool> ScreenChangedAsync(SessionId id, ScreenDto before, SessionSignal signal, long version, CancellationToken cancellationToken)
@@ -128,8 +139,8 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
         return null;
     }
 
-    /// <summary>Writes to the PTY through the lane and records the <c>input</c> event; null when done.</summary>
-    private async Task<ApiResult?> SendAsync(SessionId id, string data, CancellationToken cancellationToken)
+    /// <summary>Writes to the PTY through the lane and records the <c>input</c> event (or defers it); the error when not delivered.</summary>
+    private async Task<(ApiResult? Failed, RecordOutcome Outcome)> SendAsync(SessionId id, string data, CancellationToken cancellationToken)
     {
         var monitor = monitors.FindLive(id);
         var reply = monitor is null
@@ -138,14 +149,14 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
         if (!reply.Ok)
         {
             var session = store.Sessions.Get(id);
-            return session is null
+            return (session is null
                 ? ApiErrors.SessionNotFound(id.Value)
-                : ApiErrors.NotLive(session, $"the lane refused the input ({reply.ErrorCode}): {reply.ErrorMessage}");
+                : ApiErrors.NotLive(session, $"the lane refused the input ({reply.ErrorCode}): {reply.ErrorMessage}"), default);
         }
 
-        store.Events.Append(id, EventKinds.Input, InputPayload(data));
+        var outcome = deferred.Record(id, EventKinds.Input, InputPayload(data));
         signals.Pulse(id);
-        return null;
+        return (null, outcome);
     }
 
     /// <summary><c>{"data": ...}</c>, the payload of an <c>input</c> event.</summary>

@@ -26,6 +26,13 @@ internal static class EventIds
     public const int ConversationScanFailed = 321;
     public const int EventDeferred = 306;
     public const int DeferredRecorded = 307;
+    public const int SpillFailed = 330;
+    public const int SpillRecordsSkipped = 331;
+    public const int SpillRemoveFailed = 332;
+    public const int SpillReplayed = 333;
+    public const int DeferredAlreadyRecorded = 334;
+    public const int SpillUnreadable = 335;
+    public const int DeferredDropped = 336;
 
     // 4xx supervision
     public const int MonitorAttached = 400;

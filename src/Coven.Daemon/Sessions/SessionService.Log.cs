@@ -17,9 +17,6 @@ internal sealed partial class SessionService
     [LoggerMessage(EventId = EventIds.KillRequested, Level = LogLevel.Information, Message = "Session {SessionId}: kill requested ({Signal})")]
     private partial void LogKillRequested(SessionId sessionId, string signal);
 
-    [LoggerMessage(EventId = EventIds.EventDeferred, Level = LogLevel.Warning, Message = "Session {SessionId}: input delivered to the lane, but the store refused its event; recording it once the store accepts writes")]
-    private partial void LogInputRecordDeferred(SessionId sessionId, Exception fault);
-
     [LoggerMessage(EventId = EventIds.TransitionConflict, Level = LogLevel.Information, Message = "Session {SessionId}: {Trigger} lost a compare-and-set race")]
     private partial void LogConflict(SessionId sessionId, SessionTrigger trigger);
 }

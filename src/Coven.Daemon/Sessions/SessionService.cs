@@ -238,12 +238,9 @@ internal sealed partial class SessionService(
         }
 
         // The harness has the bytes: whatever the store says now, the answer must say they were delivered.
-        var payload = InputPayload(request);
-        if (!TryAppend(id, EventKinds.Input, payload, out var fault))
+        if (deferred.Record(id, EventKinds.Input, InputPayload(request)) is { StoreError: { } storeError } outcome)
         {
-            deferred.Defer(id, EventKinds.Input, payload);
-            LogInputRecordDeferred(id, fault!);
-            return ApiResult.Json(202, new InputAcceptedResponse(true, Delivered: true, Recorded: false, StoreFaults.CodeOf(fault!)), CovenJsonContext.Default.InputAcceptedResponse);
+            return ApiResult.Json(202, new InputAcceptedResponse(true, Delivered: true, Recorded: false, storeError, outcome.Spilled), CovenJsonContext.Default.InputAcceptedResponse);
         }
 
         signals.Pulse(id);
@@ -525,22 +522,6 @@ internal sealed partial class SessionService(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
-        }
-    }
-
-    /// <summary>Appends one event; false (with the fault) when the store cannot be written (busy, locked, full, read-only).</summary>
-    private bool TryAppend(SessionId id, string kind, string payload, out Exception? fault)
-    {
-        try
-        {
-            store.Events.Append(id, kind, payload);
-            fault = null;
-            return true;
-        }
-        catch (Exception e) when (StoreFaults.IsWriteFault(e))
-        {
-            fault = e;
             return false;
         }
     }
