@@ -21,15 +21,15 @@ public static class SseReader
     }
 
     /// <summary>Sends the request and returns once the answer's headers arrived (the server has started the stream).</summary>
-    public static async Task<SseStream> OpenAsync(HttpClient client, string path, CancellationToken ct)
+    public static async Task<SseFollower> OpenAsync(HttpClient client, string path, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        return new SseStream(response, new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8));
+        return new SseFollower(response, new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8));
     }
 
-    public sealed class SseStream(HttpResponseMessage response, StreamReader reader) : IDisposable
+    public sealed class SseFollower(HttpResponseMessage response, StreamReader reader) : IDisposable
     {
         /// <summary>The events up to (and with) the first for which <paramref name="stop"/> is true, or up to the stream's end.</summary>
         public async Task<List<SseEvent>> ReadUntilAsync(Func<SseEvent, bool> stop, CancellationToken ct)
