@@ -86,10 +86,7 @@ internal static class StreamEndpoint
             afterSeq = head;
         }
 
-        if (ctx.Request.Headers.TryGetValue("Last-Event-ID", out var lastId) && long.TryParse(lastId.ToString(), out var resumed) && resumed > afterSeq)
-        {
-            afterSeq = resumed;
-        }
+        afterSeq = WithLastEventId(ctx.Request, afterSeq);
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, monitors.StoppingToken);
         var ct = cts.Token;
@@ -177,11 +174,7 @@ internal static class StreamEndpoint
             return error!;
         }
 
-        // Last-Event-ID lets a browser-style client resume without knowing the query parameter.
-        if (ctx.Request.Headers.TryGetValue("Last-Event-ID", out var lastId) && long.TryParse(lastId.ToString(), out var resumed) && resumed > afterSeq)
-        {
-            afterSeq = resumed;
-        }
+        afterSeq = WithLastEventId(ctx.Request, afterSeq);
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, monitors.StoppingToken);
         var ct = cts.Token;
@@ -253,6 +246,12 @@ internal static class StreamEndpoint
 
         return Results.Empty;
     }
+
+    /// <summary>Last-Event-ID lets a browser-style client resume without knowing the query parameter: a larger one wins.</summary>
+    private static long WithLastEventId(HttpRequest request, long afterSeq) =>
+        request.Headers.TryGetValue("Last-Event-ID", out var lastId) && long.TryParse(lastId.ToString(), out var resumed) && resumed > afterSeq
+            ? resumed
+            : afterSeq;
 
     private static async Task BeginAsync(HttpResponse response, CancellationToken ct)
     {

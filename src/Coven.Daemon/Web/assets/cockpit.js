@@ -367,33 +367,61 @@ const RITUALS = [
     ? api('POST', `sessions/${s.id}/sacrifice`, { confirm: true }) : Promise.resolve(null)],
 ];
 
-// Rows are kept per session and rebuilt only when what they show changed, so a click never meets a replaced button.
+// Rows are kept per session and updated in place: a cell changes when what it shows changed, and the buttons are
+// replaced only when the session's allowed actions did (an activity change, the most frequent, never replaces one
+// under the pointer). The buttons act on the row's latest record.
 const rows = new Map();
 
 function buildRow(s) {
+  const cells = {
+    status: el('td'), activity: el('td', { className: 'activity' }), harness: el('td'), project: el('td', { className: 'project' }),
+    title: el('td', { className: 'title' }), age: el('td', { className: 'age' }), actions: el('td', { className: 'actions' }),
+  };
+  const tr = el('tr', {}, ...Object.values(cells));
+  tr.dataset.id = s.id;
+  return { tr, cells, session: s, textKey: '', actionsKey: '' };
+}
+
+function buildActions(row) {
+  const s = row.session;
   const open = el('button', { textContent: ENDED.has(s.status) ? 'screen' : 'open', className: 'open' });
-  open.onclick = () => openPane(s);
-  const actions = el('td', { className: 'actions' }, open);
+  open.onclick = () => openPane(row.session);
+  const buttons = [open];
   for (const [action, label, run] of RITUALS) {
     if (!(s.allowedActions || []).includes(action)) continue;
     const b = el('button', { textContent: label, className: label === 'sacrifice' || label === 'kill' ? 'danger ' + label : label });
     b.onclick = async () => {
-      try { say(await run(s) !== null ? `${label}: ${s.id.slice(-8)}` : `${label} of ${s.id.slice(-8)} cancelled`); } catch (e) { say(e.message, true); }
+      const target = row.session;
+      try { say(await run(target) !== null ? `${label}: ${target.id.slice(-8)}` : `${label} of ${target.id.slice(-8)} cancelled`); } catch (e) { say(e.message, true); }
       listChanged();
     };
-    actions.append(b);
+    buttons.push(b);
   }
-  const ageCell = el('td', { className: 'age', textContent: age(s.createdAt), title: s.createdAt });
-  const tr = el('tr', {},
-    el('td', { className: 'status status-' + s.status, textContent: s.status }),
-    el('td', { className: 'activity', textContent: s.status === 'live' ? (s.activity || 'unknown') : '' }),
-    el('td', { textContent: s.familiar && s.familiar !== s.harness ? `${s.familiar} (${s.harness})` : s.harness }),
-    el('td', { className: 'project', textContent: s.projectRoot.split('/').filter(Boolean).pop() || '/', title: s.projectRoot }),
-    el('td', { className: 'title', textContent: s.title, title: s.prompt || s.title }),
-    ageCell,
-    actions);
-  tr.dataset.id = s.id;
-  return { tr, ageCell, key: '' };
+  row.cells.actions.replaceChildren(...buttons);
+}
+
+function updateRow(row, s) {
+  row.session = s;
+  const textKey = JSON.stringify([s.status, s.activity, s.title, s.prompt, s.harness, s.familiar, s.projectRoot, s.createdAt]);
+  if (row.textKey !== textKey) {
+    row.textKey = textKey;
+    const c = row.cells;
+    c.status.className = 'status status-' + s.status;
+    c.status.textContent = s.status;
+    c.activity.textContent = s.status === 'live' ? (s.activity || 'unknown') : '';
+    c.harness.textContent = s.familiar && s.familiar !== s.harness ? `${s.familiar} (${s.harness})` : s.harness;
+    c.project.textContent = s.projectRoot.split('/').filter(Boolean).pop() || '/';
+    c.project.title = s.projectRoot;
+    c.title.textContent = s.title;
+    c.title.title = s.prompt || s.title;
+    c.age.title = s.createdAt;
+  }
+  const actionsKey = JSON.stringify([ENDED.has(s.status), s.allowedActions]);
+  if (row.actionsKey !== actionsKey) {
+    row.actionsKey = actionsKey;
+    buildActions(row);
+  }
+  row.cells.age.textContent = age(s.createdAt);
 }
 
 function renderList() {
@@ -403,19 +431,12 @@ function renderList() {
   const keep = new Set();
   let at = body.firstChild;
   for (const s of shown) {
-    const key = JSON.stringify([s.status, s.activity, s.allowedActions, s.title, s.harness, s.familiar, s.projectRoot]);
     let row = rows.get(s.id);
-    if (!row || row.key !== key) {
-      const fresh = buildRow(s);
-      fresh.key = key;
-      if (row) {
-        if (row.tr === at) at = at.nextSibling;
-        row.tr.remove();
-      }
-      row = fresh;
+    if (!row) {
+      row = buildRow(s);
       rows.set(s.id, row);
     }
-    row.ageCell.textContent = age(s.createdAt);
+    updateRow(row, s);
     row.tr.classList.toggle('open', panes.has(s.id));
     keep.add(s.id);
     if (row.tr !== at) body.insertBefore(row.tr, at); else at = at.nextSibling;
