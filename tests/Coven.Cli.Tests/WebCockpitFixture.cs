@@ -22,6 +22,12 @@ public sealed class WebCockpitFixture : IAsyncLifetime, IDisposable
         // Coloured output, then echoes every line it reads (so typing in the page shows up in its output).
         Daemon.RegisterHarness("colour", "printf '\\033[31mred ready\\033[0m \\033[1;32mgreen bold\\033[0m %s\\n' \"$1\"\nwhile IFS= read -r line; do printf 'ECHO:%s\\n' \"$line\"; done");
 
+        // Prints its terminal size at start and at every SIGWINCH (what a resize from the page must reach).
+        Daemon.RegisterHarness("winch", "trap 'printf \"SIZE:%s\\n\" \"$(stty size)\"' WINCH\nprintf 'SIZE:%s\\n' \"$(stty size)\"\nwhile :; do sleep 60 & p=$!; wait $p; kill $p 2>/dev/null; done");
+
+        // Prints its working directory and each argv element in brackets, then exits (what a launch from the page ran).
+        Daemon.RegisterHarness("where", "printf 'cwd:%s\\n' \"$(pwd -P)\"\nfor a in \"$@\"; do printf 'arg:[%s]\\n' \"$a\"; done");
+
         // Prints coloured numbered lines for ever, 20 at a time five times a second (the 20-session load).
         Daemon.RegisterHarness("printer", "i=0\nwhile :; do\n  j=0\n  while [ $j -lt 20 ]; do i=$((i+1)); j=$((j+1)); printf '\\033[3%dmline %d of %s\\033[0m\\n' $((i % 7 + 1)) $i \"$1\"; done\n  sleep 0.2\ndone");
     }

@@ -11,7 +11,7 @@ namespace Coven.Cli.Tests;
 /// The web cockpit (docs/web.md) against a real daemon: its guard with plain HTTP, and the page in a real
 /// chromium — the list, live coloured terminals, typing, kill, a screenshot of three live sessions.
 /// </summary>
-public sealed class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper output) : IClassFixture<WebCockpitFixture>
+public sealed partial class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper output) : IClassFixture<WebCockpitFixture>
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
@@ -106,6 +106,7 @@ public sealed class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper out
         // A third from the page's launch form opens its terminal by itself.
         await page.ClickAsync("#launch-box summary");
         await page.TypeAsync("#launch input[name=harness]", "colour");
+        await page.EvaluateExpressionAsync("document.querySelector('#launch input[name=projectRoot]').value = ''"); // remembered from another test
         await page.TypeAsync("#launch input[name=projectRoot]", web.Daemon.ProjectDir);
         await page.TypeAsync("#launch input[name=title]", "gamma");
         await page.TypeAsync("#launch textarea[name=prompt]", "gamma");
@@ -267,6 +268,12 @@ public sealed class WebCockpitTests(WebCockpitFixture web, ITestOutputHelper out
         await page.EvaluateFunctionAsync("(id) => window.cockpit.panes.get(id).root.scrollIntoView()", hidden);
         await WaitAsync(page, $"(id) => window.cockpit.panes.get(id).visible && ({lastLine})(id) >= 600", hidden);
         Assert.True(measured.GetProperty("visiblePanes").GetInt32() is > 0 and < 20, measured.ToString());
+
+        // The twenty printers would load the machine for the class's other tests.
+        foreach (var id in ids)
+        {
+            await KillAsync(id);
+        }
     }
 
     private async Task<int> SessionCountAsync()

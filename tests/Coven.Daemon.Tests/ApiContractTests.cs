@@ -279,6 +279,8 @@ public sealed class ApiContractTests : IAsyncLifetime
             await Eventually.TrueAsync(async () => await _daemon.Api.StatusAsync(id) is "finished" or "failed", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(20)),
             "the killed session did not end");
         await Call("GET", "/api/v1/sessions/{id}/stream", id, query: "?afterSeq=0");
+        await Call("GET", "/api/v1/events/stream", query: "?afterSeq=0&kind=lifecycle,exit");
+        await Call("GET", "/api/v1/events/stream", query: "?kind=Life-cycle");
         await Call("GET", "/api/v1/sessions/{id}/events", id, query: "?limit=1000");
         await Call("GET", "/api/v1/events", query: $"?sessionId={id}&afterSeq=0&limit=2");
         await Call("GET", "/api/v1/sessions/{id}/screen", id);
@@ -324,6 +326,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         var path = (id is null ? template : template.Replace("{id}", id, StringComparison.Ordinal).Replace("{name}", id, StringComparison.Ordinal)) + query;
         var reply = method switch
         {
+            "GET" when template == "/api/v1/events/stream" => await FirstEventsAsync(path),
             "GET" when template.EndsWith("/stream", StringComparison.Ordinal) => await StreamAsync(path),
             "GET" => await _daemon.Api.GetAsync(path),
             "POST" => await _daemon.Api.PostAsync(path, body),
@@ -340,6 +343,30 @@ public sealed class ApiContractTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         using var r = await _daemon.Client.GetAsync(path.TrimStart('/'), cts.Token);
         return await Reply.ReadAsync(r);
+    }
+
+    /// <summary>The all-sessions stream never ends by itself: its answer up to the first complete event.</summary>
+    private async Task<Reply> FirstEventsAsync(string path)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var r = await _daemon.Client.GetAsync(path.TrimStart('/'), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        if (!r.IsSuccessStatusCode)
+        {
+            return await Reply.ReadAsync(r);
+        }
+
+        using var reader = new StreamReader(await r.Content.ReadAsStreamAsync(cts.Token));
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(cts.Token) is { } line)
+        {
+            text.Append(line).Append('\n');
+            if (line.Length == 0 && text.ToString().Contains("\ndata: ", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        return new Reply(r.StatusCode, text.ToString(), r.Content.Headers.ContentType?.MediaType);
     }
 
     private static async Task GitAsync(string repo, params string[] args)

@@ -59,6 +59,72 @@ public sealed class StreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamAll_StartsNow_AndCarriesTheAskedKindsOfEverySession()
+    {
+        var earlier = await _daemon.Api.LaunchAsync(_home.Project);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        List<SseReader.SseEvent> events;
+        using (var stream = await SseReader.OpenAsync(_daemon.Client, "api/v1/events/stream?kind=lifecycle,exit", cts.Token))
+        {
+            var first = await _daemon.Api.LaunchAsync(_home.Project);
+            var second = await _daemon.Api.LaunchAsync(_home.Project);
+            foreach (var id in new[] { second, earlier, first })
+            {
+                await _daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"exit 0\r"}""");
+            }
+
+            var finished = new HashSet<string>();
+            events = await stream.ReadUntilAsync(
+                e =>
+                {
+                    if (e.Event == "lifecycle" && Payload(e).GetProperty("to").GetString() == "finished")
+                    {
+                        finished.Add(SessionOf(e));
+                    }
+
+                    return finished.Count == 3;
+                },
+                cts.Token);
+
+            // Only the asked kinds, in seq order; the new sessions' whole lives, nothing of the earlier one's start.
+            Assert.All(events, e => Assert.Contains(e.Event, new[] { "lifecycle", "exit" }));
+            Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
+            foreach (var id in new[] { first, second })
+            {
+                Assert.Equal(["pending", "live", "finished"], events.Where(e => SessionOf(e) == id && e.Event == "lifecycle").Select(e => Payload(e).GetProperty("to").GetString()));
+                Assert.Single(events, e => SessionOf(e) == id && e.Event == "exit");
+            }
+
+            Assert.Equal(["finished"], events.Where(e => SessionOf(e) == earlier && e.Event == "lifecycle").Select(e => Payload(e).GetProperty("to").GetString()));
+        }
+
+        // afterSeq replays the stored events of those kinds after it (a reconnecting client misses nothing).
+        var cut = events[2].Id;
+        using (var again = await SseReader.OpenAsync(_daemon.Client, $"api/v1/events/stream?kind=lifecycle,exit&afterSeq={cut}", cts.Token))
+        {
+            var last = events[^1].Id;
+            var replayed = await again.ReadUntilAsync(e => e.Id >= last, cts.Token);
+            Assert.Equal(events.Where(e => e.Id > cut).Select(e => e.Id), replayed.Select(e => e.Id));
+        }
+
+        var bad = await _daemon.Api.GetAsync("api/v1/events/stream?kind=output;drop");
+        Assert.Equal("invalid_request", bad.ErrorCode);
+    }
+
+    private static JsonElement Payload(SseReader.SseEvent e)
+    {
+        using var data = JsonDocument.Parse(e.Data);
+        using var payload = JsonDocument.Parse(data.RootElement.GetProperty("payloadJson").GetString()!);
+        return payload.RootElement.Clone();
+    }
+
+    private static string SessionOf(SseReader.SseEvent e)
+    {
+        using var data = JsonDocument.Parse(e.Data);
+        return data.RootElement.GetProperty("sessionId").GetString()!;
+    }
+
+    [Fact]
     public async Task Stream_UnknownSessionOrBadCursor_ReturnsEnvelope()
     {
         var r = await _daemon.Api.GetAsync("api/v1/sessions/0193a5f0-0000-7000-8000-000000000000/stream");

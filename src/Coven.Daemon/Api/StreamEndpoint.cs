@@ -29,6 +29,127 @@ internal static class StreamEndpoint
             .WithName("events.stream").WithSummary("Server-sent events: replay after afterSeq, then live until the session ends.")
             .Produces<EventDto>(200, "text/event-stream").Errors(400, 404)
             .Query("afterSeq", "integer", "Replay events after this seq (a larger Last-Event-ID header wins).");
+
+        app.MapGet("/api/v1/events/stream", StreamAllAsync)
+            .WithName("events.streamAll").WithSummary("Server-sent events of every session (optionally of some kinds): after afterSeq, else from now; never ends by itself.")
+            .Produces<EventDto>(200, "text/event-stream").Errors(400)
+            .Query("afterSeq", "integer", "Replay events after this seq (a larger Last-Event-ID header wins); absent: only events committed after the stream starts.")
+            .Query("kind", "string", "Only events of these kinds (comma-separated, e.g. lifecycle,activity).");
+    }
+
+    /// <summary>
+    /// Every session's events (of the asked kinds) as they are committed: what a client that shows all sessions (the web
+    /// cockpit's list) follows instead of polling. Woken by any session's pulse; reads the store up to its newest seq, so
+    /// a filter that matches nothing for a long time never re-reads what it already passed.
+    /// </summary>
+    private static async Task<IResult> StreamAllAsync(
+        HttpContext ctx,
+        CovenStore store,
+        SessionSignals signals,
+        LaneMonitors monitors,
+        DaemonOptions options,
+        TimeProvider time,
+        StoreStatus storeStatus,
+        CancellationToken requestAborted)
+    {
+        var query = ctx.Request.Query;
+        var afterSeq = 0L;
+        if (query.ContainsKey("afterSeq") && !QueryValues.TryGetLong(query, "afterSeq", 0, 0, long.MaxValue, out afterSeq, out var error))
+        {
+            return error!;
+        }
+
+        var kinds = new List<string?>();
+        foreach (var kind in (QueryValues.GetString(query, "kind") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (kind.Length > 32 || !kind.All(c => c is (>= 'a' and <= 'z') or '_'))
+            {
+                return ApiErrors.InvalidRequest($"kind must be a comma-separated list of event kinds (lowercase letters and _); '{ApiErrors.Printable(kind)}' is not one.");
+            }
+
+            if (!kinds.Contains(kind))
+            {
+                kinds.Add(kind);
+            }
+        }
+
+        if (kinds.Count == 0)
+        {
+            kinds.Add(null);
+        }
+
+        using var follow = signals.FollowAny();
+        var signal = follow.Signal;
+        var head = store.Events.LastSeq();
+        if (!query.ContainsKey("afterSeq"))
+        {
+            afterSeq = head;
+        }
+
+        afterSeq = WithLastEventId(ctx.Request, afterSeq);
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, monitors.StoppingToken);
+        var ct = cts.Token;
+        var response = ctx.Response;
+        await BeginAsync(response, ct);
+
+        var lastWrite = time.GetTimestamp();
+        var announced = "ok";
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var version = signal.Version;
+
+                // Everything committed up to head, of each kind, in seq order; the next round starts after head.
+                head = Math.Max(afterSeq, store.Events.LastSeq());
+                var batch = new List<EventRecord>();
+                foreach (var kind in kinds)
+                {
+                    var cursor = afterSeq;
+                    while (true)
+                    {
+                        var page = store.Events.Page(null, cursor, 500, kind);
+                        batch.AddRange(page.Where(e => e.Seq <= head));
+                        if (page.Count < 500 || page[^1].Seq >= head)
+                        {
+                            break;
+                        }
+
+                        cursor = page[^1].Seq;
+                    }
+                }
+
+                afterSeq = head;
+                if (batch.Count > 0)
+                {
+                    batch.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+                    foreach (var e in batch)
+                    {
+                        await WriteEventAsync(response, e, ct);
+                    }
+
+                    await response.Body.FlushAsync(ct);
+                    lastWrite = time.GetTimestamp();
+                }
+
+                if (await AnnounceStoreAsync(response, storeStatus, announced, ct) is { } state)
+                {
+                    announced = state;
+                    lastWrite = time.GetTimestamp();
+                }
+
+                lastWrite = await HeartbeatOrWaitAsync(response, signal, version, lastWrite, options, time, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+
+        return Results.Empty;
     }
 
     private static async Task<IResult> StreamAsync(
@@ -53,20 +174,12 @@ internal static class StreamEndpoint
             return error!;
         }
 
-        // Last-Event-ID lets a browser-style client resume without knowing the query parameter.
-        if (ctx.Request.Headers.TryGetValue("Last-Event-ID", out var lastId) && long.TryParse(lastId.ToString(), out var resumed) && resumed > afterSeq)
-        {
-            afterSeq = resumed;
-        }
+        afterSeq = WithLastEventId(ctx.Request, afterSeq);
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, monitors.StoppingToken);
         var ct = cts.Token;
         var response = ctx.Response;
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        await response.Body.FlushAsync(ct);
+        await BeginAsync(response, ct);
 
         using var follow = signals.Follow(sessionId);
         var signal = follow.Signal;
@@ -101,11 +214,8 @@ internal static class StreamEndpoint
                 }
 
                 // A full store stalls a live session without an event of its own: said in the stream (issue 15).
-                var (state, message) = storeStatus.Current;
-                if (state != announced && (state == "full" || announced == "full"))
+                if (await AnnounceStoreAsync(response, storeStatus, announced, ct) is { } state)
                 {
-                    await WriteStoreNoticeAsync(response, new StoreNotice(state, message), ct);
-                    await response.Body.FlushAsync(ct);
                     announced = state;
                     lastWrite = time.GetTimestamp();
                 }
@@ -124,17 +234,7 @@ internal static class StreamEndpoint
                     break;
                 }
 
-                var idle = time.GetElapsedTime(lastWrite);
-                var wait = options.HeartbeatInterval - idle;
-                if (wait <= TimeSpan.Zero)
-                {
-                    await response.WriteAsync(": heartbeat\n\n", ct);
-                    await response.Body.FlushAsync(ct);
-                    lastWrite = time.GetTimestamp();
-                    continue;
-                }
-
-                await signal.WaitAsync(version, wait < s_fallbackPoll ? wait : s_fallbackPoll, time, ct);
+                lastWrite = await HeartbeatOrWaitAsync(response, signal, version, lastWrite, options, time, ct);
             }
         }
         catch (OperationCanceledException)
@@ -145,6 +245,50 @@ internal static class StreamEndpoint
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>Last-Event-ID lets a browser-style client resume without knowing the query parameter: a larger one wins.</summary>
+    private static long WithLastEventId(HttpRequest request, long afterSeq) =>
+        request.Headers.TryGetValue("Last-Event-ID", out var lastId) && long.TryParse(lastId.ToString(), out var resumed) && resumed > afterSeq
+            ? resumed
+            : afterSeq;
+
+    private static async Task BeginAsync(HttpResponse response, CancellationToken ct)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.Body.FlushAsync(ct);
+    }
+
+    /// <summary>Says when the store became full or has room again (since <paramref name="announced"/>); the state said, else null.</summary>
+    private static async Task<string?> AnnounceStoreAsync(HttpResponse response, StoreStatus storeStatus, string announced, CancellationToken ct)
+    {
+        var (state, message) = storeStatus.Current;
+        if (state == announced || (state != "full" && announced != "full"))
+        {
+            return null;
+        }
+
+        await WriteStoreNoticeAsync(response, new StoreNotice(state, message), ct);
+        await response.Body.FlushAsync(ct);
+        return state;
+    }
+
+    /// <summary>A heartbeat when one is due, else a wait for the signal (at most until the next heartbeat or the fallback poll); the time of the last write.</summary>
+    private static async Task<long> HeartbeatOrWaitAsync(HttpResponse response, SessionSignal signal, long version, long lastWrite, DaemonOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var wait = options.HeartbeatInterval - time.GetElapsedTime(lastWrite);
+        if (wait <= TimeSpan.Zero)
+        {
+            await response.WriteAsync(": heartbeat\n\n", ct);
+            await response.Body.FlushAsync(ct);
+            return time.GetTimestamp();
+        }
+
+        await signal.WaitAsync(version, wait < s_fallbackPoll ? wait : s_fallbackPoll, time, ct);
+        return lastWrite;
     }
 
     private static bool IsFinal(SessionStatus status) => status is not (SessionStatus.Pending or SessionStatus.Live);

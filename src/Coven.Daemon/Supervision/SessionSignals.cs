@@ -10,6 +10,8 @@ internal sealed class SessionSignals
 {
     private readonly Dictionary<SessionId, Entry> _signals = [];
     private readonly Lock _gate = new();
+    private readonly SessionSignal _any = new();
+    private int _anyFollowers;
 
     /// <summary>Sessions with at least one follower right now.</summary>
     public int Count
@@ -39,6 +41,13 @@ internal sealed class SessionSignals
         }
     }
 
+    /// <summary>A signal pulsed with every session's (the all-sessions stream), for as long as the lease is not disposed.</summary>
+    public AnyLease FollowAny()
+    {
+        Interlocked.Increment(ref _anyFollowers);
+        return new AnyLease(this);
+    }
+
     public void Pulse(SessionId id)
     {
         SessionSignal? signal;
@@ -48,6 +57,10 @@ internal sealed class SessionSignals
         }
 
         signal?.Pulse();
+        if (Volatile.Read(ref _anyFollowers) > 0)
+        {
+            _any.Pulse();
+        }
     }
 
     private void Leave(SessionId id, Entry entry)
@@ -57,6 +70,24 @@ internal sealed class SessionSignals
             if (--entry.Followers == 0)
             {
                 _signals.Remove(id);
+            }
+        }
+    }
+
+    internal sealed class AnyLease : IDisposable
+    {
+        private readonly SessionSignals _owner;
+        private int _disposed;
+
+        internal AnyLease(SessionSignals owner) => _owner = owner;
+
+        public SessionSignal Signal => _owner._any;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref _owner._anyFollowers);
             }
         }
     }

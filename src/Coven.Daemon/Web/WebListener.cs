@@ -243,6 +243,12 @@ internal sealed class WebListener : IAsyncDisposable
                 }
             }
 
+            // A stream's headers go out at once (an EventSource is open when they arrive), not with its first event.
+            if (answer.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            {
+                await response.StartAsync(ct);
+            }
+
             await using var body = await answer.Content.ReadAsStreamAsync(ct);
             var buffer = new byte[16384];
             int read;

@@ -5,7 +5,10 @@ import { FitAddon } from '/assets/addon-fit.mjs';
 
 const $ = (id) => document.getElementById(id);
 const ENDED = new Set(['finished', 'failed', 'orphaned', 'archived']);
-const LIST_INTERVAL_MS = 1000;
+// The list follows the daemon's all-sessions stream; this slow poll only covers what has no event (a sacrifice by
+// another client) and a stream that is down.
+const LIST_FALLBACK_MS = 15000;
+const LIST_CHANGE_KINDS = ['lifecycle', 'activity'];
 
 /** One request to the API; an error envelope becomes an Error with its code. */
 async function api(method, path, body) {
@@ -302,10 +305,38 @@ async function showDiff(id) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The session list: polled (the daemon has no all-sessions stream), re-rendered only when something changed.
+// The session list: fetched again when the daemon's all-sessions stream (GET /api/v1/events/stream, lifecycle and
+// activity events) says something changed, re-rendered only when something did.
 // ---------------------------------------------------------------------------------------------------------------
 let sessions = [];
 let lastListJson = '';
+const listStats = { byEvent: 0, byPoll: 0, events: 0 };
+
+// One list request at a time; changes that arrive meanwhile make one more.
+let listInFlight = null;
+let listAgain = false;
+function listChanged() {
+  if (listInFlight) { listAgain = true; return; }
+  listInFlight = refreshList().finally(() => {
+    listInFlight = null;
+    if (listAgain) { listAgain = false; listChanged(); }
+  });
+}
+
+const changes = {
+  source: null,
+  open() {
+    // The stream starts "now"; the list is fetched once it is open, so no change falls between the two. EventSource
+    // reconnects by itself with Last-Event-ID (the daemon resumes after it) and the list is fetched again.
+    const source = new EventSource('/api/v1/events/stream?kind=' + LIST_CHANGE_KINDS.join(','));
+    this.source = source;
+    source.onopen = () => { listStats.byEvent++; listChanged(); };
+    for (const kind of LIST_CHANGE_KINDS) {
+      source.addEventListener(kind, () => { listStats.events++; listStats.byEvent++; listChanged(); });
+    }
+    source.onerror = () => { $('conn').textContent = 'reconnecting…'; };
+  },
+};
 
 async function refreshList() {
   const archived = $('archived').checked || $('status-filter').value === 'archived';
@@ -333,36 +364,64 @@ const RITUALS = [
   ['session.archive', 'archive', (s) => api('POST', `sessions/${s.id}/archive`)],
   ['session.summon', 'summon', (s) => api('POST', `sessions/${s.id}/summon`)],
   ['session.sacrifice', 'sacrifice', (s) => confirm(`Sacrifice "${s.title}"? Its record and recorded output are deleted for good.`)
-    ? api('POST', `sessions/${s.id}/sacrifice`, {}) : Promise.resolve(null)],
+    ? api('POST', `sessions/${s.id}/sacrifice`, { confirm: true }) : Promise.resolve(null)],
 ];
 
-// Rows are kept per session and rebuilt only when what they show changed, so a click never meets a replaced button.
+// Rows are kept per session and updated in place: a cell changes when what it shows changed, and the buttons are
+// replaced only when the session's allowed actions did (an activity change, the most frequent, never replaces one
+// under the pointer). The buttons act on the row's latest record.
 const rows = new Map();
 
 function buildRow(s) {
+  const cells = {
+    status: el('td'), activity: el('td', { className: 'activity' }), harness: el('td'), project: el('td', { className: 'project' }),
+    title: el('td', { className: 'title' }), age: el('td', { className: 'age' }), actions: el('td', { className: 'actions' }),
+  };
+  const tr = el('tr', {}, ...Object.values(cells));
+  tr.dataset.id = s.id;
+  return { tr, cells, session: s, textKey: '', actionsKey: '' };
+}
+
+function buildActions(row) {
+  const s = row.session;
   const open = el('button', { textContent: ENDED.has(s.status) ? 'screen' : 'open', className: 'open' });
-  open.onclick = () => openPane(s);
-  const actions = el('td', { className: 'actions' }, open);
+  open.onclick = () => openPane(row.session);
+  const buttons = [open];
   for (const [action, label, run] of RITUALS) {
     if (!(s.allowedActions || []).includes(action)) continue;
     const b = el('button', { textContent: label, className: label === 'sacrifice' || label === 'kill' ? 'danger ' + label : label });
     b.onclick = async () => {
-      try { if (await run(s) !== null) say(`${label}: ${s.id.slice(-8)}`); } catch (e) { say(e.message, true); }
-      refreshList();
+      const target = row.session;
+      try { say(await run(target) !== null ? `${label}: ${target.id.slice(-8)}` : `${label} of ${target.id.slice(-8)} cancelled`); } catch (e) { say(e.message, true); }
+      listChanged();
     };
-    actions.append(b);
+    buttons.push(b);
   }
-  const ageCell = el('td', { className: 'age', textContent: age(s.createdAt), title: s.createdAt });
-  const tr = el('tr', {},
-    el('td', { className: 'status status-' + s.status, textContent: s.status }),
-    el('td', { className: 'activity', textContent: s.status === 'live' ? (s.activity || 'unknown') : '' }),
-    el('td', { textContent: s.familiar && s.familiar !== s.harness ? `${s.familiar} (${s.harness})` : s.harness }),
-    el('td', { className: 'project', textContent: s.projectRoot.split('/').filter(Boolean).pop() || '/', title: s.projectRoot }),
-    el('td', { className: 'title', textContent: s.title, title: s.prompt || s.title }),
-    ageCell,
-    actions);
-  tr.dataset.id = s.id;
-  return { tr, ageCell, key: '' };
+  row.cells.actions.replaceChildren(...buttons);
+}
+
+function updateRow(row, s) {
+  row.session = s;
+  const textKey = JSON.stringify([s.status, s.activity, s.title, s.prompt, s.harness, s.familiar, s.projectRoot, s.createdAt]);
+  if (row.textKey !== textKey) {
+    row.textKey = textKey;
+    const c = row.cells;
+    c.status.className = 'status status-' + s.status;
+    c.status.textContent = s.status;
+    c.activity.textContent = s.status === 'live' ? (s.activity || 'unknown') : '';
+    c.harness.textContent = s.familiar && s.familiar !== s.harness ? `${s.familiar} (${s.harness})` : s.harness;
+    c.project.textContent = s.projectRoot.split('/').filter(Boolean).pop() || '/';
+    c.project.title = s.projectRoot;
+    c.title.textContent = s.title;
+    c.title.title = s.prompt || s.title;
+    c.age.title = s.createdAt;
+  }
+  const actionsKey = JSON.stringify([ENDED.has(s.status), s.allowedActions]);
+  if (row.actionsKey !== actionsKey) {
+    row.actionsKey = actionsKey;
+    buildActions(row);
+  }
+  row.cells.age.textContent = age(s.createdAt);
 }
 
 function renderList() {
@@ -372,19 +431,12 @@ function renderList() {
   const keep = new Set();
   let at = body.firstChild;
   for (const s of shown) {
-    const key = JSON.stringify([s.status, s.activity, s.allowedActions, s.title, s.harness, s.familiar, s.projectRoot]);
     let row = rows.get(s.id);
-    if (!row || row.key !== key) {
-      const fresh = buildRow(s);
-      fresh.key = key;
-      if (row) {
-        if (row.tr === at) at = at.nextSibling;
-        row.tr.remove();
-      }
-      row = fresh;
+    if (!row) {
+      row = buildRow(s);
       rows.set(s.id, row);
     }
-    row.ageCell.textContent = age(s.createdAt);
+    updateRow(row, s);
     row.tr.classList.toggle('open', panes.has(s.id));
     keep.add(s.id);
     if (row.tr !== at) body.insertBefore(row.tr, at); else at = at.nextSibling;
@@ -423,7 +475,7 @@ $('launch').addEventListener('submit', async (e) => {
   try {
     const session = await api('POST', 'sessions', request);
     say(`launched ${session.title} (${session.id.slice(-8)})`);
-    await refreshList();
+    listChanged();
     openPane(session);
   } catch (err) { say(err.message, true); }
 });
@@ -439,19 +491,26 @@ $('cast').addEventListener('submit', async (e) => {
     showDetail(`${code}`, JSON.stringify(answer.result, null, 2));
     if (answer.result && answer.result.id && answer.result.status) openPane(answer.result);
     if (answer.result && answer.result.session && answer.result.session.id) openPane(answer.result.session);
-    refreshList();
+    listChanged();
   } catch (err) { say(err.message, true); }
 });
 
 $('detail-close').onclick = () => { $('detail').hidden = true; };
 $('filter').addEventListener('input', renderList);
-$('status-filter').addEventListener('change', refreshList);
-$('archived').addEventListener('change', refreshList);
+$('status-filter').addEventListener('change', listChanged);
+$('archived').addEventListener('change', listChanged);
 document.querySelector('#launch input[name=projectRoot]').value = localStorage.getItem('coven.projectRoot') || '';
 
 // For tests and the curious: the open terminals and the frame loop's numbers (docs/web.md).
-window.cockpit = { panes, stats, streams, openPane, refreshList, sessions: () => sessions };
+const fallback = {
+  timer: 0,
+  start() { this.timer = setInterval(() => { listStats.byPoll++; listChanged(); }, LIST_FALLBACK_MS); },
+  stop() { clearInterval(this.timer); },
+};
+window.cockpit = { panes, stats, streams, changes, fallback, listStats, openPane, refreshList, sessions: () => sessions };
 
 loadChoices();
-refreshList();
-setInterval(refreshList, LIST_INTERVAL_MS);
+listChanged();
+changes.open();
+fallback.start();
+setInterval(renderList, 1000); // the age column
