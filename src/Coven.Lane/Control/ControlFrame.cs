@@ -18,13 +18,14 @@ internal static class ControlFrame
         body?.Invoke(w);
     });
 
-    public static byte[] Error(long? id, string code, string message) => LaneFrame.Build(w =>
+    public static byte[] Error(long? id, string code, string message, Action<Utf8JsonWriter>? details = null) => LaneFrame.Build(w =>
     {
         WriteId(w, id);
         w.WriteBoolean("ok", false);
         w.WriteStartObject("error");
         w.WriteString("code", code);
         w.WriteString("message", message);
+        details?.Invoke(w);
         w.WriteEndObject();
     });
 
