@@ -9,7 +9,7 @@ namespace Coven.Lane.Control;
 /// </summary>
 internal static class ControlFrame
 {
-    public const int ProtocolVersion = LaneFrame.ProtocolVersion;
+    public static int ProtocolVersion => LaneFrame.ProtocolVersion;
 
     public static byte[] Ok(long? id, Action<Utf8JsonWriter>? body = null) => LaneFrame.Build(w =>
     {
