@@ -37,13 +37,7 @@ public sealed class SchemaContractTests
     [Fact]
     public async Task OldStoreWithALiveLaneThatCannotWriteTheNewSchema_IsNotMigrated_UntilTheLaneIsGone()
     {
-        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays an old lane)");
-        await using var home = new DaemonHome();
-        var db = Path.Combine(home.Home, "coven.db");
-        using (var store = new CovenStore(db))
-        {
-            store.Migrate();
-        }
+        await using var home = MigratedHome(out var db);
 
         // Back to schema v1 (what an older covend created), with one live session whose lane is the old lane.
         var session = SessionId.New();
@@ -94,13 +88,7 @@ public sealed class SchemaContractTests
     [Fact]
     public async Task A_live_lane_that_writes_an_older_schema_than_lanes_must_is_refused_with_its_reason_and_left_running()
     {
-        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays an old lane)");
-        await using var home = new DaemonHome();
-        var db = Path.Combine(home.Home, "coven.db");
-        using (var store = new CovenStore(db))
-        {
-            store.Migrate();
-        }
+        await using var home = MigratedHome(out var db);
 
         var session = SessionId.New();
         var old = CovenStore.LaneSchemaNeeded - 1;
@@ -137,6 +125,17 @@ public sealed class SchemaContractTests
             lane.Kill();
             await lane.WaitForExitAsync();
         }
+    }
+
+    /// <summary>A daemon home whose store is at the latest schema; python3 plays the lanes of these tests.</summary>
+    private static DaemonHome MigratedHome(out string db)
+    {
+        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays the old lanes)");
+        var home = new DaemonHome();
+        db = Path.Combine(home.Home, "coven.db");
+        using var store = new CovenStore(db);
+        store.Migrate();
+        return home;
     }
 
     /// <summary>The python lane on the session's lane socket, listening; with <paramref name="schemaMax"/> its hello says so.</summary>
@@ -176,15 +175,9 @@ public sealed class SchemaContractTests
     [Fact]
     public async Task A_live_lane_that_writes_v5_does_not_block_v6_and_v7_which_change_only_daemon_owned_tables()
     {
-        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays a v5 lane)");
         Assert.Equal(7, CovenStore.LatestSchemaVersion);
         Assert.Equal(5, CovenStore.LaneSchemaNeeded);
-        await using var home = new DaemonHome();
-        var db = Path.Combine(home.Home, "coven.db");
-        using (var store = new CovenStore(db))
-        {
-            store.Migrate();
-        }
+        await using var home = MigratedHome(out var db);
 
         var session = SessionId.New();
         using var lane = await StartOldLaneAsync(home, session, schemaMax: 5);
