@@ -37,13 +37,7 @@ public sealed class SchemaContractTests
     [Fact]
     public async Task OldStoreWithALiveLaneThatCannotWriteTheNewSchema_IsNotMigrated_UntilTheLaneIsGone()
     {
-        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays an old lane)");
-        await using var home = new DaemonHome();
-        var db = Path.Combine(home.Home, "coven.db");
-        using (var store = new CovenStore(db))
-        {
-            store.Migrate();
-        }
+        await using var home = MigratedHome(out var db);
 
         // Back to schema v1 (what an older covend created), with one live session whose lane is the old lane.
         var session = SessionId.New();
@@ -85,6 +79,65 @@ public sealed class SchemaContractTests
     }
 
 
+    /// <summary>
+    /// Issue 14: a live lane whose schemaMax is below what lanes must write in this store is refused with its reason at
+    /// re-attach (health, the error of every request that needs it), and left running: not orphaned, not killed. A
+    /// real build cannot produce such a lane (it needs a build of an older schema and a store migrated past it, which
+    /// the rule above prevents), so the python lane plays it.
+    /// </summary>
+    [Fact]
+    public async Task A_live_lane_that_writes_an_older_schema_than_lanes_must_is_refused_with_its_reason_and_left_running()
+    {
+        await using var home = MigratedHome(out var db);
+
+        var session = SessionId.New();
+        var old = CovenStore.LaneSchemaNeeded - 1;
+        using var lane = await StartOldLaneAsync(home, session, schemaMax: old);
+        try
+        {
+            Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
+            var now = Timestamps.Of(DateTimeOffset.UtcNow);
+            SqliteTools.Execute(db, $"""
+                INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
+                VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
+                """);
+
+            var daemon = await StartReadyAsync(home, "covend did not start: ");
+            var reason = $"its coven-lane writes store schema up to v{old}; this covend {ProductVersion.Number} needs lanes that write v{CovenStore.LaneSchemaNeeded} or later";
+            var entry = Assert.Single((await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray());
+            Assert.Equal(session.Value, entry.GetProperty("sessionId").GetString());
+            Assert.Equal("refused", entry.GetProperty("status").GetString());
+            Assert.Equal(reason, entry.GetProperty("reason").GetString());
+            Assert.Equal(identity.Pid, entry.GetProperty("pid").GetInt32());
+
+            var input = await daemon.Api.PostAsync($"api/v1/sessions/{session}/input", """{"data":"x"}""");
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, input.Status);
+            Assert.Equal("session_not_live", input.ErrorCode);
+            var error = input.Json.GetProperty("error");
+            Assert.StartsWith($"covend does not drive this session's lane: {reason}. The session keeps running", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Equal("lane_incompatible", error.GetProperty("details").GetProperty("laneError").GetString());
+
+            Assert.Equal("live", await daemon.Api.StatusAsync(session.Value));
+            Assert.False(lane.HasExited, "the refused lane was killed");
+        }
+        finally
+        {
+            lane.Kill();
+            await lane.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>A daemon home whose store is at the latest schema; python3 plays the lanes of these tests.</summary>
+    private static DaemonHome MigratedHome(out string db)
+    {
+        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays the old lanes)");
+        var home = new DaemonHome();
+        db = Path.Combine(home.Home, "coven.db");
+        using var store = new CovenStore(db);
+        store.Migrate();
+        return home;
+    }
+
     /// <summary>The python lane on the session's lane socket, listening; with <paramref name="schemaMax"/> its hello says so.</summary>
     private static async Task<Process> StartOldLaneAsync(DaemonHome home, SessionId session, int? schemaMax = null)
     {
@@ -122,15 +175,9 @@ public sealed class SchemaContractTests
     [Fact]
     public async Task A_live_lane_that_writes_v5_does_not_block_v6_and_v7_which_change_only_daemon_owned_tables()
     {
-        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is required (it plays a v5 lane)");
         Assert.Equal(7, CovenStore.LatestSchemaVersion);
         Assert.Equal(5, CovenStore.LaneSchemaNeeded);
-        await using var home = new DaemonHome();
-        var db = Path.Combine(home.Home, "coven.db");
-        using (var store = new CovenStore(db))
-        {
-            store.Migrate();
-        }
+        await using var home = MigratedHome(out var db);
 
         var session = SessionId.New();
         using var lane = await StartOldLaneAsync(home, session, schemaMax: 5);

@@ -25,6 +25,9 @@ public sealed class CovenCli
 
     public static string Executable => CovenBinaries.Find("coven");
 
+    /// <summary>Another coven than the built one (an installed one, say); null: <see cref="Executable"/>.</summary>
+    public string? ExecutablePath { get; init; }
+
     public string PathVariable => PathPrefix is null
         ? System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin"
         : PathPrefix + ":" + System.Environment.GetEnvironmentVariable("PATH");
@@ -59,7 +62,7 @@ public sealed class CovenCli
     /// <summary>Starts coven with redirected streams and returns the running process (for -f and attach).</summary>
     public Process Start(IEnumerable<string> args, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo(Executable)
+        var psi = new ProcessStartInfo(ExecutablePath ?? Executable)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

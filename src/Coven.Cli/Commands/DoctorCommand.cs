@@ -33,15 +33,21 @@ internal static class DoctorCommand
             var harnesses = new List<HarnessCheck>();
 
             string? healthBody = null;
+            HealthResponse? health = null;
             string? storeRefused = null;
             CapabilitiesResponse? capabilities = null;
             try
             {
                 var client = await context.ConnectAsync(ct);
                 healthBody = await client.SendAsync(HttpVerb.Get, "api/v1/health", null, ct);
-                var h = Api.CovenClient.Deserialize(healthBody, CovenJsonContext.Default.HealthResponse);
+                var h = health = Api.CovenClient.Deserialize(healthBody, CovenJsonContext.Default.HealthResponse);
                 checks.Add(new("daemon", h.Ok ? "ok" : "fail", $"running, pid {h.Daemon.Pid}, {h.CovenVersion} ({h.ApiVersion})"));
                 checks.Add(VersionsCheck(h));
+                if (RefusedLanesCheck(h) is { } refused)
+                {
+                    checks.Add(refused);
+                }
+
                 try
                 {
                     capabilities = await client.GetAsync("api/v1/capabilities", CovenJsonContext.Default.CapabilitiesResponse, ct);
@@ -96,6 +102,7 @@ internal static class DoctorCommand
                     }
 
                     w.WriteEndArray();
+                    WriteVersions(w, health);
                     w.WriteStartArray("harnesses");
                     foreach (var h in harnesses)
                     {
@@ -137,8 +144,9 @@ internal static class DoctorCommand
     }
 
     /// <summary>
-    /// CLI, daemon and lane versions. Lanes outlive daemon upgrades (README: install): a lane of another version than
-    /// the daemon is expected after an upgrade and keeps serving its session; it is reported, not failed.
+    /// CLI, daemon and lane versions. Lanes outlive daemon upgrades (docs/daemon.md, "Upgrades"): a lane of an older
+    /// version than the daemon is expected after an upgrade and keeps serving its session while it speaks the daemon's
+    /// lane protocol and schema; it is noted, not failed. A lane the daemon refused is <see cref="RefusedLanesCheck"/>.
     /// </summary>
     private static Check VersionsCheck(HealthResponse h)
     {
@@ -152,10 +160,73 @@ internal static class DoctorCommand
             return new("versions", "warn", detail + ": 'coven daemon restart' runs the installed daemon (live sessions keep running)");
         }
 
-        var older = lanes.Where(l => l.Version != h.CovenVersion).Select(l => l.SessionId).ToList();
-        return older.Count == 0
-            ? new("versions", "ok", detail)
-            : new("versions", "warn", detail + $": {older.Count} session(s) still run an older lane ({string.Join(", ", older.Take(3))}{(older.Count > 3 ? ", ..." : string.Empty)}); they keep working until they end");
+        var others = lanes.Where(l => l.Status != "refused" && LaneAge(l.Version, h.CovenVersion) != "current").ToList();
+        if (others.Count == 0)
+        {
+            return new("versions", "ok", detail);
+        }
+
+        var sessions = string.Join(", ", others.Take(3).Select(l => $"{l.SessionId} {l.Version ?? "unknown"}")) + (others.Count > 3 ? ", ..." : string.Empty);
+        var kind = others.All(l => LaneAge(l.Version, h.CovenVersion) == "older") ? "an older" : "another";
+        return new("versions", "ok", detail + $": {others.Count} session(s) run {kind} coven-lane than covend ({sessions}): not a problem, "
+            + $"they speak covend's lane protocol{(others[0].Protocol is { } p ? $" {p}" : string.Empty)} and store schema and keep serving their sessions until they end");
+    }
+
+    /// <summary>Live lanes the daemon refused (another lane protocol or schema): still running, but nothing can drive them.</summary>
+    private static Check? RefusedLanesCheck(HealthResponse h)
+    {
+        var refused = (h.Lanes ?? []).Where(l => l.Status == "refused").ToList();
+        return refused.Count == 0
+            ? null
+            : new("lanes", "fail", $"covend {h.CovenVersion} refused {refused.Count} live lane(s) as incompatible; they keep running but cannot be driven: "
+                + string.Join("; ", refused.Take(3).Select(l => $"{l.SessionId}: {l.Reason}")) + (refused.Count > 3 ? "; ..." : string.Empty)
+                + ". Install the coven version that started them and run 'coven daemon restart', or let them end");
+    }
+
+    /// <summary>A lane's version against the daemon's: <c>current</c>, <c>older</c>, <c>newer</c> or <c>unknown</c>.</summary>
+    private static string LaneAge(string? lane, string daemon) =>
+        lane == daemon ? "current"
+        : !Version.TryParse(lane, out var l) || !Version.TryParse(daemon, out var d) ? "unknown"
+        : l < d ? "older" : "newer";
+
+    /// <summary><c>versions</c> of <c>--json</c>: this coven, the daemon and every live lane (null without a daemon).</summary>
+    private static void WriteVersions(Utf8JsonWriter w, HealthResponse? h)
+    {
+        w.WriteStartObject("versions");
+        w.WriteString("cli", ProductVersion.Number);
+        w.WriteString("cliBuild", ProductVersion.Full);
+        w.WriteString("daemon", h?.CovenVersion);
+        w.WriteStartArray("lanes");
+        foreach (var l in h?.Lanes ?? [])
+        {
+            w.WriteStartObject();
+            w.WriteString("sessionId", l.SessionId);
+            if (l.Pid is { } pid)
+            {
+                w.WriteNumber("pid", pid);
+            }
+            else
+            {
+                w.WriteNull("pid");
+            }
+
+            w.WriteString("version", l.Version);
+            if (l.Protocol is { } protocol)
+            {
+                w.WriteNumber("protocol", protocol);
+            }
+            else
+            {
+                w.WriteNull("protocol");
+            }
+
+            w.WriteString("status", l.Status == "refused" ? "refused" : LaneAge(l.Version, h!.CovenVersion));
+            w.WriteString("reason", l.Reason);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>

@@ -11,12 +11,22 @@ public sealed record HealthResponse
     /// <summary>Additive: schema version and integrity of the store.</summary>
     public StoreHealth? Store { get; init; }
 
-    /// <summary>Additive: every lane the daemon is connected to, with the version it reported.</summary>
+    /// <summary>Additive: every lane the daemon is connected to, with the version it reported, and every live lane it refused.</summary>
     public IReadOnlyList<LaneHealth>? Lanes { get; init; }
 }
 
 /// <summary>One connected lane: its session, pid and product version (null when the lane does not report one).</summary>
-public sealed record LaneHealth(string SessionId, int? Pid, string? Version);
+public sealed record LaneHealth(string SessionId, int? Pid, string? Version)
+{
+    /// <summary>Additive: the lane protocol the lane speaks (null when it does not say).</summary>
+    public int? Protocol { get; init; }
+
+    /// <summary>Additive: <c>attached</c>, or <c>refused</c> (incompatible protocol or schema; still running, see <see cref="Reason"/>).</summary>
+    public string Status { get; init; } = "attached";
+
+    /// <summary>Additive: why a refused lane is not driven; null for an attached one.</summary>
+    public string? Reason { get; init; }
+}
 
 public sealed record DaemonInfo
 {

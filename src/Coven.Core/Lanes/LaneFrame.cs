@@ -11,7 +11,12 @@ namespace Coven.Core;
 /// </summary>
 public static class LaneFrame
 {
-    public const int ProtocolVersion = 1;
+    /// <summary>
+    /// The lane protocol both ends speak. A property, not a const: a const is copied into every assembly that uses it,
+    /// so only a rebuild of all of them would change it; this way the protocol lives in this one assembly (and
+    /// tests/Coven.Cli.Tests/TwoBuildsFixture.cs builds a protocol-2 release by rebuilding only Coven.Core).
+    /// </summary>
+    public static int ProtocolVersion => 1;
 
     public const int HeaderBytes = 4;
 

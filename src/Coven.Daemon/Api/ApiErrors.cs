@@ -35,6 +35,26 @@ internal static class ApiErrors
                 ["allowedActions"] = SessionLifecycle.AllowedActions(session.Status).ToArray(),
             });
 
+    /// <summary>
+    /// A live session without a verified lane: <c>session_not_live</c>; when covend refused the lane as incompatible
+    /// (docs/daemon.md, "Upgrades"), the message says why and <c>details.laneError</c> is <c>lane_incompatible</c>.
+    /// </summary>
+    public static ApiResult NotVerified(SessionRecord session, Supervision.LaneRefusal? refusal, string why) =>
+        refusal is null
+            ? NotLive(session, why)
+            : ApiResult.Error(
+                409,
+                ErrorCodes.SessionNotLive,
+                $"covend does not drive this session's lane: {refusal.Reason}. The session keeps running; install the coven version that started it and run 'coven daemon restart' to drive it again, or let it end.",
+                new()
+                {
+                    ["sessionId"] = session.Id.Value,
+                    ["status"] = WireNames.Of(session.Status),
+                    ["laneError"] = "lane_incompatible",
+                    ["laneVersion"] = refusal.LaneVersion,
+                    ["laneProtocol"] = refusal.LaneProtocol,
+                });
+
     /// <summary>A lane request that did not succeed: <c>lane_timeout</c> (sent or not), not live (no lane), or refused.</summary>
     public static ApiResult LaneRefused(SessionRecord session, Lanes.LaneReply reply) =>
         reply.TimedOut

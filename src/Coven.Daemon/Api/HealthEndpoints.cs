@@ -33,7 +33,17 @@ internal static class HealthEndpoints
                         Screen = monitors.ScreenSupported,
                         CastCodes = true,
                     },
-                    Lanes = [.. monitors.Connected().OrderBy(m => m.Id.Value, StringComparer.Ordinal).Select(m => new LaneHealth(m.Id.Value, m.Lane?.Pid, m.LaneVersion))],
+                    Lanes =
+                    [
+                        .. monitors.Connected().Select(m => new LaneHealth(m.Id.Value, m.Lane?.Pid, m.LaneVersion) { Protocol = m.LaneProtocol })
+                            .Concat(monitors.Refused().Select(r => new LaneHealth(r.Key.Value, r.Value.Lane?.Pid, r.Value.LaneVersion)
+                            {
+                                Protocol = r.Value.LaneProtocol,
+                                Status = "refused",
+                                Reason = r.Value.Reason,
+                            }))
+                            .OrderBy(l => l.SessionId, StringComparer.Ordinal),
+                    ],
                     Store = integrity.Current with { State = storeStatus.Current.State, LastError = storeStatus.Current.Error },
                 },
                 CovenJsonContext.Default.HealthResponse))

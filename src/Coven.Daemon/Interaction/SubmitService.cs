@@ -133,7 +133,7 @@ internal sealed class SubmitService(CovenStore store, LaneMonitors monitors, Scr
 
         if (!SessionLifecycle.Decide(session.Status, SessionTrigger.Input, session.ArchivedFrom).Permitted || monitors.FindLive(id) is null)
         {
-            return ApiErrors.NotLive(session, $"the session is {WireNames.Of(session.Status)}, not live.");
+            return ApiErrors.NotVerified(session, monitors.RefusalOf(id), $"the session is {WireNames.Of(session.Status)}, not live.");
         }
 
         return null;

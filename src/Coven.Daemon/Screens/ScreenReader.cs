@@ -28,7 +28,7 @@ internal sealed class ScreenReader(CovenStore store, LaneMonitors monitors)
 
         if (session.Status != SessionStatus.Live || monitors.FindLive(session.Id) is not { } monitor)
         {
-            return new ScreenRead(null, ApiErrors.NotLive(session, "the session has not started yet; its screen is not available."));
+            return new ScreenRead(null, ApiErrors.NotVerified(session, monitors.RefusalOf(session.Id), "the session has not started yet; its screen is not available."));
         }
 
         var reply = await monitor.Client.RequestAsync("screen", ansi ? w => w.WriteBoolean("ansi", true) : null, s_laneTimeout, cancellationToken);

@@ -144,7 +144,11 @@ internal sealed partial class SessionService(
             // The harness may already be done and its lane gone; otherwise the lane is lost.
             if (!await monitors.ApplyExitAsync(id, CancellationToken.None))
             {
-                await monitors.OrphanAsync(id, "the lane stopped answering right after it started", CancellationToken.None);
+                // A lane of another protocol (COVEN_LANE_PATH pointing at another build) is of no use to a new session.
+                var why = monitors.RefusalOf(id) is { } refusal
+                    ? $"covend cannot drive the lane it started ({options.LanePath}): {refusal.Reason}"
+                    : "the lane stopped answering right after it started";
+                await monitors.OrphanAsync(id, why, CancellationToken.None);
             }
         }
 
@@ -344,7 +348,7 @@ internal sealed partial class SessionService(
         var monitor = monitors.FindLive(id);
         if (monitor is null)
         {
-            return ApiErrors.NotLive(session, "the session's lane is not verified live; nothing was signalled.");
+            return ApiErrors.NotVerified(session, monitors.RefusalOf(id), "the session's lane is not verified live; nothing was signalled.");
         }
 
         if (!monitor.TryMarkKillRequested())
@@ -472,7 +476,7 @@ internal sealed partial class SessionService(
         }
 
         monitor = monitors.FindLive(session.Id);
-        return monitor is null ? ApiErrors.NotLive(session, "the session's lane is not verified live.") : null;
+        return monitor is null ? ApiErrors.NotVerified(session, monitors.RefusalOf(session.Id), "the session's lane is not verified live.") : null;
     }
 
     /// <summary>

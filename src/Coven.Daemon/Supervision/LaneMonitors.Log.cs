@@ -17,6 +17,9 @@ internal sealed partial class LaneMonitors
     [LoggerMessage(EventId = EventIds.MonitorFailed, Level = LogLevel.Warning, Message = "Session {SessionId}: lane identity check failed ({Detail})")]
     private partial void LogIdentityMismatch(SessionId sessionId, string detail);
 
+    [LoggerMessage(EventId = EventIds.MonitorFailed, Level = LogLevel.Warning, Message = "Session {SessionId}: lane {LanePid} refused as incompatible, left running: {Reason}")]
+    private partial void LogLaneRefused(SessionId sessionId, int lanePid, string reason);
+
     [LoggerMessage(EventId = EventIds.MonitorFailed, Level = LogLevel.Warning, Message = "Session {SessionId}: {Detail}")]
     private partial void LogMonitorFailed(SessionId sessionId, string detail);
 

@@ -27,6 +27,7 @@ internal sealed partial class LaneMonitors(
     private readonly ConcurrentDictionary<SessionId, SessionMonitor> _monitors = new();
     private readonly ConcurrentDictionary<SessionId, byte> _launching = new();
     private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
+    private readonly ConcurrentDictionary<SessionId, LaneRefusal> _refused = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _screenUnsupported;
 
@@ -53,6 +54,12 @@ internal sealed partial class LaneMonitors(
     public IReadOnlyList<SessionMonitor> Connected() => [.. _monitors.Values.Where(m => m.IsConnected)];
 
     public SessionMonitor? FindLive(SessionId id) => _monitors.TryGetValue(id, out var m) && m.IsConnected ? m : null;
+
+    /// <summary>Why the lane of live session <paramref name="id"/> is not driven (incompatible), or null.</summary>
+    public LaneRefusal? RefusalOf(SessionId id) => _refused.TryGetValue(id, out var r) ? r : null;
+
+    /// <summary>The live sessions whose lane was refused as incompatible (for health's <c>lanes</c>).</summary>
+    public IReadOnlyList<KeyValuePair<SessionId, LaneRefusal>> Refused() => [.. _refused];
 
     /// <summary>
     /// Connects to the lane of <paramref name="session"/>, verifies its identity and subscribes. On success the
@@ -120,6 +127,20 @@ internal sealed partial class LaneMonitors(
         try
         {
             var hello = await client.RequestAsync("hello", w => w.WriteString("sessionId", session.Id.Value), options.LaneConnectTimeout, cancellationToken);
+            if (Incompatibility(hello, session.Lane) is { } refusal)
+            {
+                // Never killed, never orphaned: it runs the harness of a session that is still live, and the coven that
+                // started it can drive it again (install it, 'coven daemon restart').
+                if (!_refused.TryGetValue(session.Id, out var known) || known.Reason != refusal.Reason)
+                {
+                    LogLaneRefused(session.Id, session.Lane?.Pid ?? 0, refusal.Reason);
+                }
+
+                _refused[session.Id] = refusal;
+                await client.DisposeAsync();
+                return false;
+            }
+
             if (!hello.Ok || ReadString(hello.Body, "sessionId") != session.Id.Value)
             {
                 LogIdentityMismatch(session.Id, "hello");
@@ -145,13 +166,18 @@ internal sealed partial class LaneMonitors(
             }
 
             ProcessIdentity? identity = current.Lane ?? (lanePid is { } p && laneStart is { } s ? new ProcessIdentity(p, s) : null);
-            var monitor = new SessionMonitor(session.Id, client, identity) { LaneVersion = ReadString(hello.Body, "version") };
+            var monitor = new SessionMonitor(session.Id, client, identity)
+            {
+                LaneVersion = ReadString(hello.Body, "version"),
+                LaneProtocol = ReadInt(hello.Body, "protocol"),
+            };
             if (store.Events.Latest(session.Id, EventKinds.Kill) is not null)
             {
                 monitor.TryMarkKillRequested();
             }
 
             _monitors[session.Id] = monitor;
+            _refused.TryRemove(session.Id, out _);
             if (writeReattached && lanePid is { } pid)
             {
                 store.Events.Append(session.Id, EventKinds.Reattached, JsonSerializer.Serialize(new ReattachedPayload(pid), CovenJsonContext.Default.ReattachedPayload));
@@ -340,6 +366,7 @@ internal sealed partial class LaneMonitors(
 
     private void DropMonitor(SessionId id)
     {
+        _refused.TryRemove(id, out _);
         if (_monitors.TryRemove(id, out var monitor))
         {
             _ = monitor.Client.DisposeAsync().AsTask();
@@ -350,6 +377,59 @@ internal sealed partial class LaneMonitors(
     {
         _monitors.TryRemove(KeyValuePair.Create(monitor.Id, monitor));
         _ = monitor.Client.DisposeAsync().AsTask();
+    }
+
+    /// <summary>
+    /// A lane covend must not drive: one that refuses this covend's lane protocol (its <c>unsupported_version</c>
+    /// error names its own protocol and version; lanes before those fields only say it in the message), or one whose
+    /// <c>schemaMax</c> is below the schema lanes must write in this store (<see cref="CovenStore.LaneSchemaNeeded"/>).
+    /// </summary>
+    internal static LaneRefusal? Incompatibility(LaneReply hello, ProcessIdentity? lane)
+    {
+        if (!hello.Ok && hello.ErrorCode == "unsupported_version")
+        {
+            var error = hello.Body.ValueKind == JsonValueKind.Object && hello.Body.TryGetProperty("error", out var e) ? e : default;
+            var protocol = ReadInt(error, "protocol") ?? ProtocolInMessage(hello.ErrorMessage);
+            var version = ReadString(error, "version");
+            var speaks = protocol is { } p ? $"lane protocol {p}" : $"another lane protocol ({hello.ErrorMessage})";
+            return new LaneRefusal(
+                $"its coven-lane{(version is null ? string.Empty : " " + version)} speaks {speaks}; this covend {ProductVersion.Number} speaks lane protocol {LaneFrame.ProtocolVersion}",
+                protocol,
+                version,
+                lane);
+        }
+
+        if (hello.Ok && ReadInt(hello.Body, "schemaMax") is { } max && max < CovenStore.LaneSchemaNeeded)
+        {
+            var version = ReadString(hello.Body, "version");
+            return new LaneRefusal(
+                $"its coven-lane{(version is null ? string.Empty : " " + version)} writes store schema up to v{max}; this covend {ProductVersion.Number} needs lanes that write v{CovenStore.LaneSchemaNeeded} or later",
+                ReadInt(hello.Body, "protocol"),
+                version,
+                lane);
+        }
+
+        return null;
+    }
+
+    /// <summary>"this lane speaks protocol N" (the lane's message since protocol 1) → N.</summary>
+    private static int? ProtocolInMessage(string? message)
+    {
+        const string marker = "speaks protocol ";
+        var at = message?.IndexOf(marker, StringComparison.Ordinal) ?? -1;
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var rest = message.AsSpan(at + marker.Length);
+        var digits = 0;
+        while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+        {
+            digits++;
+        }
+
+        return int.TryParse(rest[..digits], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
     }
 
     internal static ExitStatus ParseExit(string payloadJson)

@@ -57,8 +57,13 @@ internal sealed partial class Reconciler(
 
         if (session.Lane is { } lane && lane.IsAlive())
         {
-            // Alive but not answering (busy, or socket removed): retry on the next sweep rather than kill live work.
-            LogLaneUnreachable(session.Id, lane.Pid);
+            // Alive but not answering (busy, or socket removed): retry on the next sweep rather than kill live work. A
+            // lane refused as incompatible was logged once when it was refused; it too is left running.
+            if (monitors.RefusalOf(session.Id) is null)
+            {
+                LogLaneUnreachable(session.Id, lane.Pid);
+            }
+
             return;
         }
 

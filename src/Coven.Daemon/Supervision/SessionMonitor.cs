@@ -18,6 +18,9 @@ internal sealed class SessionMonitor(SessionId id, LaneClient client, ProcessIde
     /// <summary>The product version the lane reported in <c>hello</c> (null for lanes older than the field).</summary>
     public string? LaneVersion { get; init; }
 
+    /// <summary>The lane protocol the lane reported in <c>hello</c>.</summary>
+    public int? LaneProtocol { get; init; }
+
     public bool IsConnected => !Client.Closed.IsCancellationRequested;
 
     public bool KillRequested => Volatile.Read(ref _killRequested) != 0;

@@ -9,7 +9,7 @@ namespace Coven.Lane.Control;
 /// </summary>
 internal static class ControlFrame
 {
-    public const int ProtocolVersion = LaneFrame.ProtocolVersion;
+    public static int ProtocolVersion => LaneFrame.ProtocolVersion;
 
     public static byte[] Ok(long? id, Action<Utf8JsonWriter>? body = null) => LaneFrame.Build(w =>
     {
@@ -18,13 +18,14 @@ internal static class ControlFrame
         body?.Invoke(w);
     });
 
-    public static byte[] Error(long? id, string code, string message) => LaneFrame.Build(w =>
+    public static byte[] Error(long? id, string code, string message, Action<Utf8JsonWriter>? details = null) => LaneFrame.Build(w =>
     {
         WriteId(w, id);
         w.WriteBoolean("ok", false);
         w.WriteStartObject("error");
         w.WriteString("code", code);
         w.WriteString("message", message);
+        details?.Invoke(w);
         w.WriteEndObject();
     });
 

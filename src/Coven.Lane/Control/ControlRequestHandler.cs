@@ -79,7 +79,14 @@ internal sealed class ControlRequestHandler
 
             if (!version.TryGetInt32(out var v) || v != ControlFrame.ProtocolVersion)
             {
-                await connection.SendAsync(ControlFrame.Error(id, ControlErrors.UnsupportedVersion, $"this lane speaks protocol {ControlFrame.ProtocolVersion}"), cancellationToken);
+                // Its own protocol and product version, so a daemon of another version can say which lane it cannot drive.
+                await connection.SendAsync(
+                    ControlFrame.Error(id, ControlErrors.UnsupportedVersion, $"this lane speaks protocol {ControlFrame.ProtocolVersion}", w =>
+                    {
+                        w.WriteNumber("protocol", ControlFrame.ProtocolVersion);
+                        w.WriteString("version", Core.ProductVersion.Number);
+                    }),
+                    cancellationToken);
                 return;
             }
 
