@@ -174,26 +174,16 @@ public sealed class OutputIndex
         }
 
         using var cmd = connection.CreateCommand();
-        var where = new StringBuilder();
-        void Filter(string sql, string name, object? value)
-        {
-            if (value is not null)
-            {
-                where.Append(" AND ").Append(sql);
-                cmd.Parameters.AddWithValue(name, value);
-            }
-        }
+        var where = Where(cmd, [
+            .. SessionFilters(query),
+            ("l.created_at >= $since", "$since", query.Since),
+            ("l.created_at < $until", "$until", query.Until),
 
-        Filter("o.session_id = $session", "$session", query.SessionId);
-        Filter("s.project_root = $root", "$root", query.ProjectRoot);
-        Filter("s.harness = $harness", "$harness", query.Harness);
-        Filter("l.created_at >= $since", "$since", query.Since);
-        Filter("l.created_at < $until", "$until", query.Until);
-
-        // Line times never go back as ids grow, so a time range is a range of ids, which FTS5 seeks to.
-        Filter("f.rowid >= $from", "$from", query.Since is { } since ? FirstIdAtOrAfter(connection, since) : null);
-        Filter("f.rowid < $to", "$to", query.Until is { } until ? FirstIdAtOrAfter(connection, until) : null);
-        Filter("f.rowid < $before", "$before", query.BeforeId);
+            // Line times never go back as ids grow, so a time range is a range of ids, which FTS5 seeks to.
+            ("f.rowid >= $from", "$from", query.Since is { } since ? FirstIdAtOrAfter(connection, since) : null),
+            ("f.rowid < $to", "$to", query.Until is { } until ? FirstIdAtOrAfter(connection, until) : null),
+            ("f.rowid < $before", "$before", query.BeforeId),
+        ]);
 
         // CROSS JOIN keeps the FTS table the outer loop, so it hands out matches newest first and the LIMIT stops it.
         cmd.CommandText = $"""
@@ -263,12 +253,18 @@ public sealed class OutputIndex
         cmd.ExecuteScalar();
     }
 
-    /// <summary>The numbers of the indexed sessions that pass the query's session, project and harness filters (at most one more than <see cref="MaxTagSessions"/>).</summary>
-    private static List<long> SessionNumbers(SqliteConnection connection, SearchQuery query)
+    private static (string Sql, string Name, object? Value)[] SessionFilters(SearchQuery query) =>
+    [
+        ("s.id = $session", "$session", query.SessionId),
+        ("s.project_root = $root", "$root", query.ProjectRoot),
+        ("s.harness = $harness", "$harness", query.Harness),
+    ];
+
+    /// <summary>" AND …" for each filter that has a value, whose parameter it adds to <paramref name="cmd"/>.</summary>
+    private static string Where(SqliteCommand cmd, (string Sql, string Name, object? Value)[] filters)
     {
-        using var cmd = connection.CreateCommand();
         var where = new StringBuilder();
-        void Filter(string sql, string name, object? value)
+        foreach (var (sql, name, value) in filters)
         {
             if (value is not null)
             {
@@ -277,9 +273,14 @@ public sealed class OutputIndex
             }
         }
 
-        Filter("s.id = $session", "$session", query.SessionId);
-        Filter("s.project_root = $root", "$root", query.ProjectRoot);
-        Filter("s.harness = $harness", "$harness", query.Harness);
+        return where.ToString();
+    }
+
+    /// <summary>The numbers of the indexed sessions that pass the query's session, project and harness filters (at most one more than <see cref="MaxTagSessions"/>).</summary>
+    private static List<long> SessionNumbers(SqliteConnection connection, SearchQuery query)
+    {
+        using var cmd = connection.CreateCommand();
+        var where = Where(cmd, SessionFilters(query));
         cmd.CommandText = $"SELECT o.n FROM output_sessions o JOIN sessions s ON s.id = o.session_id WHERE 1 = 1{where} LIMIT {MaxTagSessions + 1};";
         using var reader = cmd.ExecuteReader();
         var list = new List<long>();
