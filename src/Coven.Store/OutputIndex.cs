@@ -37,8 +37,8 @@ public sealed class SearchSyntaxException(string message) : Exception(message);
 /// joined) and <see cref="LineRenderer"/> (the line rendering of <c>coven logs -f</c>: escape sequences removed,
 /// cursor moves turned into spaces or line breaks), so a word that arrived in two chunks, or with colour codes
 /// between its letters, is one word of one line. Each finished line is a row of <c>output_lines</c>, indexed by
-/// FTS5 (external content, kept in step by triggers); the line still being written is a row too, replaced as it
-/// grows, so the newest text is searchable at once. Output events are already redacted by the lane, so the index
+/// FTS5 (external content, written with each line; a trigger removes deleted lines); the line still being written
+/// is a row too, replaced as it grows, so the newest text is searchable at once. Output events are already redacted by the lane, so the index
 /// holds only redacted text. Progress is one cursor (event seqs are global and committed in order, since SQLite
 /// has one writer at a time), so indexing resumes where it stopped after a restart.
 /// </summary>
