@@ -80,7 +80,7 @@ public sealed class CovenStore : IDisposable
 
     /// <summary>
     /// The newest schema a running lane must write for covend to migrate to <see cref="LatestSchemaVersion"/>: steps
-    /// that change only daemon-owned tables (the search index, v6; familiars and ritual schedules, v7) do not need new lanes.
+    /// that change only daemon-owned tables (the search index, v6 and v8; familiars and ritual schedules, v7) do not need new lanes.
     /// </summary>
     public static int LaneSchemaNeeded => Migrations.LaneNeeds;
 

@@ -162,7 +162,7 @@ public sealed class OutputRetention(CovenStore store)
             }
 
             // The search index forgets the lines that start in the pruned range with it (docs/search.md).
-            using (var lines = RangeCommand(connection, tx, "DELETE FROM output_lines WHERE session_id = $s AND seq BETWEEN $from AND $to;", range.SessionId, range.FromSeq, range.ToSeq))
+            using (var lines = RangeCommand(connection, tx, "DELETE FROM output_lines WHERE session = (SELECT n FROM output_sessions WHERE session_id = $s) AND seq BETWEEN $from AND $to;", range.SessionId, range.FromSeq, range.ToSeq))
             {
                 lines.ExecuteNonQuery();
             }

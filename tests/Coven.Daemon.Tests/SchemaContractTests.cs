@@ -50,7 +50,7 @@ public sealed class SchemaContractTests
                 DROP TABLE familiars; DROP TABLE project_settings;
                 ALTER TABLE sessions DROP COLUMN conversation_id; DROP TABLE session_worktrees;
                 ALTER TABLE sessions DROP COLUMN activity; ALTER TABLE sessions DROP COLUMN activity_since; ALTER TABLE sessions DROP COLUMN activity_reason;
-                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_index; DROP TABLE output_index_cursor;
+                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_sessions; DROP TABLE output_index_cursor;
                 PRAGMA user_version = 1;
                 INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
                 VALUES ('{session}', '{home.Project}', '{home.Project}', 'codex', 't', 'live', '{now}', '{now}', {identity.Pid}, {identity.StartTime});
@@ -173,9 +173,9 @@ public sealed class SchemaContractTests
     }
 
     [Fact]
-    public async Task A_live_lane_that_writes_v5_does_not_block_v6_and_v7_which_change_only_daemon_owned_tables()
+    public async Task A_live_lane_that_writes_v5_does_not_block_v6_v7_and_v8_which_change_only_daemon_owned_tables()
     {
-        Assert.Equal(7, CovenStore.LatestSchemaVersion);
+        Assert.Equal(8, CovenStore.LatestSchemaVersion);
         Assert.Equal(5, CovenStore.LaneSchemaNeeded);
         await using var home = MigratedHome(out var db);
 
@@ -186,7 +186,7 @@ public sealed class SchemaContractTests
             Assert.True(ProcessIdentity.TryRead(lane.Id, out var identity));
             var now = Timestamps.Of(DateTimeOffset.UtcNow);
             SqliteTools.Execute(db, $"""
-                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_index; DROP TABLE output_index_cursor;
+                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_sessions; DROP TABLE output_index_cursor;
                 ALTER TABLE familiars DROP COLUMN worktree;
                 PRAGMA user_version = 5;
                 INSERT INTO sessions (id, project_root, cwd, harness, title, status, created_at, updated_at, lane_pid, lane_start_time)
@@ -195,7 +195,7 @@ public sealed class SchemaContractTests
 
             await StartReadyAsync(home, "covend did not migrate under a v5 lane: ");
 
-            Assert.Equal(7L, SqliteTools.Scalar(db, "PRAGMA user_version;"));
+            Assert.Equal(8L, SqliteTools.Scalar(db, "PRAGMA user_version;"));
             Assert.Equal(1L, SqliteTools.Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'output_lines';"));
             Assert.Equal(1L, SqliteTools.Scalar(db, "SELECT count(*) FROM pragma_table_info('familiars') WHERE name = 'worktree';"));
         }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Coven.Core;
 using Coven.Core.Api;
+using Microsoft.Data.Sqlite;
 
 namespace Coven.Store.Tests;
 
@@ -140,5 +141,115 @@ public sealed class OutputIndexTests : IDisposable
 
         Output(s, "\r\ndone\r\n");
         Assert.Single(Find("working"));
+    }
+
+    [Fact]
+    public void Time_filters_are_ranges_of_lines_and_a_line_committed_out_of_time_order_takes_the_earlier_lines_time()
+    {
+        var clock = new SettableClock();
+        using var f = new StoreFixture(clock);
+        var a = f.CreateSession();
+        var b = f.CreateSession();
+        var noon = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        string At(int minute) => Timestamps.Of(noon.AddMinutes(minute));
+        void Print(SessionRecord s, int minute, string text)
+        {
+            clock.Now = noon.AddMinutes(minute);
+            f.Store.Events.Append(s.Id, EventKinds.Output, JsonSerializer.Serialize(new OutputPayload { Data = text }, CovenJsonContext.Default.OutputPayload));
+        }
+
+        Print(a, 10, "needle at ten\r\n");
+        Print(b, 5, "needle stamped five\r\n"); // its lane took the time before it waited for the lock
+        Print(a, 20, "needle at twenty\r\n");
+        for (var i = 0; i < 50; i++)
+        {
+            Print(b, 30 + i, $"needle later {i}\r\n");
+        }
+
+        Assert.True(f.Store.Search.CatchUpWithin(TimeSpan.FromSeconds(30)));
+        List<SearchHit> Find(string? since, string? until) =>
+            [.. f.Store.Search.Query(new SearchQuery { Match = "needle", Since = since, Until = until, Limit = 100 }).Hits];
+
+        var late = Assert.Single(Find(null, At(11)), h => h.Text == "needle stamped five");
+        Assert.Equal(At(10), late.CreatedAt);
+        Assert.Equal(["needle stamped five", "needle at ten"], Find(null, At(11)).Select(h => h.Text));
+        Assert.Equal(["needle at twenty", "needle stamped five", "needle at ten"], Find(At(10), At(21)).Select(h => h.Text));
+        Assert.Equal(["needle at twenty"], Find(At(11), At(30)).Select(h => h.Text));
+        Assert.Equal(["needle later 2", "needle later 1", "needle later 0", "needle at twenty"], Find(At(20), At(33)).Select(h => h.Text));
+        Assert.Equal(50, Find(At(21), null).Count);
+        Assert.Empty(Find(At(80), null));
+        Assert.Empty(Find(null, At(10)));
+        Assert.Empty(Find(At(21), At(21)));
+    }
+
+    [Fact]
+    public void Session_and_project_filters_find_exactly_their_lines_with_few_sessions_and_with_many()
+    {
+        // 70 sessions in one project: more than are matched as tokens, so that filter is applied to the matches.
+        var many = Enumerable.Range(0, 70).Select(i => _f.CreateSession("claude", "/tmp/many")).ToList();
+        var few = _f.CreateSession("codex", "/tmp/few");
+        for (var i = 0; i < many.Count; i++)
+        {
+            Output(many[i], $"error number {i}\r\n");
+        }
+
+        Output(few, "error in the small one\r\n");
+        Output(many[3], "error again in three\r\n");
+
+        Assert.Equal(["error in the small one"], Find("error", few.Id.Value).Select(h => h.Text));
+        Assert.Equal(["error again in three", "error number 3"], Find("error", many[3].Id.Value).Select(h => h.Text));
+        Assert.Equal(["error in the small one"], _f.Store.Search.Query(new SearchQuery { Match = "error", ProjectRoot = "/tmp/few" }).Hits.Select(h => h.Text));
+        var project = _f.Store.Search.Query(new SearchQuery { Match = "error", ProjectRoot = "/tmp/many", Limit = 100 }).Hits;
+        Assert.Equal(71, project.Count);
+        Assert.DoesNotContain(project, h => h.SessionId == few.Id.Value);
+        Assert.Equal(["error in the small one"], _f.Store.Search.Query(new SearchQuery { Match = "error", Harness = "codex" }).Hits.Select(h => h.Text));
+        Assert.Empty(_f.Store.Search.Query(new SearchQuery { Match = "error", ProjectRoot = "/tmp/none" }).Hits);
+
+        // The session token is not searchable text, and the user's query cannot reach the tags column.
+        Assert.Empty(Find("s1"));
+        Assert.Throws<SearchSyntaxException>(() => Find("tags:s1"));
+    }
+
+    [Fact]
+    public void The_upgrade_to_v8_drops_the_v6_index_and_rebuilds_it_from_the_events()
+    {
+        var s = _f.CreateSession();
+        Output(s, "kept through the upgrade\r\nand an open li");
+        Assert.Single(Find("upgrade"));
+
+        // Back to the version-6 shape of the index, with the cursor past every event (as a v7 store is).
+        using (var connection = new SqliteConnection("Data Source=" + _f.DatabasePath))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = """
+                DROP TABLE output_fts; DROP TABLE output_lines; DROP TABLE output_sessions;
+                CREATE TABLE output_lines (id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, seq INTEGER NOT NULL, created_at TEXT NOT NULL, text TEXT NOT NULL);
+                CREATE VIRTUAL TABLE output_fts USING fts5(text, content='output_lines', content_rowid='id');
+                CREATE TABLE output_index (session_id TEXT PRIMARY KEY NOT NULL, open_line INTEGER);
+                INSERT INTO output_lines VALUES (1, 'x', 1, 'x', 'stale');
+                PRAGMA user_version = 7;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var upgraded = new CovenStore(_f.DatabasePath);
+        upgraded.Migrate();
+        Assert.Equal(8, upgraded.SchemaVersion());
+        Assert.Equal(0, upgraded.Search.IndexedSeq());
+        Output(s, "ne\r\n");
+        Assert.True(upgraded.Search.CatchUpWithin(TimeSpan.FromSeconds(30)));
+        Assert.Equal("kept through the upgrade", Assert.Single(upgraded.Search.Query(new SearchQuery { Match = "upgrade" }).Hits).Text);
+        Assert.Equal("and an open line", Assert.Single(upgraded.Search.Query(new SearchQuery { Match = "line" }).Hits).Text);
+        Assert.Empty(upgraded.Search.Query(new SearchQuery { Match = "stale" }).Hits);
+    }
+
+    /// <summary>A clock set by hand, backwards too (FakeTimeProvider refuses to go back): a lane's time taken before it waited for the lock.</summary>
+    private sealed class SettableClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
