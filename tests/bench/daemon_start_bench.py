@@ -12,7 +12,9 @@ be measured with and without a runtime knob in the same run.
 For each covend and for tmux: exec -> first answer (covend: first 200 from GET /api/v1/health, polled every 1 ms by
 connecting; tmux: `tmux -L <fresh> new-session -d` until it exits, which is after its fresh server has created the
 session), and the idle footprint 3 s after that answer (covend; the tmux server): RSS, PSS, anonymous (heap, GC,
-stacks, runtime data) vs file-backed (the executable's and libraries' pages), threads, and whether OpenSSL is mapped.
+stacks, runtime data) vs file-backed (the executable's and libraries' pages), threads, whether OpenSSL is mapped,
+and the CPU time covend's threads used up to the first answer (schedstat; less sensitive to machine load than the
+wall time). Lanes also show USS (private pages): what each further lane adds, its code pages being shared.
 `--store fresh` (default) starts on a new COVEN_HOME (the first start ever: the store is created and migrated);
 `--store existing` starts once untimed, stops it, and times a start on the store that start left (the usual start).
 --sessions N: the RSS once N sessions are live (a fake harness that sleeps; tmux: that many sessions), last run only.
@@ -37,7 +39,8 @@ def footprint(pid):
     with open(f'/proc/{pid}/maps') as f:
         ssl = 'libssl' in f.read()
     rss, anon = field('Rss'), field('Anonymous')
-    return {'rss': rss, 'pss': field('Pss'), 'anon': anon, 'file': rss - anon, 'threads': threads, 'ssl': ssl}
+    uss = field('Private_Clean') + field('Private_Dirty')
+    return {'rss': rss, 'pss': field('Pss'), 'uss': uss, 'anon': anon, 'file': rss - anon, 'threads': threads, 'ssl': ssl}
 
 
 class Args:
@@ -223,11 +226,11 @@ def main():
                 lane_results[label].append(lane_run(subjects[0][2], env, path))
             lane_results['tmux'].append(tmux_run(0, 'sleep 600')[1])
         print(f'lane idle, one `sleep` session each, runs={args.lane_runs}, load average after: {load()}')
-        print(f"{'subject':10s} {'RSS MiB':>8s} {'min':>6s} {'max':>6s} {'PSS':>6s} {'anon':>6s} {'file':>6s} {'thr':>4s}")
+        print(f"{'subject':10s} {'RSS MiB':>8s} {'min':>6s} {'max':>6s} {'PSS':>6s} {'USS':>6s} {'anon':>6s} {'file':>6s} {'thr':>4s}")
         for label, rows in lane_results.items():
             m = lambda key: statistics.median(r[key] for r in rows)
             print(f'{label:10s} {mib(m("rss")):>8s} {mib(min(r["rss"] for r in rows)):>6s} {mib(max(r["rss"] for r in rows)):>6s} '
-                  f'{mib(m("pss")):>6s} {mib(m("anon")):>6s} {mib(m("file")):>6s} {m("threads"):4.0f}')
+                  f'{mib(m("pss")):>6s} {mib(m("uss")):>6s} {mib(m("anon")):>6s} {mib(m("file")):>6s} {m("threads"):4.0f}')
 
 
 if __name__ == '__main__':
