@@ -63,6 +63,9 @@ internal sealed partial class SchedulerStarter(
             LogLoaded(schedules.Count);
             rituals.MarkLoaded();
             await scheduler.Start(cancellationToken);
+
+            // Not while the first clients are answered: the full collection stops every thread for a few ms.
+            await Task.Delay(StartupMemory.After, cancellationToken);
             StartupMemory.Release();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
