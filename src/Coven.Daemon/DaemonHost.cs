@@ -127,8 +127,9 @@ internal static partial class DaemonHost
             await app.WaitForShutdownAsync();
             instance.RemoveInfo();
             LogStopped(logger);
+            var failed = app.Services.GetService<SchedulerStarter>() is { Failed: true };
             await app.DisposeAsync();
-            return 0;
+            return failed ? DaemonExitCodes.Failed : 0;
         }
     }
 
@@ -147,7 +148,13 @@ internal static partial class DaemonHost
 
     private static WebApplication Build(DaemonOptions options, CovenStore store, SingleInstance instance, TimeProvider time, ulong fdLimit, string? integrity)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.Paths.Home });
+        // The empty builder: no configuration sources (covend reads none: no appsettings.json, ASPNETCORE_* or DOTNET_*
+        // host settings, and no file watcher on COVEN_HOME for them), no console logging; Kestrel and routing added by
+        // hand. Less to build and one thread fewer than the slim builder (docs/benchmarks-daemon.md).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.Paths.Home });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new FileLoggerProvider(
             Path.Combine(options.Paths.LogsDir, "covend.log"), options.LogFileMaxBytes, options.LogFilesKept, LogLevel.Information, time) { Redaction = store.Redaction });
@@ -179,6 +186,8 @@ internal static partial class DaemonHost
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>(),
             sp.GetRequiredService<ILoggerFactory>(),
             ConnectionCap(fdLimit)));
+        CovenLoggers.Add(services);
+
         services.AddSingleton(options);
         services.AddSingleton(store);
         services.AddSingleton(instance);
@@ -210,9 +219,9 @@ internal static partial class DaemonHost
         services.AddSingleton<Worktrees.WorktreeService>();
         services.AddSingleton<Web.WebCockpit>();
 
-        // Start order matters: reconcile first, then schedules, then Quartz (whose sweep starts at once), then Kestrel.
+        // Start order matters: reconcile first, then Kestrel; Quartz (stored schedules, then the sweep at once) after the socket listens.
         services.AddHostedService<ReconcileService>();
-        services.AddHostedService<ScheduleLoader>();
+
         services.AddHostedService<ConversationTracker>();
         services.AddHostedService<SearchIndexer>();
         services.AddHostedService<Notifications.NotificationService>();
@@ -227,7 +236,10 @@ internal static partial class DaemonHost
                     .WithSimpleSchedule(x => x.WithInterval(TimeSpan.FromMinutes(minutes)).RepeatForever()));
             }
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        // Quartz is built, loaded with the stored schedules and started once the socket listens (Rituals/SchedulerStarter.cs).
+        services.AddSingleton<SchedulerStarter>();
+        services.AddHostedService(sp => sp.GetRequiredService<SchedulerStarter>());
+
         OpenApiEndpoint.AddServices(services);
 
         var app = builder.Build();

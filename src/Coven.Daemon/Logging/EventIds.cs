@@ -51,6 +51,7 @@ internal static class EventIds
     public const int RitualRan = 500;
     public const int RitualFailed = 501;
     public const int ScheduleLoaded = 502;
+    public const int SchedulerFailed = 503;
 
     // 6xx cast codes, familiars, resume and handoff
     public const int CastRan = 600;

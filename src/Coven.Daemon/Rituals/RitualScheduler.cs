@@ -6,14 +6,27 @@ namespace Coven.Daemon.Rituals;
 
 /// <summary>
 /// Keeps Quartz's in-memory triggers in step with the ritual_schedules table: loaded at start, added and removed
-/// as the API changes the table. The table is the durable source; Quartz only keeps time.
+/// as the API changes the table. The table is the durable source; Quartz only keeps time. The stored schedules are
+/// loaded after the socket listens (<see cref="SchedulerStarter"/>): every call waits until they are.
 /// </summary>
 internal sealed class RitualScheduler(ISchedulerFactory factory, TimeProvider time)
 {
     public const string Group = "rituals";
     public const string ScheduleIdKey = "scheduleId";
 
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The stored schedules are in Quartz (or loading them ended): calls stop waiting.</summary>
+    public void MarkLoaded() => _loaded.TrySetResult();
+
     public async Task ScheduleAsync(RitualSchedule schedule, CancellationToken cancellationToken)
+    {
+        await _loaded.Task.WaitAsync(cancellationToken);
+        await ScheduleLoadedAsync(schedule, cancellationToken);
+    }
+
+    /// <summary>Schedules without waiting for the load: for the loader itself.</summary>
+    public async Task ScheduleLoadedAsync(RitualSchedule schedule, CancellationToken cancellationToken)
     {
         if (!schedule.Enabled)
         {
@@ -45,12 +58,14 @@ internal sealed class RitualScheduler(ISchedulerFactory factory, TimeProvider ti
 
     public async Task UnscheduleAsync(string scheduleId, CancellationToken cancellationToken)
     {
+        await _loaded.Task.WaitAsync(cancellationToken);
         var scheduler = await factory.GetScheduler(cancellationToken);
         await scheduler.DeleteJob(new JobKey(scheduleId, Group), cancellationToken);
     }
 
     public async Task<DateTimeOffset?> NextRunAsync(string scheduleId, CancellationToken cancellationToken)
     {
+        await _loaded.Task.WaitAsync(cancellationToken);
         var scheduler = await factory.GetScheduler(cancellationToken);
         var trigger = await scheduler.GetTrigger(new TriggerKey(scheduleId, Group), cancellationToken);
         return trigger?.NextFireTimeUtc;

@@ -22,6 +22,27 @@ internal sealed partial class Sweeper(
     /// <summary>Leftovers appear when a session is orphaned; a day of retries is plenty, and keeps the /proc scans bounded.</summary>
     public static readonly TimeSpan OrphanWindow = TimeSpan.FromDays(1);
 
+    private int _sweeping;
+
+    /// <summary>Runs <see cref="SweepAsync"/> unless a sweep is still running (then returns false at once): the scheduler's fires never overlap (<see cref="SweepJob"/>).</summary>
+    public async Task<bool> SweepUnlessRunningAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            await SweepAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         foreach (var session in SessionScan.All(store, SessionStatus.Live))

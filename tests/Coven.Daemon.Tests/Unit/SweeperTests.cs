@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Coven.Core;
 using Coven.Daemon.Supervision;
 using Coven.Store;
+using Coven.TestSupport;
 
 namespace Coven.Daemon.Tests.Unit;
 
@@ -25,6 +26,25 @@ public sealed class SweeperTests
         var lost = kit.Store.Sessions.Get(session.Id)!;
         Assert.Equal(SessionStatus.Failed, lost.Status);
         Assert.Equal(EndReason.LaunchLost, lost.EndReason);
+    }
+
+    [Fact]
+    public async Task SweepUnlessRunning_SkipsWhileASweepRuns_ThenSweepsAgain()
+    {
+        await using var kit = new SupervisionKit();
+        var session = kit.Live();
+        var lane = kit.LaneFor(session.Id);
+        lane.HelloGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first sweep re-attaches the live session and waits on the lane's hello, which the test holds.
+        var first = kit.Sweeper.SweepUnlessRunningAsync(CancellationToken.None);
+        Assert.True(await Eventually.TrueAsync(() => lane.Accepted == 1, s_exit), "the sweep did not connect to the lane");
+        Assert.False(await kit.Sweeper.SweepUnlessRunningAsync(CancellationToken.None).WaitAsync(s_exit), "a second sweep ran while the first one was still running");
+
+        lane.HelloGate.SetResult();
+        Assert.True(await first.WaitAsync(s_exit));
+        Assert.NotNull(kit.Monitors.FindLive(session.Id));
+        Assert.True(await kit.Sweeper.SweepUnlessRunningAsync(CancellationToken.None).WaitAsync(s_exit), "the sweep after the first one ended was skipped");
     }
 
     [Fact]
