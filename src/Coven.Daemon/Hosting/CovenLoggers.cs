@@ -25,6 +25,7 @@ internal static class CovenLoggers
         Add<ConversationTracker>(services);
         Add<DeferredEvents>(services);
         Add<ErrorHandling>(services);
+        Add<EventSpill>(services);
         Add<FamiliarService>(services);
         Add<LaneLauncher>(services);
         Add<LaneMonitors>(services);
