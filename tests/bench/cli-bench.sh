@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CLI benchmarks (docs/benchmarks-cli.md): the NativeAOT `coven` against tmux, same machine, same run.
 #   1. `coven sessions --json` with 10 live sessions  vs  `tmux list-sessions` with 10 sessions
-#      (the daemon, a long-running JIT process, is first brought to steady state with 500 list requests)
+#      (the daemon is first brought to steady state with 500 list requests)
 #   2. `coven run --detach` of a trivial harness until it is live  vs  `tmux new-session -d`
 #   3. `coven ls -n 100` with 10,000 sessions in the store (seeded into coven.db while the daemon is stopped)
 # With what ./install.sh produces (into a temp prefix): NativeAOT coven and coven-lane, covend for this RID.
@@ -20,8 +20,7 @@ coven=$prefix/bin/coven
 $coven daemon start
 bench_sessions 10 bench
 
-# covend is a long-running JIT process: bring its list path to steady state (tiered JIT promotes hot methods
-# after enough calls and a quiet moment) before timing, as it is after minutes of use.
+# Bring the daemon's list path to steady state (caches, page cache) before timing, as it is after minutes of use.
 for round in 1 2 3 4 5; do
   for i in $(seq 1 100); do $coven sessions --json >/dev/null; done
   sleep 0.3
