@@ -2,11 +2,17 @@ using Coven.Core;
 
 namespace Coven.Lane;
 
-/// <summary><c>coven-lane --session &lt;id&gt; --home &lt;COVEN_HOME&gt;</c>; the home may also come from COVEN_HOME.</summary>
+/// <summary>
+/// <c>coven-lane --session &lt;id&gt; --home &lt;COVEN_HOME&gt;</c>, or <c>coven-lane --spare --home &lt;COVEN_HOME&gt;</c> for the
+/// daemon's warm lane, whose session arrives on stdin (<see cref="SpareAssignment"/>); the home may also come from COVEN_HOME.
+/// </summary>
+/// <param name="Session">The session to run; null for a spare lane.</param>
 /// <param name="HarnessUmask">From <c>--umask OCTAL</c> (the daemon's inherited umask); null keeps the lane's.</param>
 /// <param name="HarnessFileLimit">From <c>--nofile N</c> (the daemon's original soft RLIMIT_NOFILE); null keeps the lane's original.</param>
-internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? HarnessUmask = null, ulong? HarnessFileLimit = null)
+internal sealed record LaneArguments(SessionId? Session, CovenPaths Paths, uint? HarnessUmask = null, ulong? HarnessFileLimit = null)
 {
+    public bool Spare => Session is null;
+
     public static bool TryParse(string[] args, out LaneArguments? parsed, out string error)
     {
         parsed = null;
@@ -14,6 +20,7 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? 
         string? home = null;
         uint? umask = null;
         ulong? nofile = null;
+        var spare = false;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -22,6 +29,9 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? 
                 case "--session" when value is not null:
                     session = value;
                     i++;
+                    break;
+                case "--spare":
+                    spare = true;
                     break;
                 case "--home" when value is not null:
                     home = value;
@@ -48,13 +58,26 @@ internal sealed record LaneArguments(SessionId Session, CovenPaths Paths, uint? 
                     i++;
                     break;
                 default:
-                    error = $"unexpected argument '{args[i]}' (usage: coven-lane --session <id> --home <dir> [--umask <octal>] [--nofile <n>])";
+                    error = $"unexpected argument '{args[i]}' (usage: coven-lane --session <id> | --spare  --home <dir> [--umask <octal>] [--nofile <n>])";
                     return false;
             }
         }
 
         home ??= Environment.GetEnvironmentVariable("COVEN_HOME");
-        if (!SessionId.TryParse(session, out var id))
+        SessionId? id = null;
+        if (spare)
+        {
+            if (session is not null)
+            {
+                error = "--spare and --session exclude each other (a spare lane gets its session on stdin)";
+                return false;
+            }
+        }
+        else if (SessionId.TryParse(session, out var parsedId))
+        {
+            id = parsedId;
+        }
+        else
         {
             error = session is null ? "missing --session <id>" : $"'{session}' is not a session id";
             return false;

@@ -11,9 +11,9 @@ using Coven.Store;
 namespace Coven.Lane;
 
 /// <summary>
-/// One lane's life: detach, read the launch spec, bind the control socket, spawn the harness in a PTY, hand the
-/// daemon one handshake line, record output until the harness exits, record the exit, linger briefly for
-/// subscribers, clean up.
+/// One lane's life: detach, (as a spare: warm up and wait for the daemon's assignment), read the launch spec, bind the
+/// control socket, spawn the harness in a PTY, hand the daemon one handshake line, record output until the harness
+/// exits, record the exit, linger briefly for subscribers, clean up.
 /// </summary>
 internal static class LaneHost
 {
@@ -45,17 +45,58 @@ internal static class LaneHost
             return 2;
         }
 
-        var session = arguments!.Session;
-        var paths = arguments.Paths;
+        var paths = arguments!.Paths;
+        var subreaper = Descendants.BecomeSubreaper();
+        CovenStore? warm = null;
+        SessionId session;
+        Dictionary<string, string>? caller = null;
+        if (arguments.Session is { } given)
+        {
+            session = given;
+        }
+        else
+        {
+            // A spare: the daemon starts one ahead of the next launch (docs/architecture.md, "Launch"). Everything that
+            // does not depend on the session (the runtime, SQLite and the store's connection) is ready when it arrives.
+            try
+            {
+                warm = new CovenStore(paths.Database);
+                _ = warm.SchemaVersion();
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+            {
+                // Reported once the session is known (RunSessionAsync opens the store again and says why it cannot).
+                warm?.Dispose();
+                warm = null;
+            }
+
+            using var stdin = Console.OpenStandardInput();
+            if (!SpareAssignment.TryRead(stdin, out var assignment, out var assignmentError))
+            {
+                warm?.Dispose();
+                if (assignmentError.Length == 0)
+                {
+                    return 0;
+                }
+
+                Handshake.Failed(assignmentError, 0);
+                return 2;
+            }
+
+            session = assignment!.Session;
+            caller = assignment.Environment;
+        }
+
         using var log = LaneLog.Open(paths.LaneLog(session));
-        log.Info($"lane {Environment.ProcessId} starting for session {session}");
-        if (!Descendants.BecomeSubreaper())
+        log.Info($"lane {Environment.ProcessId} starting for session {session}" + (arguments.Spare ? " (spare)" : ""));
+        if (!subreaper)
         {
             log.Warn("PR_SET_CHILD_SUBREAPER refused: processes that leave the harness's group may outlive the session");
         }
         try
         {
-            return await RunSessionAsync(session, paths, new HarnessLimits(arguments.HarnessUmask ?? inheritedUmask, arguments.HarnessFileLimit ?? fdLimit.Before), log, cancellationToken);
+            using var store = warm ?? new CovenStore(paths.Database);
+            return await RunSessionAsync(store, session, paths, caller, new HarnessLimits(arguments.HarnessUmask ?? inheritedUmask, arguments.HarnessFileLimit ?? fdLimit.Before), log, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -73,10 +114,9 @@ internal static class LaneHost
     private static Func<bool>? DaemonStarted(CovenStore store, SessionId session, CovenPaths paths) =>
         File.Exists(paths.Socket) ? () => !store.Sessions.IsPending(session) : null;
 
-    private static async Task<int> RunSessionAsync(SessionId session, CovenPaths paths, HarnessLimits harness, LaneLog log, CancellationToken cancellationToken)
+    /// <param name="caller">The caller's environment from the daemon (the harness's base), or null for the lane's own.</param>
+    private static async Task<int> RunSessionAsync(CovenStore store, SessionId session, CovenPaths paths, Dictionary<string, string>? caller, HarnessLimits harness, LaneLog log, CancellationToken cancellationToken)
     {
-        using var store = new CovenStore(paths.Database);
-
         // Lanes write SQLite directly and outlive daemon upgrades: refuse, before writing anything, a schema this
         // build does not know (issue 12 item 12).
         var schema = store.SchemaVersion();
@@ -95,11 +135,6 @@ internal static class LaneHost
         if (server is null)
         {
             return Fail(log, bindError, 0);
-        }
-
-        if (!CallerEnvironment.TryRead(out var caller, out var callerError))
-        {
-            return Fail(log, callerError, 0);
         }
 
         var environment = spec.BuildEnvironment(WithoutCovenInternals(caller ?? InheritedEnvironment()));
@@ -154,6 +189,16 @@ internal static class LaneHost
         using var activity = new ActivityMonitor(store, state, hub, terminal, spec.Activity, log);
         var pump = new OutputPump(pty, terminal, input, recorder, activity, log);
         var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token, activity);
+        using var signals = RegisterShutdownSignals(pty, log, stopping.Token);
+        var harnessPid = pty.Pid;
+        using var reaper = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => Descendants.ReapExited(harnessPid));
+
+        // The daemon answers the launch once it has this line: the threads below start after it, off the launch's
+        // critical path. Nothing is lost meanwhile: the terminal holds the harness's output until the pump reads it,
+        // and the bound socket queues the daemon's connection until the accept loop takes it.
+        Handshake.Succeeded(Environment.ProcessId, pty.Pid, pty.WorkingDirectory);
+        Handshake.DetachStandardStreams(log);
+
         recorder.Start();
         pump.Start();
         activity.Start();
@@ -161,16 +206,9 @@ internal static class LaneHost
             (socket, ct) => new ControlConnection(socket, handler, hub, log).RunAsync(ct),
             stopping.Token);
 
-        using var signals = RegisterShutdownSignals(pty, log, stopping.Token);
-
         // Adopted orphans that exit are reaped at once, not when the session ends (see Descendants.ReapExited); one
         // sweep now for any that exited before the registration.
-        var harnessPid = pty.Pid;
-        using var reaper = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => Descendants.ReapExited(harnessPid));
         Descendants.ReapExited(harnessPid);
-
-        Handshake.Succeeded(Environment.ProcessId, pty.Pid, pty.WorkingDirectory);
-        Handshake.DetachStandardStreams(log);
 
         var status = await pty.Exited.WaitAsync(cancellationToken);
         log.Info($"harness exited: code {status.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, signal {status.SignalName ?? "none"}");

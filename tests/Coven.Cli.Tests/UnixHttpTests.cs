@@ -56,6 +56,31 @@ public sealed class UnixHttpTests
         Assert.Contains("\r\nContent-Length: 10\r\n", head, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n{\"id\":1}")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"i\r\n5\r\nd\":1}\r\n0\r\n\r\n")]
+    public void Exchange_CompleteAnswer_ReturnsWithoutWaitingForTheClose(string answer)
+    {
+        // The server keeps the connection open after its answer. A client that read until the close would run into
+        // its 5 s receive timeout (an IOException) long before the server lets go.
+        using var dir = new Coven.TestSupport.TempDir();
+        var socket = dir.Combine("s.sock");
+        using var hold = new ManualResetEventSlim();
+        using var server = new ScriptedServer(socket, _ => ScriptedServer.Split(answer, 20), hold);
+
+        try
+        {
+            var (status, body) = UnixHttp.Exchange(socket, "GET", "api/v1/sessions", null, 5_000);
+
+            Assert.Equal(200, status);
+            Assert.Equal("{\"id\":1}", body);
+        }
+        finally
+        {
+            hold.Set();
+        }
+    }
+
     [Fact]
     public void Exchange_MissingSocket_IsAConnectFailure()
     {

@@ -62,6 +62,66 @@ public sealed class LaneLaunchTests
     }
 
     [Fact]
+    public async Task Spare_AssignedOnStdin_RunsTheSessionOnTheCallersEnvironment()
+    {
+        // The daemon's way: a lane started ahead of the launch, then told its session and the caller's environment.
+        await using var lane = new LaneRun();
+        lane.CreateSession("""echo "F=${FROM_CALLER-unset} D=${FROM_DAEMON-unset}"; exec sleep 1000""");
+        var assignment = new JsonObject
+        {
+            ["session"] = lane.Session.ToString(),
+            ["environment"] = new JsonObject { ["FROM_CALLER"] = "yes", ["PATH"] = lane.Harness.PathVariable },
+        };
+        Environment.SetEnvironmentVariable("FROM_DAEMON", "leaked");
+        try
+        {
+            var line = await lane.StartSpareAsync(assignment.ToJsonString());
+            Assert.True(line["ok"]!.GetValue<bool>(), line.ToJsonString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FROM_DAEMON", null);
+        }
+
+        await lane.WaitForOutputAsync("F=yes D=unset");
+        Assert.Equal(lane.LanePid, lane.Store.Sessions.Get(lane.Session)!.Lane?.Pid);
+        Assert.Contains("(spare)", File.ReadAllText(lane.Paths.LaneLog(lane.Session)), StringComparison.Ordinal);
+        await using var client = await lane.ConnectAsync();
+        Assert.True((await client.RequestAsync("kill", new JsonObject { ["graceMs"] = 1000 }))["ok"]!.GetValue<bool>());
+        await lane.WaitForLaneExitAsync();
+    }
+
+    [Fact]
+    public async Task Spare_StdinClosedWithoutAssignment_ExitsQuietlyAndLeavesNothing()
+    {
+        // How the daemon retires its spare (stopping, idle, replaced by an upgrade): it closes the lane's stdin.
+        await using var lane = new LaneRun();
+        var spare = lane.StartSpare();
+        spare.StandardInput.Close();
+        await lane.WaitForLaneExitAsync();
+
+        Assert.Equal(0, spare.ExitCode);
+        Assert.Equal("", await spare.StandardOutput.ReadToEndAsync());
+        Assert.False(Directory.Exists(lane.Paths.LanesDir) && Directory.EnumerateFileSystemEntries(lane.Paths.LanesDir).Any());
+        Assert.False(Directory.Exists(lane.Paths.LogsDir) && Directory.EnumerateFiles(lane.Paths.LogsDir, "lane-*").Any());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"session\":\"zzzz\"}")]
+    [InlineData("{\"session\":\"01a23341-2c03-7094-a160-f040b06aba86\",\"environment\":[1]}")]
+    public async Task Spare_BadAssignment_HandshakeReportsFailure(string assignment)
+    {
+        await using var lane = new LaneRun();
+        var line = await lane.StartSpareAsync(assignment);
+
+        Assert.False(line["ok"]!.GetValue<bool>());
+        Assert.False(string.IsNullOrEmpty((string?)line["reason"]));
+        await lane.WaitForLaneExitAsync();
+        Assert.NotEqual(0, lane.LaneProcess.ExitCode);
+    }
+
+    [Fact]
     public async Task Start_Environment_TermSetAndDaemonTerminalVariablesRemoved()
     {
         await using var lane = new LaneRun();

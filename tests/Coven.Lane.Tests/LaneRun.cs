@@ -89,18 +89,52 @@ internal sealed class LaneRun : IAsyncDisposable
     /// <summary>Starts the lane directly and reads its handshake line.</summary>
     public async Task<JsonObject> StartAsync()
     {
+        _process = Process.Start(StartInfo("--session", Session.ToString()))!;
+        return await ReadHandshakeAsync();
+    }
+
+    /// <summary>
+    /// Starts the lane as the daemon does, a spare (<c>--spare</c>), and hands it <paramref name="assignment"/> on stdin
+    /// (the daemon's JSON object; by default this session, no environment), then reads its handshake line.
+    /// </summary>
+    public async Task<JsonObject> StartSpareAsync(string? assignment = null)
+    {
+        StartSpare();
+        await _process!.StandardInput.WriteAsync(assignment ?? new JsonObject { ["session"] = Session.ToString() }.ToJsonString());
+        _process.StandardInput.Close();
+        return await ReadHandshakeAsync();
+    }
+
+    /// <summary>Starts a spare lane and leaves its stdin open (the daemon's warm lane, waiting for a launch).</summary>
+    public Process StartSpare()
+    {
+        var psi = StartInfo("--spare");
+        psi.RedirectStandardInput = true;
+        _process = Process.Start(psi)!;
+        return _process;
+    }
+
+    private ProcessStartInfo StartInfo(params string[] mode)
+    {
         var psi = new ProcessStartInfo(LaneExecutable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add("--session");
-        psi.ArgumentList.Add(Session.ToString());
+        foreach (var argument in mode)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
         psi.ArgumentList.Add("--home");
         psi.ArgumentList.Add(Home.Path);
-        _process = Process.Start(psi)!;
-        var line = await ReadLineAsync(_process.StandardOutput.BaseStream).WaitAsync(Timeout);
+        return psi;
+    }
+
+    private async Task<JsonObject> ReadHandshakeAsync()
+    {
+        var line = await ReadLineAsync(_process!.StandardOutput.BaseStream).WaitAsync(Timeout);
         Assert.False(line is null, "the lane closed stdout without a handshake line");
         HandshakeLine = JsonNode.Parse(line!)!.AsObject();
         return HandshakeLine;

@@ -93,49 +93,84 @@ internal sealed class RawUnixSocket : IDisposable
         }
     }
 
-    /// <summary>Everything the peer sends until it closes the connection.</summary>
-    public unsafe ReadOnlySpan<byte> ReceiveToEnd()
+    /// <summary>
+    /// The connection's incoming bytes as a blocking stream on the calling thread, so a reader can stop at the end of
+    /// the answer's framing instead of waiting for the daemon to close the connection.
+    /// </summary>
+    public Stream Incoming() => new IncomingStream(this);
+
+    /// <summary>Up to <paramref name="buffer"/>.Length bytes; 0 when the peer closed (or reset after sending something).</summary>
+    private unsafe int Read(Span<byte> buffer, bool receivedBefore)
     {
-        var buffer = new byte[8 * 1024];
-        var length = 0;
         while (true)
         {
-            if (length == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-
             nint n;
             fixed (byte* start = buffer)
             {
-                n = Libc.Read(_fd, start + length, buffer.Length - length);
+                n = Libc.Read(_fd, start, buffer.Length);
             }
 
-            if (n == 0)
+            if (n >= 0)
             {
-                return buffer.AsSpan(0, length);
+                return (int)n;
             }
 
-            if (n < 0)
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == Libc.EINTR)
             {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.EINTR)
-                {
-                    continue;
-                }
-
-                // A peer that closes without reading all we sent (an early error answer to a large body) resets the
-                // connection; what it answered before that is complete or not, and the parser tells which.
-                if (errno == Libc.ECONNRESET && length > 0)
-                {
-                    return buffer.AsSpan(0, length);
-                }
-
-                throw new IOException(errno == Libc.EAGAIN ? "timed out waiting for the daemon's answer" : "reading the daemon's answer failed: " + Marshal.GetPInvokeErrorMessage(errno));
+                continue;
             }
 
-            length += (int)n;
+            // A peer that closes without reading all we sent (an early error answer to a large body) resets the
+            // connection; what it answered before that is complete or not, and the parser tells which.
+            if (errno == Libc.ECONNRESET && receivedBefore)
+            {
+                return 0;
+            }
+
+            throw new IOException(errno == Libc.EAGAIN ? "timed out waiting for the daemon's answer" : "reading the daemon's answer failed: " + Marshal.GetPInvokeErrorMessage(errno));
         }
+    }
+
+    /// <summary>Read-only, blocking; the async reads complete synchronously (the one-shot requests run on one thread).</summary>
+    private sealed class IncomingStream(RawUnixSocket socket) : Stream
+    {
+        private bool _received;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = socket.Read(buffer, _received);
+            _received |= n > 0;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     public void Dispose()

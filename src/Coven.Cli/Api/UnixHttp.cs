@@ -5,7 +5,9 @@ namespace Coven.Cli.Api;
 
 /// <summary>
 /// One HTTP/1.1 request and its answer over a fresh Unix-socket connection, on the calling thread:
-/// connect, write, read until the daemon closes (<c>Connection: close</c>). Used for the one-shot requests
+/// connect, write, read the answer to the end of its framing (Content-Length or the last chunk; until the daemon
+/// closes only when the answer has neither). Not waiting for the close saves the daemon's teardown of the connection
+/// from every command (docs/benchmarks-cli.md). Used for the one-shot requests
 /// that make up almost every command, over a plain libc socket (<see cref="RawUnixSocket"/>): System.Net.Sockets
 /// starts its event-loop thread and probes the machine on first use, which cost more than the request
 /// (docs/benchmarks-cli.md).
@@ -21,7 +23,7 @@ internal static class UnixHttp
         var request = BuildRequest(method, path, jsonBody, keepAlive: false);
         using var socket = RawUnixSocket.Connect(socketPath, timeoutMs);
         socket.SendAll(request);
-        return Parse(socket.ReceiveToEnd());
+        return Read(socket.Incoming());
     }
 
     /// <summary>
@@ -47,11 +49,14 @@ internal static class UnixHttp
     }
 
     /// <summary>Status and body of a complete HTTP/1.1 response (Content-Length, chunked, or until close).</summary>
-    internal static (int Status, string Body) Parse(ReadOnlySpan<byte> response)
+    internal static (int Status, string Body) Parse(ReadOnlySpan<byte> response) =>
+        Read(new MemoryStream(response.ToArray(), writable: false));
+
+    /// <summary>One answer from <paramref name="connection"/>, whose reads complete synchronously (memory, a blocking socket).</summary>
+    private static (int Status, string Body) Read(Stream connection)
     {
-        // The framing code of streamed answers; over memory its reads complete synchronously.
-        var (status, body) = HttpStreamResponse.ReadResponseAsync(new MemoryStream(response.ToArray(), writable: false), CancellationToken.None)
-            .GetAwaiter().GetResult();
+        // The framing code of streamed answers: the body stream ends where the framing says the answer ends.
+        var (status, body) = HttpStreamResponse.ReadResponseAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
         using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
         return (status, text.ReadToEnd());
     }

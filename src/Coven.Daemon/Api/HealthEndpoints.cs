@@ -9,8 +9,11 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/health", (DaemonOptions options, DaemonClock clock, LaneMonitors monitors, StoreIntegrity integrity, StoreStatus storeStatus) =>
-            ApiResult.Ok(
+        app.MapGet("/api/v1/health", async (DaemonOptions options, DaemonClock clock, LaneMonitors monitors, StoreIntegrity integrity, StoreStatus storeStatus, CancellationToken ct) =>
+        {
+            // A session launched a moment ago is listed with its lane once its monitor is connected.
+            await monitors.AwaitLaunchesAsync(ct);
+            return ApiResult.Ok(
                 new HealthResponse
                 {
                     CovenVersion = ProductVersion.Number,
@@ -46,7 +49,8 @@ internal static class HealthEndpoints
                     ],
                     Store = integrity.Current with { State = storeStatus.Current.State, LastError = storeStatus.Current.Error },
                 },
-                CovenJsonContext.Default.HealthResponse))
+                CovenJsonContext.Default.HealthResponse);
+        })
             .WithName("health").WithSummary("Handshake: API version and capability flags.")
             .Answers<HealthResponse>().Errors();
     }

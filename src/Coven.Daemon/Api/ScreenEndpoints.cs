@@ -11,12 +11,16 @@ internal static class ScreenEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/sessions/{id}/screen", async (string id, HttpContext ctx, CovenStore store, ScreenReader screens, CancellationToken ct) =>
+        app.MapGet("/api/v1/sessions/{id}/screen", async (string id, HttpContext ctx, CovenStore store, ScreenReader screens, Supervision.LaneMonitors monitors, CancellationToken ct) =>
         {
             if (!SessionId.TryParse(id, out var sessionId) || store.Sessions.Get(sessionId) is not { } session)
             {
                 return ApiErrors.SessionNotFound(id);
             }
+
+            // A session launched a moment ago may still be connecting its monitor (SessionService.LaunchAsync).
+            await monitors.AwaitAttachAsync(sessionId, ct);
+            session = store.Sessions.Get(sessionId) ?? session;
 
             if (!QueryValues.TryGetBool(ctx.Request.Query, "ansi", out var ansi, out var error))
             {

@@ -6,56 +6,58 @@ using Coven.Daemon.Hosting;
 namespace Coven.Daemon.Lanes;
 
 /// <summary>
-/// Starts <c>coven-lane</c> for a pending session and reads its one-line report. The lane inherits the daemon's
-/// environment (it builds the harness environment from it plus the spec's overrides). Lanes are never killed
-/// when the daemon stops: they outlive it by design. The daemon only reaps the ones it started.
+/// Starts <c>coven-lane</c> for a pending session and reads its one-line report. Every lane starts as a spare
+/// (<c>coven-lane --spare</c>) and gets its session on stdin, one JSON object with the caller's environment (never an
+/// argv, the store or a log; see Coven.Lane.SpareAssignment). After each launch one spare is started ahead of the next,
+/// so a launch does not wait for a process to start, its runtime to initialise and SQLite to open (about half of a
+/// launch, docs/benchmarks-cli.md); tmux forks its sessions from a running server for the same reason. The spare is
+/// retired (its stdin closed, on which it exits) after <see cref="SpareIdle"/> unused, when its executable was replaced
+/// (an upgrade: the next session gets the new lane) and when the daemon stops. A daemon that never launches has none.
+/// The lane inherits the daemon's environment. Lanes are never killed when the daemon stops: they outlive it by
+/// design. The daemon only reaps the ones it started.
 /// </summary>
-internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLauncher> logger)
+internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLauncher> logger) : IDisposable
 {
-    /// <param name="callerEnvironment">
-    /// The harness's base environment instead of the daemon's: written as one JSON object to the lane's stdin pipe
-    /// (never an argv, the store or a log), announced by COVEN_LANE_ENV_STDIN.
-    /// </param>
+    /// <summary>How long a spare waits for a launch before it is retired.</summary>
+    public static readonly TimeSpan SpareIdle = TimeSpan.FromMinutes(10);
+
+    private readonly Lock _gate = new();
+    private Spare? _spare;
+    private bool _disposed;
+
+    /// <summary>The spare lane's pid, or null (for tests and diagnostics).</summary>
+    public int? SparePid
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spare?.Process.Id;
+            }
+        }
+    }
+
+    /// <param name="callerEnvironment">The harness's base environment instead of the daemon's (sent with the assignment).</param>
     public async Task<LaneStartResult> StartAsync(SessionId session, IReadOnlyDictionary<string, string>? callerEnvironment, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(options.LanePath)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = callerEnvironment is not null,
-            RedirectStandardError = false,
-            WorkingDirectory = options.Paths.Home,
-        };
-        info.ArgumentList.Add("--session");
-        info.ArgumentList.Add(session.Value);
-        info.ArgumentList.Add("--home");
-        info.ArgumentList.Add(options.Paths.Home);
-        foreach (var argument in InheritedLimits.LaneArguments())
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        if (callerEnvironment is not null)
-        {
-            info.Environment[EnvironmentStdinFlag] = "1";
-        }
-
         Process process;
-        try
+        if (TakeSpare() is { } warm)
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned null");
+            process = warm;
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        else
         {
-            return new LaneStartResult { Outcome = LaneStartOutcome.SpawnFailed, Reason = $"cannot start coven-lane at '{options.LanePath}': {e.Message}" };
+            try
+            {
+                process = Spawn();
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                return new LaneStartResult { Outcome = LaneStartOutcome.SpawnFailed, Reason = $"cannot start coven-lane at '{options.LanePath}': {e.Message}" };
+            }
         }
 
-        // Reap the lane whenever it exits; the Process object is the daemon's only handle on its child.
-        _ = ReapAsync(process);
-        if (callerEnvironment is not null)
-        {
-            await SendEnvironmentAsync(process, callerEnvironment);
-        }
+        await AssignAsync(process, session, callerEnvironment);
 
         string? line;
         using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -88,10 +90,118 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         return result;
     }
 
-    /// <summary>The lane's name for "an environment follows on stdin" (Coven.Lane.CallerEnvironment).</summary>
-    private const string EnvironmentStdinFlag = "COVEN_LANE_ENV_STDIN";
+    /// <summary>Retires the spare: it exits when its stdin closes without an assignment.</summary>
+    public void Dispose()
+    {
+        Spare? spare;
+        lock (_gate)
+        {
+            _disposed = true;
+            spare = _spare;
+            _spare = null;
+        }
 
-    private static async Task SendEnvironmentAsync(Process process, IReadOnlyDictionary<string, string> environment)
+        spare?.Retire();
+    }
+
+    /// <summary>
+    /// Starts a spare unless there is one (or the daemon is stopping); failures wait for the next launch. Called once a
+    /// launch has settled (answered and attached), so the spare's start does not compete with it for the CPU.
+    /// </summary>
+    public void PrepareSpare()
+    {
+        lock (_gate)
+        {
+            if (_spare is not null || _disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                _spare = new Spare(Spawn(), this);
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                LogSpareFailed(e.Message);
+            }
+        }
+    }
+
+    /// <summary>The spare if it is still waiting and still runs the installed coven-lane; otherwise null (and it is retired).</summary>
+    private Process? TakeSpare()
+    {
+        Spare? spare;
+        lock (_gate)
+        {
+            spare = _spare;
+            _spare = null;
+        }
+
+        if (spare is null)
+        {
+            return null;
+        }
+
+        if (spare.Process.HasExited || !RunsInstalledLane(spare.Process.Id))
+        {
+            spare.Retire();
+            return null;
+        }
+
+        spare.Take();
+        return spare.Process;
+    }
+
+    /// <summary>
+    /// False when the spare's executable is no longer the file at LanePath: an install renamed a new coven-lane over
+    /// it (the kernel then shows the running one as deleted) or LanePath now leads elsewhere.
+    /// </summary>
+    private bool RunsInstalledLane(int pid)
+    {
+        try
+        {
+            // The kernel's name of the running file is canonical (and ends in " (deleted)" once it was replaced).
+            var running = new FileInfo($"/proc/{pid}/exe").LinkTarget;
+            return running is not null && PathPolicy.TryCanonicalize(options.LanePath, out var installed) && string.Equals(running, installed, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private Process Spawn()
+    {
+        var info = new ProcessStartInfo(options.LanePath)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            RedirectStandardError = false,
+            WorkingDirectory = options.Paths.Home,
+        };
+        info.ArgumentList.Add("--spare");
+        info.ArgumentList.Add("--home");
+        info.ArgumentList.Add(options.Paths.Home);
+        foreach (var argument in InheritedLimits.LaneArguments())
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned null");
+
+        // Reap the lane whenever it exits; the Process object is the daemon's only handle on its child.
+        _ = ReapAsync(process);
+        return process;
+    }
+
+    /// <summary>Writes the assignment and closes the lane's stdin (the lane reads to the end).</summary>
+    private static async Task AssignAsync(Process process, SessionId session, IReadOnlyDictionary<string, string>? environment)
     {
         try
         {
@@ -99,9 +209,16 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
             await using (var writer = new Utf8JsonWriter(stdin))
             {
                 writer.WriteStartObject();
-                foreach (var (name, value) in environment)
+                writer.WriteString("session", session.Value);
+                if (environment is not null)
                 {
-                    writer.WriteString(name, value);
+                    writer.WriteStartObject("environment");
+                    foreach (var (name, value) in environment)
+                    {
+                        writer.WriteString(name, value);
+                    }
+
+                    writer.WriteEndObject();
                 }
 
                 writer.WriteEndObject();
@@ -115,14 +232,59 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         }
         finally
         {
-            try
-            {
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-            }
+            CloseInput(process);
         }
+    }
+
+    private static void CloseInput(Process process)
+    {
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>The one waiting lane, with the timer that retires it when no launch comes.</summary>
+    private sealed class Spare : IDisposable
+    {
+        private readonly Timer _idle;
+
+        public Spare(Process process, LaneLauncher owner)
+        {
+            Process = process;
+            _idle = new Timer(_ => owner.RetireIdle(this), null, SpareIdle, Timeout.InfiniteTimeSpan);
+        }
+
+        public Process Process { get; }
+
+        /// <summary>Taken for a launch: no longer retired when idle.</summary>
+        public void Take() => Dispose();
+
+        public void Retire()
+        {
+            Dispose();
+            CloseInput(Process);
+        }
+
+        public void Dispose() => _idle.Dispose();
+    }
+
+    private void RetireIdle(Spare spare)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_spare, spare))
+            {
+                return;
+            }
+
+            _spare = null;
+        }
+
+        spare.Retire();
     }
 
     private static LaneStartResult? Parse(string? line)
@@ -200,4 +362,7 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
 
     [LoggerMessage(EventId = Logging.EventIds.LaunchLost, Level = LogLevel.Warning, Message = "Could not kill unresponsive lane {Pid}: {Reason}")]
     private partial void LogKillFailed(int pid, string reason);
+
+    [LoggerMessage(EventId = Logging.EventIds.SpareLaneFailed, Level = LogLevel.Warning, Message = "Could not start a spare coven-lane (the next launch starts its own): {Reason}")]
+    private partial void LogSpareFailed(string reason);
 }

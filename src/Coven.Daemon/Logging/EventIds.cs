@@ -22,6 +22,8 @@ internal static class EventIds
     public const int KillRequested = 303;
     public const int TransitionConflict = 304;
     public const int LateStartKilled = 305;
+    public const int LaunchAttachFailed = 308;
+    public const int SpareLaneFailed = 309;
     public const int ConversationFound = 320;
     public const int ConversationScanFailed = 321;
     public const int EventDeferred = 306;

@@ -14,6 +14,9 @@ internal sealed partial class SessionService
     [LoggerMessage(EventId = EventIds.LateStartKilled, Level = LogLevel.Information, Message = "Session {SessionId} was killed while its lane started; stopped the lane")]
     private partial void LogLateStartKilled(SessionId sessionId);
 
+    [LoggerMessage(EventId = EventIds.LaunchAttachFailed, Level = LogLevel.Warning, Message = "Session {SessionId}: attaching to its new lane failed: {Reason}")]
+    private partial void LogLaunchAttachFailed(SessionId sessionId, string reason);
+
     [LoggerMessage(EventId = EventIds.KillRequested, Level = LogLevel.Information, Message = "Session {SessionId}: kill requested ({Signal})")]
     private partial void LogKillRequested(SessionId sessionId, string signal);
 

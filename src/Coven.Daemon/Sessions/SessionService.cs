@@ -139,8 +139,26 @@ internal sealed partial class SessionService(
 
         LogLaunched(id, plan.Harness.Id, started.LanePid, started.HarnessPid);
         var live = result.Session!;
-        if (!await monitors.AttachAsync(live, writeReattached: false, CancellationToken.None))
+
+        // The session is live once the lane has started the harness and the store says so: the answer goes out now,
+        // and the monitor's connection (two round trips to the lane) is made after it. The follow-up is tracked before
+        // this returns, so a request that needs the monitor (input, kill, screen) or health's lane list waits for it
+        // (LaneMonitors.AwaitAttachAsync) instead of finding the session unverified.
+        monitors.TrackLaunchFollowUp(id, FollowLaunchAsync(live));
+        return ApiResult.Json(201, worktrees.WithWorktree(SessionDto.From(live)), CovenJsonContext.Default.SessionDto);
+    }
+
+    /// <summary>Attaches the monitor of a session just launched; when that fails, applies its exit or orphans it.</summary>
+    private async Task FollowLaunchAsync(SessionRecord live)
+    {
+        var id = live.Id;
+        try
         {
+            if (await monitors.AttachAsync(live, writeReattached: false, CancellationToken.None))
+            {
+                return;
+            }
+
             // The harness may already be done and its lane gone; otherwise the lane is lost.
             if (!await monitors.ApplyExitAsync(id, CancellationToken.None))
             {
@@ -151,9 +169,15 @@ internal sealed partial class SessionService(
                 await monitors.OrphanAsync(id, why, CancellationToken.None);
             }
         }
-
-        var record = store.Sessions.Get(id) ?? live;
-        return ApiResult.Json(201, worktrees.WithWorktree(SessionDto.From(record)), CovenJsonContext.Default.SessionDto);
+        catch (Exception e)
+        {
+            // The sweep retries the attach (a live session without a monitor) or orphans the session.
+            LogLaunchAttachFailed(id, e.Message);
+        }
+        finally
+        {
+            launcher.PrepareSpare();
+        }
     }
 
     public ApiResult Get(string? rawId)
@@ -173,6 +197,7 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(rawId);
         }
 
+        await monitors.AwaitAttachAsync(id, cancellationToken);
         if (request.Submit == true)
         {
             return await submitter.SubmitAsync(id, request, cancellationToken);
@@ -268,6 +293,7 @@ internal sealed partial class SessionService(
             return ApiErrors.InvalidRequest("cols and rows must be between 2 and 1000.");
         }
 
+        await monitors.AwaitAttachAsync(id, cancellationToken);
         using var _ = await locks.AcquireAsync(id, cancellationToken);
         if (VerifyLive(store.Sessions.Get(id) ?? session, SessionTrigger.Resize, out var monitor) is { } refused)
         {
@@ -314,6 +340,7 @@ internal sealed partial class SessionService(
             return ApiErrors.InvalidRequest("graceMs must be between 0 and 600000.");
         }
 
+        await monitors.AwaitAttachAsync(id, cancellationToken);
         using var _ = await locks.AcquireAsync(id, cancellationToken);
         if (store.Sessions.Get(id) is not { } session)
         {

@@ -27,6 +27,7 @@ internal sealed partial class LaneMonitors(
     private readonly ConcurrentDictionary<SessionId, SessionMonitor> _monitors = new();
     private readonly ConcurrentDictionary<SessionId, byte> _launching = new();
     private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
+    private readonly ConcurrentDictionary<SessionId, Task> _settling = new();
     private readonly ConcurrentDictionary<SessionId, LaneRefusal> _refused = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _screenUnsupported;
@@ -54,6 +55,50 @@ internal sealed partial class LaneMonitors(
     public IReadOnlyList<SessionMonitor> Connected() => [.. _monitors.Values.Where(m => m.IsConnected)];
 
     public SessionMonitor? FindLive(SessionId id) => _monitors.TryGetValue(id, out var m) && m.IsConnected ? m : null;
+
+    /// <summary>
+    /// A launch answers once its session is live and connects the monitor afterwards (SessionService.LaunchAsync):
+    /// <paramref name="followUp"/> is that attach and, when it fails, the exit or orphan transition that follows.
+    /// </summary>
+    public void TrackLaunchFollowUp(SessionId id, Task followUp)
+    {
+        _settling[id] = followUp;
+        _ = followUp.ContinueWith(t => _settling.TryRemove(KeyValuePair.Create(id, t)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Waits until a launch's follow-up or an attach of <paramref name="id"/> in flight is done, so a request right
+    /// behind a launch (input, kill, screen) finds the monitor instead of an unverified session. Call it before taking
+    /// the session lock (a failed attach applies the exit under that lock).
+    /// </summary>
+    public async Task AwaitAttachAsync(SessionId id, CancellationToken cancellationToken)
+    {
+        if (_settling.TryGetValue(id, out var followUp))
+        {
+            await followUp.WaitAsync(cancellationToken);
+        }
+
+        if (_attaching.TryGetValue(id, out var inFlight))
+        {
+            try
+            {
+                await inFlight.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // That attach failed; the caller finds no monitor and says the session is not verified live.
+            }
+        }
+    }
+
+    /// <summary>Waits for the follow-ups of every launch answered so far (health reports settled lanes).</summary>
+    public async Task AwaitLaunchesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var followUp in _settling.Values)
+        {
+            await followUp.WaitAsync(cancellationToken);
+        }
+    }
 
     /// <summary>Why the lane of live session <paramref name="id"/> is not driven (incompatible), or null.</summary>
     public LaneRefusal? RefusalOf(SessionId id) => _refused.TryGetValue(id, out var r) ? r : null;
