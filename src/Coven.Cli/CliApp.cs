@@ -12,7 +12,11 @@ internal sealed class CliApp
 {
     private readonly SignalCancellation? _signals;
 
-    public CliApp(CliConsole console, SignalCancellation? signals = null)
+    /// <param name="args">
+    /// The command line about to be run, when only the invoked command needs to exist: building every command's
+    /// options and help was a fifth of a one-shot command's own CPU time (docs/benchmarks-cli.md). Null builds all.
+    /// </param>
+    public CliApp(CliConsole console, SignalCancellation? signals = null, IReadOnlyList<string>? args = null)
     {
         Console = console;
         _signals = signals;
@@ -54,32 +58,84 @@ internal sealed class CliApp
         {
             Home, HostOption, help, version,
         };
-        RunCommand.Add(this);
-        SessionsCommand.Add(this);
-        ShowCommand.Add(this);
-        LogsCommand.Add(this);
-        AttachCommand.Add(this);
-        SendCommand.Add(this);
-        ScreenCommand.Add(this);
-        WaitCommand.Add(this);
-        KillCommand.Add(this);
-        RitualCommands.Add(this);
-        RitualsCommand.Add(this);
-        DaemonCommand.Add(this);
-        DoctorCommand.Add(this);
-        ControlPlaneCommands.Add(this);
-        FamiliarsCommand.Add(this);
-        CastCommand.Add(this);
-        HandoffCommand.Add(this);
-        ResumeCommand.Add(this);
-        WorktreeCommands.Add(this);
-        CompletionCommand.Add(this);
-        RemoteCommands.Add(this);
-        StoreCommands.Add(this);
-        SearchCommand.Add(this);
-        HarnessesCommand.Add(this);
-        NotifyCommand.Add(this);
-        WebCommand.Add(this);
+        var invoked = args is null ? null : InvokedCommand(args);
+        var known = invoked is not null && Array.Exists(Commands, c => Array.IndexOf(c.Names, invoked) >= 0);
+        foreach (var (names, add) in Commands)
+        {
+            if (!known || Array.IndexOf(names, invoked) >= 0)
+            {
+                add(this);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every top-level command with the names (and aliases) it answers to, in the order help lists them. CliAppTests
+    /// checks each entry's names against what its Add registers.
+    /// </summary>
+    internal static readonly (string[] Names, Action<CliApp> Add)[] Commands =
+    [
+        (["run"], RunCommand.Add),
+        (["sessions", "ls"], SessionsCommand.Add),
+        (["show"], ShowCommand.Add),
+        (["logs"], LogsCommand.Add),
+        (["attach"], AttachCommand.Add),
+        (["send"], SendCommand.Add),
+        (["screen"], ScreenCommand.Add),
+        (["wait"], WaitCommand.Add),
+        (["kill"], KillCommand.Add),
+        (["archive", "summon", "sacrifice"], RitualCommands.Add),
+        (["rituals"], RitualsCommand.Add),
+        (["daemon"], DaemonCommand.Add),
+        (["doctor"], DoctorCommand.Add),
+        (["capabilities", "action"], ControlPlaneCommands.Add),
+        (["familiars"], FamiliarsCommand.Add),
+        (["cast"], CastCommand.Add),
+        (["handoff"], HandoffCommand.Add),
+        (["resume"], ResumeCommand.Add),
+        (["diff", "merge", "worktrees"], WorktreeCommands.Add),
+        (["completion", "__complete"], CompletionCommand.Add),
+        (["dial-stdio", "context"], RemoteCommands.Add),
+        (["prune", "vacuum"], StoreCommands.Add),
+        (["search"], SearchCommand.Add),
+        (["harnesses"], HarnessesCommand.Add),
+        (["notify"], NotifyCommand.Add),
+        (["web"], WebCommand.Add),
+    ];
+
+    /// <summary>Commands that need the whole tree (completion lists every command).</summary>
+    private static readonly string[] s_needAll = ["completion", "__complete"];
+
+    /// <summary>
+    /// The first token that is not a root option (or an option's value): the command being run, or null when there is
+    /// none, when the line uses a response file (@file) or when the command needs the whole tree.
+    /// </summary>
+    internal static string? InvokedCommand(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var token = args[i];
+            if (token is "--home" or "--host" or "-H")
+            {
+                i++;
+                continue;
+            }
+
+            if (token.StartsWith('@'))
+            {
+                return null;
+            }
+
+            if (token.StartsWith('-'))
+            {
+                // --home=DIR, -Hhost and the like, or --help/--version: still before the command.
+                continue;
+            }
+
+            return Array.IndexOf(s_needAll, token) >= 0 ? null : token;
+        }
+
+        return null;
     }
 
     public CliConsole Console { get; }

@@ -3,4 +3,4 @@ using Coven.Cli.Output;
 
 using var console = CliConsole.ForProcess();
 using var signals = new SignalCancellation();
-return await new CliApp(console, signals).RunAsync(args, signals.Token);
+return await new CliApp(console, signals, args).RunAsync(args, signals.Token);

@@ -62,6 +62,9 @@ internal static class LaneHost
             {
                 warm = new CovenStore(paths.Database);
                 _ = warm.SchemaVersion();
+
+                // The launch spec's serializer metadata is built on first use, by reflection in part: build it now.
+                _ = Coven.Core.CovenJsonContext.Default.Options.GetTypeInfo(typeof(LaunchSpec));
             }
             catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
             {
@@ -174,6 +177,16 @@ internal static class LaneHost
         log.Info($"harness {pty.Pid} started: {executable} ({spec.Columns}x{spec.Rows}) in {pty.WorkingDirectory}");
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var signals = RegisterShutdownSignals(pty, log, stopping.Token);
+        var harnessPid = pty.Pid;
+        using var reaper = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => Descendants.ReapExited(harnessPid));
+
+        // The daemon answers the launch once it has this line: what follows is built and started after it, off the
+        // launch's critical path. Nothing is lost meanwhile: the terminal holds the harness's output until the pump
+        // reads it, and the bound socket queues the daemon's connection until the accept loop takes it.
+        Handshake.Succeeded(Environment.ProcessId, pty.Pid, pty.WorkingDirectory);
+        Handshake.DetachStandardStreams(log);
+
         var state = new LaneState(session, laneIdentity, harnessIdentity, store.Events.LastSeq(session));
         var hub = new NotificationHub();
         var terminal = new TerminalState(spec.Columns, spec.Rows, ProductVersion.Number);
@@ -189,16 +202,6 @@ internal static class LaneHost
         using var activity = new ActivityMonitor(store, state, hub, terminal, spec.Activity, log);
         var pump = new OutputPump(pty, terminal, input, recorder, activity, log);
         var handler = new ControlRequestHandler(state, pty, terminal, input, hub, log, stopping.Token, activity);
-        using var signals = RegisterShutdownSignals(pty, log, stopping.Token);
-        var harnessPid = pty.Pid;
-        using var reaper = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => Descendants.ReapExited(harnessPid));
-
-        // The daemon answers the launch once it has this line: the threads below start after it, off the launch's
-        // critical path. Nothing is lost meanwhile: the terminal holds the harness's output until the pump reads it,
-        // and the bound socket queues the daemon's connection until the accept loop takes it.
-        Handshake.Succeeded(Environment.ProcessId, pty.Pid, pty.WorkingDirectory);
-        Handshake.DetachStandardStreams(log);
-
         recorder.Start();
         pump.Start();
         activity.Start();

@@ -78,19 +78,18 @@ internal static class RunCommand
                 Base = parse.GetValue(baseRef),
                 Environment = LaunchEnvironment.Build(parse.GetValue(envClear), parse.GetValue(env) ?? []),
             };
-            var body = await client.SendAsync(HttpVerb.Post, "api/v1/sessions", JsonSerializer.Serialize(request, CovenJsonContext.Default.LaunchRequest), ct);
+            var body = await client.SendAsync(HttpVerb.Post, "api/v1/sessions", Api.LaunchRequestJson.Serialize(request), ct);
+            if (parse.GetValue(detach) && !parse.GetValue(json))
+            {
+                // Only the id is printed: read it without building the serializer's metadata for SessionDto.
+                context.Out.WriteLine(SessionIdOf(body));
+                return ExitCodes.Ok;
+            }
+
             var session = Api.CovenClient.Deserialize(body, CovenJsonContext.Default.SessionDto);
             if (parse.GetValue(detach))
             {
-                if (parse.GetValue(json))
-                {
-                    Common.WriteSession(context, session);
-                }
-                else
-                {
-                    context.Out.WriteLine(session.Id);
-                }
-
+                Common.WriteSession(context, session);
                 return ExitCodes.Ok;
             }
 
@@ -102,6 +101,22 @@ internal static class RunCommand
             return await Attacher.RunAsync(context, client, session, key, ct, endInputAtEof: true);
         }, longRunning: true);
         app.Root.Add(command);
+    }
+
+    /// <summary>The <c>id</c> of the daemon's SessionDto answer; <c>bad_response</c> when it has none.</summary>
+    private static string SessionIdOf(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()!
+                : throw new CliException("bad_response", "the daemon's answer is not a valid SessionDto: no id");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException("bad_response", "the daemon's answer is not a valid SessionDto: " + e.Message);
+        }
     }
 
     /// <summary>The caller's directory when it is inside the root (as tmux and docker start where you are), else the root.</summary>

@@ -119,8 +119,13 @@ internal static class SessionResolver
     {
         try
         {
-            using var doc = JsonDocument.Parse(body);
-            var root = doc.RootElement;
+            // One copy of the whole answer outlives the parse (its elements are the records), not one per record.
+            JsonElement root;
+            using (var doc = JsonDocument.Parse(body))
+            {
+                root = doc.RootElement.Clone();
+            }
+
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("sessions", out var sessions) || sessions.ValueKind != JsonValueKind.Array)
             {
                 throw new CliException("bad_response", "the daemon's answer is not a valid SessionListResponse: no sessions array");
@@ -134,7 +139,7 @@ internal static class SessionResolver
                     throw new CliException("bad_response", "the daemon's answer is not a valid SessionListResponse: a session is not an object");
                 }
 
-                records.Add(s.Clone());
+                records.Add(s);
             }
 
             var next = root.TryGetProperty("nextCursor", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
