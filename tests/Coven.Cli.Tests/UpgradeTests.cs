@@ -60,6 +60,14 @@ public sealed partial class UpgradeTests(TwoBuildsFixture builds, ITestOutputHel
             Assert.Equal("warn", Check(between.Json, "versions").GetProperty("status").GetString());
             Assert.Contains("'coven daemon restart' runs the installed daemon", Check(between.Json, "versions").GetProperty("detail").GetString(), StringComparison.Ordinal);
 
+            // A's daemon started a spare lane (A's coven-lane) after the second launch; the install replaced that file,
+            // so a session launched now runs the installed lane, B, not the spare.
+            var during = await RunAsync(cli);
+            var duringLane = Assert.Single(Lanes(await HealthAsync(cli)), l => l.GetProperty("sessionId").GetString() == during);
+            Assert.Equal(builds.VersionB, duringLane.GetProperty("version").GetString());
+            var stopped = await cli.RunAsync("kill", during);
+            Assert.True(stopped.ExitCode == 0, stopped.ToString());
+
             var restart = await cli.RunAsync("daemon", "restart");
             Assert.True(restart.ExitCode == 0, restart.ToString());
             Assert.Matches(@"^restarted daemon \(pid \d+ -> \d+\)", restart.Stdout);

@@ -188,18 +188,7 @@ internal static class SessionsCommand
         if (format == "json")
         {
             // The daemon's records as they are: the same fields as SessionDto, and any the CLI does not know yet.
-            JsonOutput.Write(writer, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("sessions");
-                foreach (var record in records)
-                {
-                    record.WriteTo(w);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            JsonOutput.WriteRecords(writer, "sessions", records);
             return;
         }
 
