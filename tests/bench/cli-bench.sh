@@ -2,7 +2,7 @@
 # CLI benchmarks (docs/benchmarks-cli.md): the NativeAOT `coven` against tmux, same machine, same run.
 #   1. `coven sessions --json` with 10 live sessions  vs  `tmux list-sessions` with 10 sessions
 #      (the daemon is first brought to steady state with 500 list requests)
-#   2. `coven run --detach` of a trivial harness until it is live  vs  `tmux new-session -d`
+#   2. `coven run --detach` of a trivial harness until it is live  vs  `tmux new-session -d`, back to back and 0.3 s apart
 #   3. `coven ls -n 100` with 10,000 sessions in the store (seeded into coven.db while the daemon is stopped)
 # With what ./install.sh produces (into a temp prefix): NativeAOT coven and coven-lane, covend for this RID.
 # Needs: hyperfine (apt-get install -y hyperfine), tmux, python3 (seeding), the .NET SDK with gcc (NativeAOT).
@@ -31,8 +31,16 @@ hyperfine -N --warmup 20 --runs 300 \
   "$coven sessions --json" \
   "tmux -S $tsock list-sessions"
 
+# Back to back: each launch starts right after the last, so the spare lane covend starts once a launch settled is
+# still starting up (or not there yet) when the next one comes: a burst, as a script launching many would see it.
 hyperfine -N --warmup 3 --runs 40 \
   --export-markdown "$work/new.md" \
+  "$coven run trivial --detach --root $work" \
+  "tmux -S $tsock new-session -d cat"
+
+# Paced: 0.3 s between launches (not timed, the same for both), as a person starts sessions: the spare is ready.
+hyperfine -N --warmup 3 --runs 40 --prepare 'sleep 0.3' \
+  --export-markdown "$work/new-paced.md" \
   "$coven run trivial --detach --root $work" \
   "tmux -S $tsock new-session -d cat"
 
@@ -68,8 +76,11 @@ hyperfine -N --warmup 20 --runs 200 \
   echo "### sessions listing (10 sessions)"
   cat "$work/list.md"
   echo
-  echo "### new detached session until live"
+  echo "### new detached session until live, back to back"
   cat "$work/new.md"
+  echo
+  echo "### new detached session until live, 0.3 s apart"
+  cat "$work/new-paced.md"
   echo
   echo "### ls -n 100 with 10,000 sessions in the store"
   cat "$work/ls10k.md"

@@ -37,6 +37,9 @@ internal sealed class LaneClient : IAsyncDisposable
 
     public CancellationToken Closed => _closed.Token;
 
+    /// <summary>Whether the connection is closed; unlike <see cref="Closed"/>, safe to ask after DisposeAsync (health during shutdown).</summary>
+    public bool IsClosed => _closed.IsCancellationRequested;
+
     public ChannelReader<LaneNotification> Notifications => _notifications.Reader;
 
     /// <summary>Connects to a lane socket; null when nobody answers within <paramref name="timeout"/>.</summary>

@@ -21,7 +21,7 @@ internal sealed class SessionMonitor(SessionId id, LaneClient client, ProcessIde
     /// <summary>The lane protocol the lane reported in <c>hello</c>.</summary>
     public int? LaneProtocol { get; init; }
 
-    public bool IsConnected => !Client.Closed.IsCancellationRequested;
+    public bool IsConnected => !Client.IsClosed;
 
     public bool KillRequested => Volatile.Read(ref _killRequested) != 0;
 

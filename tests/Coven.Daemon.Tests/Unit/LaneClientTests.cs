@@ -32,6 +32,22 @@ public sealed class LaneClientTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposedClient_IsNotConnected_AndAskingDoesNotThrow()
+    {
+        // Health lists the connected monitors while covend stops and disposes them: asking a disposed one was an
+        // ObjectDisposedException, answered as a 500 internal error to 'coven daemon stop' waiting for the daemon.
+        var client = await ConnectAsync();
+        using var far = await _listener.AcceptAsync();
+        var monitor = new Coven.Daemon.Supervision.SessionMonitor(Coven.Core.SessionId.New(), client, null);
+        Assert.True(monitor.IsConnected);
+
+        await client.DisposeAsync();
+
+        Assert.True(client.IsClosed);
+        Assert.False(monitor.IsConnected);
+    }
+
+    [Fact]
     public async Task SentButNoAnswer_IsATimeoutThatSaysSent_AndKeepsTheConnection()
     {
         await using var client = await ConnectAsync();
