@@ -25,18 +25,6 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
     private Spare? _spare;
     private bool _disposed;
 
-    /// <summary>The spare lane's pid, or null (for tests and diagnostics).</summary>
-    public int? SparePid
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _spare?.Process.Id;
-            }
-        }
-    }
-
     /// <param name="callerEnvironment">The harness's base environment instead of the daemon's (sent with the assignment).</param>
     public async Task<LaneStartResult> StartAsync(SessionId session, IReadOnlyDictionary<string, string>? callerEnvironment, CancellationToken cancellationToken)
     {
@@ -49,7 +37,7 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         {
             try
             {
-                process = Spawn();
+                (process, _) = Spawn();
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
             {
@@ -119,7 +107,8 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
 
             try
             {
-                _spare = new Spare(Spawn(), this);
+                var (process, reaped) = Spawn();
+                _spare = new Spare(process, reaped, this);
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
             {
@@ -143,7 +132,8 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
             return null;
         }
 
-        if (spare.Process.HasExited || !RunsInstalledLane(spare.Process.Id))
+        // Reaped: it exited (its pid may already be someone else's). Not reaped but gone: /proc has no exe for a zombie.
+        if (spare.Reaped.IsCompleted || !RunsInstalledLane(spare.Pid))
         {
             spare.Retire();
             return null;
@@ -175,7 +165,8 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         }
     }
 
-    private Process Spawn()
+    /// <summary>Starts a lane (a spare until assigned); <c>Reaped</c> completes once it exited and was reaped.</summary>
+    private (Process Process, Task Reaped) Spawn()
     {
         var info = new ProcessStartInfo(options.LanePath)
         {
@@ -196,8 +187,7 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         var process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned null");
 
         // Reap the lane whenever it exits; the Process object is the daemon's only handle on its child.
-        _ = ReapAsync(process);
-        return process;
+        return (process, ReapAsync(process));
     }
 
     /// <summary>Writes the assignment and closes the lane's stdin (the lane reads to the end).</summary>
@@ -242,8 +232,9 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
         {
             process.StandardInput.Close();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
+            // Already gone (reaped and disposed): nothing to close.
         }
     }
 
@@ -252,13 +243,19 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
     {
         private readonly Timer _idle;
 
-        public Spare(Process process, LaneLauncher owner)
+        public Spare(Process process, Task reaped, LaneLauncher owner)
         {
             Process = process;
+            Pid = process.Id;
+            Reaped = reaped;
             _idle = new Timer(_ => owner.RetireIdle(this), null, SpareIdle, Timeout.InfiniteTimeSpan);
         }
 
         public Process Process { get; }
+
+        public int Pid { get; }
+
+        public Task Reaped { get; }
 
         /// <summary>Taken for a launch: no longer retired when idle.</summary>
         public void Take() => Dispose();
