@@ -94,7 +94,8 @@ public sealed class LaneActivityHookTests
         await client.RequestAsync("input", new JsonObject { ["data"] = "turn\r" });
         await lane.WaitForOutputAsync("redrawn");
         var hook = Activities(lane).FindLastIndex(a => a.GetProperty("source").GetString() == "hook");
-        Assert.True(hook >= 0, "the hook's idle was not recorded");
+        // The hook gives up after 2 s (it must never hold the harness up) and says why on the terminal: show it.
+        Assert.True(hook >= 0, "the hook's idle was not recorded; the terminal: " + lane.OutputText());
         Assert.Equal("idle", Activities(lane)[hook].GetProperty("activity").GetString());
 
         await client.RequestAsync("input", new JsonObject { ["data"] = "next\r" });
