@@ -80,7 +80,9 @@ public sealed class LaneActivityHookTests
             echo READY
             while IFS= read -r line; do
               case "$line" in
-                turn) echo "working on it"; "$COVEN_ACTIVITY_HOOK" hook report idle "turn over"; echo "turn done"
+                turn) echo "working on it"; (while :; do printf .; sleep 0.1; done) & ticker=$!
+                      IFS= read -r go; kill $ticker
+                      "$COVEN_ACTIVITY_HOOK" hook report idle "turn over"; echo "turn done"
                       sleep 0.5; echo "redraw 1"; sleep 0.5; echo "redraw 2"; echo "redrawn" ;;
                 next) echo "next turn output" ;;
               esac
@@ -91,7 +93,15 @@ public sealed class LaneActivityHookTests
         await using var client = await lane.ConnectAsync();
         await lane.WaitForOutputAsync("READY");
 
+        // Quiet after READY: the fallback says idle. The turn's output makes it working (the harness prints a dot every
+        // 0.1 s until "go"), and only then is its end reported, so the hook's idle is a change: reported while the
+        // fallback still said idle, it would be no change and not recorded (a race this test lost under load before).
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(LastActivity(lane) == "idle"), LaneRun.Timeout), "no idle after READY");
         await client.RequestAsync("input", new JsonObject { ["data"] = "turn\r" });
+        Assert.True(
+            await Eventually.TrueAsync(() => Task.FromResult(LastActivity(lane) == "working"), LaneRun.Timeout),
+            "the turn's output was not seen as working: " + string.Join(", ", Activities(lane)));
+        await client.RequestAsync("input", new JsonObject { ["data"] = "go\r" });
         await lane.WaitForOutputAsync("redrawn");
         var hook = Activities(lane).FindLastIndex(a => a.GetProperty("source").GetString() == "hook");
         // The hook gives up after 2 s (it must never hold the harness up) and says why on the terminal: show it.
@@ -141,6 +151,8 @@ public sealed class LaneActivityHookTests
 
     private static List<JsonElement> Activities(LaneRun lane) =>
         [.. lane.Events(EventKinds.Activity).Select(e => JsonDocument.Parse(e.PayloadJson).RootElement.Clone())];
+
+    private static string? LastActivity(LaneRun lane) => Activities(lane).LastOrDefault() is { ValueKind: JsonValueKind.Object } last ? last.GetProperty("activity").GetString() : null;
 
     private static string? Code(JsonObject reply) => (string?)reply["error"]?["code"];
 }
