@@ -56,7 +56,7 @@ internal static class LaneHost
         }
         else
         {
-            // A spare: the daemon starts one ahead of the next launch (docs/architecture.md, "Launch"). Everything that
+            // A spare: the daemon starts one ahead of the next launch (docs/lane-protocol.md, "Spare lanes"). Everything that
             // does not depend on the session (the runtime, SQLite and the store's connection) is ready when it arrives.
             try
             {

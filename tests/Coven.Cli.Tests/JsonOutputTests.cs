@@ -5,7 +5,7 @@ using Coven.Cli.Output;
 
 namespace Coven.Cli.Tests;
 
-/// <summary>The records passthrough of <c>--json</c> output against System.Text.Json's own indented writer.</summary>
+/// <summary>The <c>--json</c> passthroughs (records, raw answers) against System.Text.Json's own indented writer.</summary>
 public sealed class JsonOutputTests
 {
     public static TheoryData<string> Documents =>
@@ -43,6 +43,34 @@ public sealed class JsonOutputTests
         JsonOutput.WriteRecords(actual, "sessions", records);
 
         Assert.Equal(expected.ToString(), actual.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void WriteRaw_IsWhatTheIndentedWriterGives_ForTheDaemonsEscaping(string document)
+    {
+        using var doc = JsonDocument.Parse(document);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            doc.WriteTo(w);
+        }
+
+        var actual = new StringWriter { NewLine = "\n" };
+        JsonOutput.WriteRaw(actual, document);
+
+        Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n", actual.ToString());
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"a\":1} trailing")]
+    [InlineData("{\"a\":")]
+    public void WriteRaw_NotJson_IsPrintedAsItCame(string text)
+    {
+        var actual = new StringWriter { NewLine = "\n" };
+        JsonOutput.WriteRaw(actual, text);
+        Assert.Equal(text + "\n", actual.ToString());
     }
 
     [Fact]

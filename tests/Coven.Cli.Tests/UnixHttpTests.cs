@@ -6,27 +6,27 @@ namespace Coven.Cli.Tests;
 public sealed class UnixHttpTests
 {
     [Fact]
-    public void Parse_ContentLength_TakesExactlyTheBody()
+    public void Read_ContentLength_TakesExactlyTheBody()
     {
-        var (status, body) = UnixHttp.Parse(Bytes("HTTP/1.1 201 Created\r\nContent-Length: 5\r\nContent-Type: application/json\r\n\r\n{\"a\"}trailing"));
+        var (status, body) = UnixHttp.Read(Memory("HTTP/1.1 201 Created\r\nContent-Length: 5\r\nContent-Type: application/json\r\n\r\n{\"a\"}trailing"));
 
         Assert.Equal(201, status);
         Assert.Equal("{\"a\"}", body);
     }
 
     [Fact]
-    public void Parse_Chunked_JoinsTheChunks()
+    public void Read_Chunked_JoinsTheChunks()
     {
-        var (status, body) = UnixHttp.Parse(Bytes("HTTP/1.1 404 Not Found\r\ntransfer-encoding: chunked\r\n\r\n4\r\n{\"er\r\na;ext=1\r\nror\":\"ü\"}\r\n0\r\n\r\n"));
+        var (status, body) = UnixHttp.Read(Memory("HTTP/1.1 404 Not Found\r\ntransfer-encoding: chunked\r\n\r\n4\r\n{\"er\r\na;ext=1\r\nror\":\"ü\"}\r\n0\r\n\r\n"));
 
         Assert.Equal(404, status);
         Assert.Equal("{\"error\":\"ü\"}", body);
     }
 
     [Fact]
-    public void Parse_NoLength_TakesEverythingToTheClose()
+    public void Read_NoLength_TakesEverythingToTheClose()
     {
-        var (status, body) = UnixHttp.Parse(Bytes("HTTP/1.1 200 OK\r\n\r\nall of it"));
+        var (status, body) = UnixHttp.Read(Memory("HTTP/1.1 200 OK\r\n\r\nall of it"));
 
         Assert.Equal(200, status);
         Assert.Equal("all of it", body);
@@ -37,8 +37,8 @@ public sealed class UnixHttpTests
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort")]
     [InlineData("SSH-2.0-OpenSSH\r\n\r\n")]
-    public void Parse_BrokenAnswers_AreIOExceptions(string text) =>
-        Assert.ThrowsAny<IOException>(() => UnixHttp.Parse(Bytes(text)));
+    public void Read_BrokenAnswers_AreIOExceptions(string text) =>
+        Assert.ThrowsAny<IOException>(() => UnixHttp.Read(Memory(text)));
 
     [Fact]
     public void Exchange_OverARealSocket_SendsOneRequestAndReadsTheSplitAnswer()
@@ -110,5 +110,5 @@ public sealed class UnixHttpTests
         Assert.IsNotType<UnixHttp.ConnectFailedException>(e);
     }
 
-    private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
+    private static MemoryStream Memory(string s) => new(Encoding.UTF8.GetBytes(s), writable: false);
 }

@@ -12,7 +12,12 @@ public sealed class SpareLaneTests : IAsyncLifetime
     private readonly DaemonHome _home = new();
     private DaemonProcess _daemon = null!;
 
-    public async Task InitializeAsync() => _daemon = await _home.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // Long enough that a spare is never retired while a test waits for it, short enough for the idle test.
+        _home.Environment["COVEN_SPARE_IDLE"] = "5s";
+        _daemon = await _home.StartAsync();
+    }
 
     public async Task DisposeAsync() => await _home.DisposeAsync();
 
@@ -52,6 +57,21 @@ public sealed class SpareLaneTests : IAsyncLifetime
         _daemon.Kill9();
         await _daemon.WaitForExitAsync(s_timeout);
         Assert.True(await Eventually.TrueAsync(() => ProcFs.IsGone(spare), s_timeout), $"spare lane {spare} outlived its killed daemon");
+    }
+
+    [Fact]
+    public async Task UnusedSpare_IsRetiredAfterTheIdleTime_AndTheNextLaunchStillWorks()
+    {
+        await _daemon.Api.LaunchAsync(_home.Project);
+        var spare = await OneSpareAsync();
+
+        // COVEN_SPARE_IDLE=5s: nobody launches, so covend closes the spare's stdin and it exits; no new one is started.
+        Assert.True(await Eventually.TrueAsync(() => ProcFs.IsGone(spare), s_timeout), $"spare lane {spare} was not retired");
+        Assert.Empty(await SparesAsync());
+
+        var next = await _daemon.Api.LaunchAsync(_home.Project);
+        Assert.True(await Eventually.TrueAsync(async () => (await _daemon.Api.OutputAsync(next)).Contains("ready", StringComparison.Ordinal), s_timeout));
+        Assert.NotEqual(spare, await LanePidAsync(next));
     }
 
     private async Task<int> LanePidAsync(string id) =>

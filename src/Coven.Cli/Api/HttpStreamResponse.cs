@@ -77,7 +77,7 @@ internal sealed class HttpStreamResponse : IAsyncDisposable, IDisposable
     /// <summary>
     /// Reads the head of the response on <paramref name="connection"/> and returns its status and its body with the
     /// framing undone (chunked, Content-Length, or until the connection ends). The one framing implementation for
-    /// both streamed and one-shot answers (<see cref="UnixHttp.Parse"/>).
+    /// both streamed and one-shot answers (<see cref="UnixHttp.Read"/>).
     /// </summary>
     internal static async Task<(int Status, Stream Body)> ReadResponseAsync(Stream connection, CancellationToken ct)
     {

@@ -48,12 +48,11 @@ internal static class UnixHttp
         return request;
     }
 
-    /// <summary>Status and body of a complete HTTP/1.1 response (Content-Length, chunked, or until close).</summary>
-    internal static (int Status, string Body) Parse(ReadOnlySpan<byte> response) =>
-        Read(new MemoryStream(response.ToArray(), writable: false));
-
-    /// <summary>One answer from <paramref name="connection"/>, whose reads complete synchronously (memory, a blocking socket).</summary>
-    private static (int Status, string Body) Read(Stream connection)
+    /// <summary>
+    /// Status and body of one HTTP/1.1 answer (Content-Length, chunked, or until close) from <paramref name="connection"/>,
+    /// whose reads complete synchronously (a blocking socket; memory in the tests).
+    /// </summary>
+    internal static (int Status, string Body) Read(Stream connection)
     {
         // The framing code of streamed answers: the body stream ends where the framing says the answer ends.
         var (status, body) = HttpStreamResponse.ReadResponseAsync(connection, CancellationToken.None).GetAwaiter().GetResult();

@@ -109,8 +109,8 @@ internal static class RunCommand
         try
         {
             using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()!
+            return doc.RootElement.ValueKind == JsonValueKind.Object && Sessions.SessionResolver.IdOf(doc.RootElement) is { Length: > 0 } id
+                ? id
                 : throw new CliException("bad_response", "the daemon's answer is not a valid SessionDto: no id");
         }
         catch (JsonException e)

@@ -35,23 +35,23 @@ internal static class JsonOutput
     public static void WriteRecords(TextWriter writer, string name, IReadOnlyList<JsonElement> records)
     {
         var output = new ArrayBufferWriter<byte>(4096 + (records.Count * 1024));
-        Append(output, "{\n  \""u8);
-        Append(output, Encoding.UTF8.GetBytes(name));
+        output.Write("{\n  \""u8);
+        output.Write(Encoding.UTF8.GetBytes(name));
         if (records.Count == 0)
         {
-            Append(output, "\": []\n}"u8);
+            output.Write("\": []\n}"u8);
         }
         else
         {
-            Append(output, "\": [\n"u8);
+            output.Write("\": [\n"u8);
             for (var i = 0; i < records.Count; i++)
             {
                 Indent(output, 2);
                 Reindent(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(records[i]), 2, output);
-                Append(output, i + 1 < records.Count ? ",\n"u8 : "\n"u8);
+                output.Write(i + 1 < records.Count ? ",\n"u8 : "\n"u8);
             }
 
-            Append(output, "  ]\n}"u8);
+            output.Write("  ]\n}"u8);
         }
 
         writer.WriteLine(Encoding.UTF8.GetString(output.WrittenSpan));
@@ -162,19 +162,29 @@ internal static class JsonOutput
         output.Advance(depth * 2);
     }
 
-    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
-
-    /// <summary>Re-indents a JSON document received from the daemon (e.g. an action's answer).</summary>
+    /// <summary>
+    /// Re-indents a JSON document received from the daemon (e.g. an action's answer), strings as the daemon escaped them
+    /// (<see cref="Reindent"/>); what is not JSON is printed as it came.
+    /// </summary>
     public static void WriteRaw(TextWriter writer, string json)
     {
+        var bytes = Encoding.UTF8.GetBytes(json);
         try
         {
-            using var doc = JsonDocument.Parse(json);
-            Write(writer, w => doc.WriteTo(w));
+            var reader = new Utf8JsonReader(bytes);
+            while (reader.Read())
+            {
+                // Checked whole before anything is written (Reindent trusts its input).
+            }
         }
         catch (JsonException)
         {
             writer.WriteLine(json);
+            return;
         }
+
+        var output = new ArrayBufferWriter<byte>(bytes.Length + 256);
+        Reindent(bytes, 0, output);
+        writer.WriteLine(Encoding.UTF8.GetString(output.WrittenSpan));
     }
 }

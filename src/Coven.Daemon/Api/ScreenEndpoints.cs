@@ -19,7 +19,7 @@ internal static class ScreenEndpoints
             }
 
             // A session launched a moment ago may still be connecting its monitor (SessionService.LaunchAsync).
-            await monitors.AwaitAttachAsync(sessionId, ct);
+            await monitors.AwaitLaunchAsync(sessionId, ct);
             session = store.Sessions.Get(sessionId) ?? session;
 
             if (!QueryValues.TryGetBool(ctx.Request.Query, "ansi", out var ansi, out var error))

@@ -25,6 +25,9 @@ internal sealed record DaemonOptions
     /// </summary>
     public TimeSpan LaneLogRetention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>How long the spare lane waits for a launch before covend retires it (COVEN_SPARE_IDLE, e.g. "10m").</summary>
+    public TimeSpan SpareIdle { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long the daemon waits for a lane's control socket to answer.</summary>
     public TimeSpan LaneConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -78,6 +81,11 @@ internal sealed record DaemonOptions
         if (Environment.GetEnvironmentVariable("COVEN_PENDING_TIMEOUT") is { Length: > 0 } pending && Durations.TryParse(pending, out var pendingTimeout))
         {
             options = options with { PendingTimeout = pendingTimeout };
+        }
+
+        if (Environment.GetEnvironmentVariable("COVEN_SPARE_IDLE") is { Length: > 0 } spareIdle && Durations.TryParse(spareIdle, out var spareIdleTime))
+        {
+            options = options with { SpareIdle = spareIdleTime };
         }
 
         if (Environment.GetEnvironmentVariable("COVEN_LANE_LOG_RETENTION") is { Length: > 0 } retention && Durations.TryParse(retention, out var laneLogRetention))

@@ -11,16 +11,13 @@ namespace Coven.Daemon.Lanes;
 /// argv, the store or a log; see Coven.Lane.SpareAssignment). After each launch one spare is started ahead of the next,
 /// so a launch does not wait for a process to start, its runtime to initialise and SQLite to open (about half of a
 /// launch, docs/benchmarks-cli.md); tmux forks its sessions from a running server for the same reason. The spare is
-/// retired (its stdin closed, on which it exits) after <see cref="SpareIdle"/> unused, when its executable was replaced
+/// retired (its stdin closed, on which it exits) after <see cref="DaemonOptions.SpareIdle"/> unused, when its executable was replaced
 /// (an upgrade: the next session gets the new lane) and when the daemon stops. A daemon that never launches has none.
 /// The lane inherits the daemon's environment. Lanes are never killed when the daemon stops: they outlive it by
 /// design. The daemon only reaps the ones it started.
 /// </summary>
 internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLauncher> logger) : IDisposable
 {
-    /// <summary>How long a spare waits for a launch before it is retired.</summary>
-    public static readonly TimeSpan SpareIdle = TimeSpan.FromMinutes(10);
-
     private readonly Lock _gate = new();
     private Spare? _spare;
     private bool _disposed;
@@ -108,7 +105,7 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
             try
             {
                 var (process, reaped) = Spawn();
-                _spare = new Spare(process, reaped, this);
+                _spare = new Spare(process, reaped, this, options.SpareIdle);
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
             {
@@ -243,12 +240,12 @@ internal sealed partial class LaneLauncher(DaemonOptions options, ILogger<LaneLa
     {
         private readonly Timer _idle;
 
-        public Spare(Process process, Task reaped, LaneLauncher owner)
+        public Spare(Process process, Task reaped, LaneLauncher owner, TimeSpan idle)
         {
             Process = process;
             Pid = process.Id;
             Reaped = reaped;
-            _idle = new Timer(_ => owner.RetireIdle(this), null, SpareIdle, Timeout.InfiniteTimeSpan);
+            _idle = new Timer(_ => owner.RetireIdle(this), null, idle, Timeout.InfiniteTimeSpan);
         }
 
         public Process Process { get; }

@@ -143,7 +143,7 @@ internal sealed partial class SessionService(
         // The session is live once the lane has started the harness and the store says so: the answer goes out now,
         // and the monitor's connection (two round trips to the lane) is made after it. The follow-up is tracked before
         // this returns, so a request that needs the monitor (input, kill, screen) or health's lane list waits for it
-        // (LaneMonitors.AwaitAttachAsync) instead of finding the session unverified.
+        // (LaneMonitors.AwaitLaunchAsync) instead of finding the session unverified.
         monitors.TrackLaunchFollowUp(id, FollowLaunchAsync(live));
         return ApiResult.Json(201, worktrees.WithWorktree(SessionDto.From(live)), CovenJsonContext.Default.SessionDto);
     }
@@ -197,7 +197,7 @@ internal sealed partial class SessionService(
             return ApiErrors.SessionNotFound(rawId);
         }
 
-        await monitors.AwaitAttachAsync(id, cancellationToken);
+        await monitors.AwaitLaunchAsync(id, cancellationToken);
         if (request.Submit == true)
         {
             return await submitter.SubmitAsync(id, request, cancellationToken);
@@ -293,7 +293,7 @@ internal sealed partial class SessionService(
             return ApiErrors.InvalidRequest("cols and rows must be between 2 and 1000.");
         }
 
-        await monitors.AwaitAttachAsync(id, cancellationToken);
+        await monitors.AwaitLaunchAsync(id, cancellationToken);
         using var _ = await locks.AcquireAsync(id, cancellationToken);
         if (VerifyLive(store.Sessions.Get(id) ?? session, SessionTrigger.Resize, out var monitor) is { } refused)
         {
@@ -340,7 +340,7 @@ internal sealed partial class SessionService(
             return ApiErrors.InvalidRequest("graceMs must be between 0 and 600000.");
         }
 
-        await monitors.AwaitAttachAsync(id, cancellationToken);
+        await monitors.AwaitLaunchAsync(id, cancellationToken);
         using var _ = await locks.AcquireAsync(id, cancellationToken);
         if (store.Sessions.Get(id) is not { } session)
         {

@@ -67,27 +67,15 @@ internal sealed partial class LaneMonitors(
     }
 
     /// <summary>
-    /// Waits until a launch's follow-up or an attach of <paramref name="id"/> in flight is done, so a request right
-    /// behind a launch (input, kill, screen) finds the monitor instead of an unverified session. Call it before taking
-    /// the session lock (a failed attach applies the exit under that lock).
+    /// Waits until the follow-up of <paramref name="id"/>'s launch is done (tracked before the launch is answered), so
+    /// a request right behind it (input, kill, screen) finds the monitor instead of an unverified session. Call it
+    /// before taking the session lock (a failed attach applies the exit under that lock).
     /// </summary>
-    public async Task AwaitAttachAsync(SessionId id, CancellationToken cancellationToken)
+    public async Task AwaitLaunchAsync(SessionId id, CancellationToken cancellationToken)
     {
         if (_settling.TryGetValue(id, out var followUp))
         {
             await followUp.WaitAsync(cancellationToken);
-        }
-
-        if (_attaching.TryGetValue(id, out var inFlight))
-        {
-            try
-            {
-                await inFlight.WaitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // That attach failed; the caller finds no monitor and says the session is not verified live.
-            }
         }
     }
 
