@@ -229,7 +229,7 @@ public sealed partial class WebCockpitTests
         await using var page = await fresh.NewPageAsync();
         await page.SetViewportAsync(new ViewPortOptions { Width = 1600, Height = 1000 });
         Assert.Empty(await fresh.GetCookiesAsync());
-        await page.GoToAsync(uri.AbsoluteUri);
+        await GoToCockpitAsync(page, uri.AbsoluteUri);
         await WaitAsync(page, "(origin) => location.origin === origin && location.pathname === '/' && location.search === '' && window.cockpit !== undefined", web.Origin);
         await WaitAsync(page, "(id) => !!document.querySelector(`#sessions tr[data-id='${id}'] button.open`) && document.getElementById('conn').textContent === 'live'", session);
         await page.ClickAsync($"#sessions tr[data-id='{session}'] button.open");
@@ -268,7 +268,7 @@ public sealed partial class WebCockpitTests
         var browser = await web.BrowserAsync();
         var page = await browser.NewPageAsync();
         await page.SetViewportAsync(new ViewPortOptions { Width = width, Height = height });
-        await page.GoToAsync(web.Url);
+        await GoToCockpitAsync(page, web.Url);
         await WaitAsync(page, "() => location.search === '' && window.cockpit !== undefined");
         return page;
     }

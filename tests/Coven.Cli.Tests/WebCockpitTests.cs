@@ -93,7 +93,7 @@ public sealed partial class WebCockpitTests(WebCockpitFixture web, ITestOutputHe
         page.Dialog += async (_, e) => await e.Dialog.Accept();
 
         // The token URL forwards to the page without it.
-        await page.GoToAsync(web.Url);
+        await GoToCockpitAsync(page, web.Url);
         await WaitAsync(page, "() => location.search === '' && location.pathname === '/' && window.cockpit !== undefined");
 
         // The list shows the daemon's sessions.
@@ -125,7 +125,8 @@ public sealed partial class WebCockpitTests(WebCockpitFixture web, ITestOutputHe
         // Each terminal replays its session's output with the colours of the screen: xterm's buffer and its DOM.
         foreach (var (id, title) in new[] { (first, "alpha"), (second, "beta"), (third, "gamma") })
         {
-            await WaitAsync(page, "(id, title) => window.cockpit.panes.get(id)?.term.buffer.active.getLine(0)?.translateToString(true).includes('red ready') && window.cockpit.panes.get(id).term.buffer.active.getLine(0).translateToString(true).includes(title)", id, title);
+            // The buffer first, then xterm's DOM rows, which it draws on a later animation frame.
+            await WaitAsync(page, "(id, title) => window.cockpit.panes.get(id)?.term.buffer.active.getLine(0)?.translateToString(true).includes('red ready') && window.cockpit.panes.get(id).term.buffer.active.getLine(0).translateToString(true).includes(title) && [...window.cockpit.panes.get(id).root.querySelectorAll('.xterm-rows span')].some(s => s.textContent.includes('red'))", id, title);
             var colour = await page.EvaluateFunctionAsync<JsonElement>(
                 """
                 (id) => {
@@ -203,7 +204,7 @@ public sealed partial class WebCockpitTests(WebCockpitFixture web, ITestOutputHe
         var browser = await web.BrowserAsync();
         await using var page = await browser.NewPageAsync();
         await page.SetViewportAsync(new ViewPortOptions { Width = 1600, Height = 1000 });
-        await page.GoToAsync(web.Url);
+        await GoToCockpitAsync(page, web.Url);
         await WaitAsync(page, "(ids) => window.cockpit !== undefined && ids.every(id => window.cockpit.sessions().some(s => s.id === id))", ids);
 
         // The peer: the same page's frame loop with no terminal open, over 120 frames.
@@ -282,18 +283,44 @@ public sealed partial class WebCockpitTests(WebCockpitFixture web, ITestOutputHe
         return doc.RootElement.GetProperty("sessions").GetArrayLength();
     }
 
+    /// <summary>
+    /// Opens a cockpit URL and waits, from outside the page, until the frame is on the page without the token (the token
+    /// URL answers with a refresh to "/"); a wait that still meets the refresh is started again (WaitAsync).
+    /// </summary>
+    private static async Task GoToCockpitAsync(IPage page, string url)
+    {
+        await page.GoToAsync(url);
+        Assert.True(await Eventually.TrueAsync(() => new Uri(page.Url).Query.Length == 0, s_timeout), $"the page stayed on {page.Url}");
+    }
+
     private static async Task WaitAsync(IPage page, string function, params object[] args)
     {
-        try
+        var deadline = DateTime.UtcNow + s_timeout;
+        while (true)
         {
-            await page.WaitForFunctionAsync(function, new WaitForFunctionOptions { Timeout = (int)s_timeout.TotalMilliseconds, PollingInterval = 50 }, args);
-        }
-        catch (WaitTaskTimeoutException e)
-        {
-            var text = await page.EvaluateExpressionAsync<string>("document.body.innerText");
-            throw new TimeoutException($"the page never met {function}; it shows:\n{text}", e);
+            try
+            {
+                var left = deadline - DateTime.UtcNow;
+                await page.WaitForFunctionAsync(function, new WaitForFunctionOptions { Timeout = (int)Math.Max(left.TotalMilliseconds, 1), PollingInterval = 50 }, args);
+                return;
+            }
+            catch (WaitTaskTimeoutException e)
+            {
+                var text = await page.EvaluateExpressionAsync<string>("document.body.innerText");
+                throw new TimeoutException($"the page never met {function}; it shows:\n{text}", e);
+            }
+            catch (PuppeteerException e) when (IsNavigationDuringWait(e) && DateTime.UtcNow < deadline)
+            {
+                // The document the wait ran in was replaced (the token page's refresh to "/"): wait again in the new one.
+            }
         }
     }
+
+    /// <summary>How PuppeteerSharp reports a wait whose document went away under it.</summary>
+    private static bool IsNavigationDuringWait(PuppeteerException e) =>
+        e.InnerException is ObjectDisposedException
+        || e.ToString().Contains("Polling stopped", StringComparison.Ordinal)
+        || e.ToString().Contains("Execution context was destroyed", StringComparison.Ordinal);
 
     private static Task AssertStatusAsync(HttpClient http, HttpStatusCode status, string? code, HttpMethod method, string path, params (string Name, string Value)[] headers) =>
         AssertStatusAsync(http, status, code, method, path, null, headers);
