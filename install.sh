@@ -76,8 +76,11 @@ else
   for project in Coven.Cli Coven.Lane Coven.Daemon; do
     # DebugType=none: no .pdb; StripSymbols keeps NativeAOT's symbols out of the binary (its .dbg is removed below);
     # IsTransformWebConfigDisabled: no web.config for IIS. With -r the daemon's native SQLite comes for $rid only.
+    # No analyzers and no XML docs: they are the developers' checks (./test.sh's build runs them) and cost a fifth of
+    # the publish; the code compiled is the same.
     if ! out=$(dotnet publish "src/$project" -c Release -r "$rid" -o "$stage" -nologo -v quiet \
-        -p:DebugType=none -p:StripSymbols=true -p:IsTransformWebConfigDisabled=true 2>&1); then
+        -p:DebugType=none -p:StripSymbols=true -p:IsTransformWebConfigDisabled=true \
+        -p:RunAnalyzers=false -p:EnforceCodeStyleInBuild=false -p:GenerateDocumentationFile=false 2>&1); then
       echo "$out" >&2
       echo "install.sh: publishing $project failed" >&2
       exit 1

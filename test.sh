@@ -4,6 +4,36 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# The NativeAOT install (./install.sh, the README's first command) is the slowest single step of the suite: minutes of
+# mostly single-threaded compiler work, 10+ minutes on a 2-core machine once the tests load it. A full run (no
+# arguments) starts it first, in the background, so it overlaps the package installs below, the build and the first
+# tests; InstallTests then checks what it installed (COVEN_TEST_INSTALL, tests/Coven.Cli.Tests/InstallTests.cs). It runs
+# from a copy of the tree (artifacts/test-install/tree, kept between runs so an unchanged tree publishes incrementally)
+# so that its restore for this machine's RID never races the test build's restore of the same projects. With arguments
+# (a filter, say) InstallTests runs ./install.sh itself.
+install_pid=
+if [ $# -eq 0 ]; then
+  export COVEN_TEST_INSTALL="$PWD/artifacts/test-install"
+  tree="$COVEN_TEST_INSTALL/tree"
+  rm -rf "$COVEN_TEST_INSTALL/prefix" "$COVEN_TEST_INSTALL/status" "$COVEN_TEST_INSTALL/output"
+  mkdir -p "$tree" "$COVEN_TEST_INSTALL/prefix/bin"
+  # The sources as they are now (uncommitted changes included), over the copy's build outputs; timestamps kept.
+  find "$tree" -mindepth 1 \( -name bin -o -name obj -o -name node_modules -o -name artifacts \) -prune -o -type f -print0 | xargs -0 rm -f
+  tar --exclude=bin --exclude=obj --exclude=node_modules -cf - install.sh Directory.Build.props Directory.Packages.props .editorconfig src workflows \
+    | tar -C "$tree" -xf -
+  # A file of the user's in the prefix: uninstall must leave it (InstallTests checks).
+  echo "not ours" > "$COVEN_TEST_INSTALL/prefix/bin/other-tool"
+  setsid bash -c 'env -u COVEN_HOME "$1/tree/install.sh" --prefix "$1/prefix" > "$1/output" 2>&1; echo $? > "$1/status.new"; mv "$1/status.new" "$1/status"' \
+    _ "$COVEN_TEST_INSTALL" < /dev/null &
+  install_pid=$!
+fi
+stop_install() {
+  # Only when the tests ended without waiting for it (a crash of the test host): never leave a publish running.
+  [ -n "$install_pid" ] && kill -0 "$install_pid" 2>/dev/null && kill -- "-$install_pid" 2>/dev/null
+  return 0
+}
+trap stop_install EXIT
+
 # tmux drives the attach tests and is the terminal the screen-model tests compare against; a real sshd and ssh
 # client carry the remote-host tests (the tests fail, never skip, when one is missing).
 missing=()
@@ -28,10 +58,18 @@ if [ "$(.tools/node_modules/.bin/codex --version 2>/dev/null)" != "codex-cli $co
 fi
 
 log=$(mktemp)
+# Built first, then run without building: dotnet test runs one test assembly per MSBuild node (one per core), and
+# when it also builds, the order the builds finish in decides which run together. Run this way, the two long ones
+# (Coven.Cli.Tests, the first test project in the solution, and Coven.Daemon.Tests) start at once on the two nodes; the short ones
+# follow the daemon's.
 # A hung test (a real process that never answers) is dumped and killed instead of eating CI's time budget
-# (10 minutes: the install test publishes three programs, NativeAOT, which takes minutes on a small machine).
-dotnet test Coven.Workflow.sln --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"
+# (10 minutes: run with arguments, the install test publishes three programs, NativeAOT, which takes minutes).
+dotnet build Coven.Workflow.sln -nologo -v quiet 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+if [ "$status" -eq 0 ]; then
+  dotnet test Coven.Workflow.sln --no-build --blame-hang-timeout 10m "$@" 2>&1 | tee -a "$log"
+  status=${PIPESTATUS[0]}
+fi
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

@@ -15,6 +15,7 @@ namespace Coven.Cli.Tests;
 /// program instead of one NativeAOT file; install.sh renames every file over the old one either way, so the
 /// running programs keep what they mapped.
 /// </summary>
+[Collection(nameof(UpgradeBuilds))]
 public sealed partial class UpgradeTests(TwoBuildsFixture builds, ITestOutputHelper output) : IClassFixture<TwoBuildsFixture>, IDisposable
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
