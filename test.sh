@@ -59,8 +59,9 @@ fi
 
 log=$(mktemp)
 # One dotnet test of the solution: it builds each test project and runs it as soon as it is built, on one MSBuild
-# node per core, so the short assemblies run while the rest still builds. Measured on the 2-core VM with the install
-# from scratch beside it: 14 minutes; building everything first and then running the assemblies one at a time, 20.
+# node per core, so the short assemblies run while the rest still builds. Measured on the 2-core VM, everything from
+# scratch with the install beside it: 20 minutes, the two cores busy throughout (building everything first and then
+# running the assemblies one at a time was no faster; the CLI and daemon assemblies at once, slower).
 # A hung test (a real process that never answers) is dumped and killed instead of eating CI's time budget
 # (10 minutes: run with arguments, the install test publishes three programs, NativeAOT, which takes minutes).
 dotnet test Coven.Workflow.sln --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"
