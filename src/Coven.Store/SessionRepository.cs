@@ -15,10 +15,18 @@ namespace Coven.Store;
 public sealed class SessionRepository
 {
     private readonly CovenStore _store;
+    private long _membership;
 
     static SessionRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     internal SessionRepository(CovenStore store) => _store = store;
+
+    /// <summary>
+    /// Changes each time this process adds a session row or deletes one (<see cref="Create"/>, sacrifice), so a
+    /// cache of the set of ids (the daemon's short ids) can skip asking the store while it is unchanged. The daemon
+    /// is the only process that adds or deletes sessions while it runs (coven-lane updates its own row only).
+    /// </summary>
+    public long Membership => Interlocked.Read(ref _membership);
 
     /// <summary>Records a new session as <c>pending</c> (trigger Launch) with its launch spec.</summary>
     public SessionRecord Create(SessionRecord session, LaunchSpec launch)
@@ -53,6 +61,7 @@ public sealed class SessionRepository
             tx);
         AppendLifecycle(connection, tx, session.Id, null, SessionStatus.Pending, SessionTrigger.Launch, null, now);
         tx.Commit();
+        Interlocked.Increment(ref _membership);
         return Get(session.Id) ?? throw new StoreException($"session {session.Id} vanished after insert.");
     }
 
@@ -370,7 +379,7 @@ public sealed class SessionRepository
     /// <summary>Appends a daemon-side event (input, resize, kill, reattached) for an existing session.</summary>
     public long AppendEvent(SessionId id, string kind, string payloadJson) => _store.Events.Append(id, kind, payloadJson);
 
-    private static TransitionResult Sacrifice(SqliteConnection connection, SessionRecord current, TransitionDecision decision)
+    private TransitionResult Sacrifice(SqliteConnection connection, SessionRecord current, TransitionDecision decision)
     {
         using var tx = connection.BeginTransaction();
         var events = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM events WHERE session_id = @Id;", new { Id = current.Id.Value }, tx);
@@ -386,6 +395,7 @@ public sealed class SessionRepository
         }
 
         tx.Commit();
+        Interlocked.Increment(ref _membership);
         return new TransitionResult { Outcome = TransitionOutcome.Applied, Decision = decision, EventsDeleted = events };
     }
 

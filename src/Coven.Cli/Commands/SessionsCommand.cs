@@ -208,7 +208,7 @@ internal static class SessionsCommand
             return;
         }
 
-        WriteTable(context, writer, [.. records.Select(SessionResolver.ToSession)], view);
+        WriteTable(context, writer, records, view);
     }
 
     /// <summary>
@@ -268,58 +268,64 @@ internal static class SessionsCommand
         return int.TryParse(context.Console.Env("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
     }
 
-    public static void WriteTable(CliContext context, IReadOnlyList<SessionDto> sessions) =>
-        WriteTable(context, context.Out, sessions, new TableView(false, false, TerminalWidth(context)));
-
-    private static void WriteTable(CliContext context, TextWriter writer, IReadOnlyList<SessionDto> sessions, TableView view)
+    /// <summary>
+    /// The table, read straight from the daemon's records: binding 100 records to <see cref="SessionDto"/> (the
+    /// serializer's metadata built on first use, then a constructor-based read per record) was ~30 % of
+    /// <c>coven ls -n 100</c>'s CPU (perf, docs/benchmarks-cli.md); the table needs a dozen fields.
+    /// </summary>
+    private static void WriteTable(CliContext context, TextWriter writer, List<System.Text.Json.JsonElement> records, TableView view)
     {
-        var prefixes = SessionResolver.ShortIds([.. sessions.Select(s => s.Id)]);
+        var prefixes = SessionResolver.ShortIds([.. records.Select(SessionResolver.IdOf)]);
         var now = DateTimeOffset.UtcNow;
         var table = view.Wide
             ? new Table("ID", "SHORT", "HARNESS", "FAMILIAR", "MODEL", "STATUS", "ACTIVITY", "TITLE", "AGE", "UPDATED", "PID", "PROJECT", "CWD")
             : new Table("ID", "HARNESS", "STATUS", "ACTIVITY", "TITLE", "AGE", "PROJECT");
-        foreach (var s in sessions)
+        foreach (var r in records)
         {
-            var status = s.Status;
-            if (s.Status == "failed" && s.ExitSignal is { Length: > 0 })
+            var id = SessionResolver.IdOf(r);
+            var rawStatus = SessionResolver.StatusOf(r);
+            var status = rawStatus;
+            if (rawStatus == "failed" && Text(r, "exitSignal") is { Length: > 0 } signal)
             {
-                status = $"failed ({s.ExitSignal})";
+                status = $"failed ({signal})";
             }
-            else if (s.Status == "failed" && s.ExitCode is { } code)
+            else if (rawStatus == "failed" && Int(r, "exitCode") is { } code)
             {
                 status = $"failed (exit {code})";
             }
 
-            var shortId = s.ShortId ?? prefixes[s.Id];
-            var activityText = s.Status != "live" ? "-" : string.IsNullOrEmpty(s.Activity) ? SessionActivity.Unknown : s.Activity;
-            var title = TextWidth.Truncate(s.Title, view.NoTrunc ? int.MaxValue : 48);
-            var project = Format.TildePath(s.ProjectRoot, context.UserHome);
+            var shortId = SessionResolver.ShortIdOf(r) ?? prefixes[id];
+            var activityText = rawStatus != "live" ? "-" : ActivityOf(r) is { Length: > 0 } a ? a : SessionActivity.Unknown;
+            var title = TextWidth.Truncate(Text(r, "title") ?? string.Empty, view.NoTrunc ? int.MaxValue : 48);
+            var project = Format.TildePath(Text(r, "projectRoot") ?? string.Empty, context.UserHome);
+            var harness = Text(r, "harness") ?? string.Empty;
+            var age = Format.Age(Text(r, "createdAt") ?? string.Empty, now);
             if (view.Wide)
             {
                 table.Add(
-                    (s.Id, string.Empty),
+                    (id, string.Empty),
                     (shortId, string.Empty),
-                    (s.Harness, string.Empty),
-                    (s.Familiar ?? "-", string.Empty),
-                    (s.Model ?? "-", string.Empty),
-                    (status, Ansi.StatusStyle(s.Status)),
+                    (harness, string.Empty),
+                    (Text(r, "familiar") ?? "-", string.Empty),
+                    (Text(r, "model") ?? "-", string.Empty),
+                    (status, Ansi.StatusStyle(rawStatus)),
                     (activityText, string.Empty),
                     (title, string.Empty),
-                    (Format.Age(s.CreatedAt, now), string.Empty),
-                    (Format.Age(s.UpdatedAt, now), string.Empty),
-                    (s.HarnessPid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", string.Empty),
+                    (age, string.Empty),
+                    (Format.Age(Text(r, "updatedAt") ?? string.Empty, now), string.Empty),
+                    (Int(r, "harnessPid")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", string.Empty),
                     (project, string.Empty),
-                    (Format.TildePath(s.Cwd, context.UserHome), string.Empty));
+                    (Format.TildePath(Text(r, "cwd") ?? string.Empty, context.UserHome), string.Empty));
                 continue;
             }
 
             table.Add(
-                (view.NoTrunc ? s.Id : shortId, string.Empty),
-                (s.Harness, string.Empty),
-                (status, Ansi.StatusStyle(s.Status)),
+                (view.NoTrunc ? id : shortId, string.Empty),
+                (harness, string.Empty),
+                (status, Ansi.StatusStyle(rawStatus)),
                 (activityText, string.Empty),
                 (title, string.Empty),
-                (Format.Age(s.CreatedAt, now), string.Empty),
+                (age, string.Empty),
                 (project, string.Empty));
         }
 
@@ -331,6 +337,14 @@ internal static class SessionsCommand
 
         table.Write(writer, context.Console.Color);
     }
+
+    /// <summary>A string field of a record; null when it is missing, null or not a string.</summary>
+    private static string? Text(System.Text.Json.JsonElement record, string name) =>
+        record.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>An integer field of a record; null when it is missing, null or not an int.</summary>
+    private static int? Int(System.Text.Json.JsonElement record, string name) =>
+        record.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
 
     private static string ActivityOf(System.Text.Json.JsonElement record) =>
         record.TryGetProperty("activity", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.String ? a.GetString()! : SessionActivity.Unknown;
