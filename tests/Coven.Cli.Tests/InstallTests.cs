@@ -98,7 +98,9 @@ public sealed class InstallTests
         if (!File.Exists(status))
         {
             // Under the run's hang timeout (10 minutes); the install started before the build, minutes ago.
-            var finished = await Task.WhenAny(written.Task, Task.Delay(TimeSpan.FromMinutes(9)));
+            using var timeout = new CancellationTokenSource();
+            var finished = await Task.WhenAny(written.Task, Task.Delay(TimeSpan.FromMinutes(9), timeout.Token));
+            await timeout.CancelAsync();
             Assert.True(finished == written.Task || File.Exists(status),
                 $"the install test.sh started has not finished after 9 more minutes; so far it printed:\n{ReadOrEmpty(output)}");
         }
