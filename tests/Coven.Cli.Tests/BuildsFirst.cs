@@ -23,9 +23,13 @@ public sealed class BuildsProgramsAttribute : Attribute
 public sealed class BuildsFirstOrderer : ITestCollectionOrderer
 {
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
-        testCollections.OrderBy(Rank);
+        Order(testCollections, Environment.GetEnvironmentVariable);
 
-    private static int Rank(ITestCollection collection)
+    /// <summary>The order, with the environment passed in (BuildsFirstTests).</summary>
+    internal static IEnumerable<ITestCollection> Order(IEnumerable<ITestCollection> testCollections, Func<string, string?> env) =>
+        testCollections.OrderBy(c => Rank(c, env));
+
+    private static int Rank(ITestCollection collection, Func<string, string?> env)
     {
         if (collection.CollectionDefinition?.GetCustomAttributes(typeof(BuildsProgramsAttribute)).FirstOrDefault() is not { } builds)
         {
@@ -33,7 +37,7 @@ public sealed class BuildsFirstOrderer : ITestCollectionOrderer
         }
 
         var early = builds.GetNamedArgument<string?>(nameof(BuildsProgramsAttribute.StartedEarlyWhen));
-        return early is not null && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(early)) ? 2 : 0;
+        return early is not null && !string.IsNullOrEmpty(env(early)) ? 2 : 0;
     }
 }
 

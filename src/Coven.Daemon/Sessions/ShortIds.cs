@@ -10,8 +10,8 @@ namespace Coven.Daemon.Sessions;
 /// one. Kept in memory as the store's ids (sorted, and reversed and sorted), brought up to date at a use after
 /// the daemon added or deleted sessions (<see cref="SessionRepository.Membership"/>; nothing else does while it
 /// runs): the ids newer than the newest known one, and a full reload when the count says sessions were deleted.
-/// A list request then asks the store for its page only (two fewer queries on a connection each, ~0.2 ms of a
-/// 10-session list, docs/benchmarks-cli.md).
+/// A list request then asks the store for its page only (not also a count and an id scan, each on a pooled
+/// connection with its pragmas; docs/benchmarks-cli.md).
 /// </summary>
 internal sealed class ShortIds(CovenStore store)
 {
