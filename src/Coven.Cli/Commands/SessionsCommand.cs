@@ -338,9 +338,7 @@ internal static class SessionsCommand
         table.Write(writer, context.Console.Color);
     }
 
-    /// <summary>A string field of a record; null when it is missing, null or not a string.</summary>
-    private static string? Text(System.Text.Json.JsonElement record, string name) =>
-        record.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+    private static string? Text(System.Text.Json.JsonElement record, string name) => SessionResolver.TextOf(record, name);
 
     /// <summary>An integer field of a record; null when it is missing, null or not an int.</summary>
     private static int? Int(System.Text.Json.JsonElement record, string name) =>

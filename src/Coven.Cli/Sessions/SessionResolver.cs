@@ -152,8 +152,11 @@ internal static class SessionResolver
         }
     }
 
-    private static string StringProperty(JsonElement record, string name) =>
-        record.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? string.Empty : string.Empty;
+    /// <summary>A string field of a record; null when it is missing, null or not a string.</summary>
+    public static string? TextOf(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string StringProperty(JsonElement record, string name) => TextOf(record, name) ?? string.Empty;
 
     /// <summary>
     /// The shortest prefix (at least 8 characters) that tells each id apart from all the others: what the table shows
