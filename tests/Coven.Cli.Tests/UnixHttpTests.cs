@@ -33,6 +33,26 @@ public sealed class UnixHttpTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_LargeBody_ArrivingInSmallPieces_IsDecodedWhole(bool chunked)
+    {
+        // 200 KB of text whose 2- and 3-byte characters straddle every read boundary (7-byte reads), then one
+        // invalid byte: the body is decoded once, so no character is split, and bad UTF-8 becomes U+FFFD.
+        var text = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"ü{i % 10}€x"));
+        var bytes = Encoding.UTF8.GetBytes(text).Append((byte)0xFF).ToArray();
+        var head = chunked
+            ? $"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{bytes.Length:x}\r\n"
+            : $"HTTP/1.1 200 OK\r\nContent-Length: {bytes.Length}\r\n\r\n";
+        var answer = Encoding.ASCII.GetBytes(head).Concat(bytes).Concat(chunked ? "\r\n0\r\n\r\n"u8.ToArray() : []).ToArray();
+
+        var (status, body) = UnixHttp.Read(new TrickleStream(answer, 7));
+
+        Assert.Equal(200, status);
+        Assert.Equal(text + "\uFFFD", body);
+    }
+
+    [Theory]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort")]
@@ -111,4 +131,18 @@ public sealed class UnixHttpTests
     }
 
     private static MemoryStream Memory(string s) => new(Encoding.UTF8.GetBytes(s), writable: false);
+
+    /// <summary>A connection that hands out at most <c>piece</c> bytes per read, as a socket may.</summary>
+    private sealed class TrickleStream(byte[] data, int piece) : MemoryStream(data, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, piece));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, piece)]);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, piece)], cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, piece), cancellationToken);
+    }
 }

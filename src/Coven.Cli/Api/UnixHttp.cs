@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -56,8 +57,19 @@ internal static class UnixHttp
     {
         // The framing code of streamed answers: the body stream ends where the framing says the answer ends.
         var (status, body) = HttpStreamResponse.ReadResponseAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
-        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-        return (status, text.ReadToEnd());
+        using (body)
+        {
+            // The body's bytes, then one decode: a StreamReader would decode into a StringBuilder piece by piece
+            // and copy the whole answer once more (docs/benchmarks-cli.md). Invalid UTF-8 becomes U+FFFD either way.
+            var bytes = new ArrayBufferWriter<byte>(16 * 1024);
+            int n;
+            while ((n = body.ReadAsync(bytes.GetMemory(4 * 1024)).AsTask().GetAwaiter().GetResult()) > 0)
+            {
+                bytes.Advance(n);
+            }
+
+            return (status, Encoding.UTF8.GetString(bytes.WrittenSpan));
+        }
     }
 
     /// <summary>What the framing of a response needs from its head (status line and headers, without the blank line).</summary>

@@ -49,7 +49,7 @@ internal sealed class CliConsole : IDisposable
     {
         var stdout = new FdWriteStream(1);
         var stderr = new FdWriteStream(2) { DiscardWhenBroken = true };
-        var outWriter = new StreamWriter(stdout, s_utf8, 16 * 1024) { AutoFlush = false, NewLine = "\n" };
+        var outWriter = new StreamWriter(stdout, s_utf8, 4 * 1024) { AutoFlush = false, NewLine = "\n" };
         var errWriter = new StreamWriter(stderr, s_utf8, 1024) { AutoFlush = true, NewLine = "\n" };
         return new CliConsole(
             outWriter,

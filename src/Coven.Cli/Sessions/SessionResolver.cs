@@ -119,12 +119,7 @@ internal static class SessionResolver
     {
         try
         {
-            // One copy of the whole answer outlives the parse (its elements are the records), not one per record.
-            JsonElement root;
-            using (var doc = JsonDocument.Parse(body))
-            {
-                root = doc.RootElement.Clone();
-            }
+            var root = JsonElement.Parse(body);
 
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("sessions", out var sessions) || sessions.ValueKind != JsonValueKind.Array)
             {
