@@ -49,7 +49,8 @@ sleep 5
 # pid, group, CPU ticks (utime+stime) and voluntary context switches summed over the process's threads.
 snapshot() {
   local p
-  for p in $(pgrep -x coven-lane) $(pgrep -f "tmux -S $tsock" | head -1); do
+  # Only this run's lanes (their --home is under $work), never the user's own sessions.
+  for p in $(pgrep -f "coven-lane .*--home $work/h") $(pgrep -f "tmux -S $tsock" | head -1); do
     [ -r "/proc/$p/stat" ] || continue
     local group
     group=$(readlink "/proc/$p/exe")

@@ -62,10 +62,11 @@ internal static class UnixHttp
             // The body's bytes, then one decode: a StreamReader would decode into a StringBuilder piece by piece
             // and copy the whole answer once more (docs/benchmarks-cli.md). Invalid UTF-8 becomes U+FFFD either way.
             var bytes = new ArrayBufferWriter<byte>(16 * 1024);
+            var chunk = new byte[4 * 1024];
             int n;
-            while ((n = body.ReadAsync(bytes.GetMemory(4 * 1024)).AsTask().GetAwaiter().GetResult()) > 0)
+            while ((n = body.Read(chunk, 0, chunk.Length)) > 0)
             {
-                bytes.Advance(n);
+                bytes.Write(chunk.AsSpan(0, n));
             }
 
             return (status, Encoding.UTF8.GetString(bytes.WrittenSpan));
