@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What idle sessions cost while nobody looks (docs/benchmarks-cli.md): N sessions of a quiet harness (/bin/cat) with
 # coven, and N tmux sessions of the same on a private server, in the same run; after they settle, the CPU time and
-# voluntary context switches (wake-ups) of every lane, and of the tmux server, over a window.
+# voluntary context switches (wake-ups) of every lane, of the daemon holding them, and of the tmux server, over a
+# window. With DAEMON=stopped the daemons are stopped first and only the lanes are measured (as after
+# `coven daemon stop`).
 # Usage: tests/bench/lane-idle.sh [N] [seconds] [prefix ...]
 #   prefix: an install prefix (./install.sh --prefix P) to measure; several are measured side by side (e.g. a
 #   previous build's). Default: ./install.sh into a temp prefix.
@@ -37,8 +39,7 @@ for i in "${!prefixes[@]}"; do
   printf '{"harnesses":[{"id":"quiet","executable":"/bin/cat","promptArgs":[]}]}\n' > "$COVEN_HOME/harnesses.json"
   "${prefixes[$i]}/bin/coven" daemon start >/dev/null
   for s in $(seq "$n"); do "${prefixes[$i]}/bin/coven" run quiet --detach --root "$work" --title "idle $s" >/dev/null; done
-  # Only the lanes are measured: the daemon is stopped (lanes outlive it, as after `coven daemon stop`).
-  "${prefixes[$i]}/bin/coven" daemon stop >/dev/null
+  if [ "${DAEMON:-running}" = stopped ]; then "${prefixes[$i]}/bin/coven" daemon stop >/dev/null; fi
 done
 unset COVEN_HOME
 for s in $(seq "$n"); do tmux -S "$tsock" new-session -d -s "s$s" cat; done
@@ -50,11 +51,12 @@ sleep 5
 snapshot() {
   local p
   # Only this run's lanes (their --home is under $work), never the user's own sessions.
-  for p in $(pgrep -f "coven-lane .*--home $work/h") $(pgrep -f "tmux -S $tsock" | head -1); do
+  for p in $(pgrep -f "coven-lane .*--home $work/h") $(pgrep -f "covend --home $work/h") $(pgrep -f "tmux -S $tsock" | head -1); do
     [ -r "/proc/$p/stat" ] || continue
     local group
     group=$(readlink "/proc/$p/exe")
     [ "$(basename "$group")" = tmux ] && group="tmux server ($n sessions)"
+    [ "$(basename "$group")" = covend ] && group="$group ($n sessions)"
     local ticks switches=0 f
     ticks=$(awk '{print $14 + $15}' "/proc/$p/stat")
     for f in /proc/"$p"/task/*/status; do switches=$((switches + $(awk '/^voluntary_ctxt_switches/ {print $2}' "$f" 2>/dev/null || echo 0))); done

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Coven.Core;
 using Coven.Daemon.Hosting;
+using Coven.Daemon.Supervision;
 using Coven.Store;
 
 namespace Coven.Daemon.Notifications;
@@ -16,10 +17,15 @@ namespace Coven.Daemon.Notifications;
 /// the notice on stdin, webhooks by HTTP POST, <c>notify-send</c>), at most <c>maxPerMinute</c> per sink, each
 /// delivery bounded in time; a failure is logged and not retried.
 /// </summary>
-internal sealed partial class NotificationService(CovenStore store, DaemonOptions options, ILogger<NotificationService> logger) : BackgroundService
+internal sealed partial class NotificationService(CovenStore store, DaemonOptions options, SessionSignals signals, TimeProvider time, ILogger<NotificationService> logger) : BackgroundService
 {
     private const int QueueCapacity = 256;
-    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>At most ten passes a second while sessions change; none while they do not.</summary>
+    private static readonly TimeSpan s_gap = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A pass even without a pulse, for events of a lane the daemon is not attached to.</summary>
+    private static readonly TimeSpan s_fallback = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_webhookTimeout = TimeSpan.FromSeconds(5);
     private static readonly string[] s_ended = [WireNames.Of(SessionStatus.Finished), WireNames.Of(SessionStatus.Failed), WireNames.Of(SessionStatus.Orphaned)];
@@ -55,14 +61,18 @@ internal sealed partial class NotificationService(CovenStore store, DaemonOption
         }
     }
 
-    /// <summary>Follows the two event kinds from the newest events at start (nothing from before the daemon started is announced).</summary>
+    /// <summary>
+    /// Follows the two event kinds from the newest events at start (nothing from before the daemon started is
+    /// announced), a pass after sessions were pulsed (every lane append and daemon write is), not on a timer.
+    /// </summary>
     private async Task WatchAsync(CancellationToken ct)
     {
+        using var follow = signals.FollowAny();
         var activityCursor = store.Events.LastSeq();
         var lifecycleCursor = activityCursor;
-        using var timer = new PeriodicTimer(s_poll);
-        while (await timer.WaitForNextTickAsync(ct))
+        while (true)
         {
+            await follow.NextAsync(s_gap, s_fallback, time, ct);
             try
             {
                 activityCursor = Scan(EventKinds.Activity, activityCursor);

@@ -12,24 +12,32 @@ namespace Coven.Daemon.Sessions;
 /// open for as long as the conversation is active, so the id is read from the open files of the session's own
 /// processes: no guessing by folder or time, so two sessions in one repository never mix up, whatever CODEX_HOME the
 /// harness uses. Codex creates the file with the first turn; the tracker looks every half second while such a
-/// session is live (a few /proc reads per session) and records changes (a <c>/new</c> inside Codex starts another).
+/// session is live (a few /proc reads per session) and records changes (a <c>/new</c> inside Codex starts another);
+/// with none live it sleeps until a session changes.
 /// </summary>
-internal sealed partial class ConversationTracker(CovenStore store, SessionSignals signals, ILogger<ConversationTracker> logger) : BackgroundService
+internal sealed partial class ConversationTracker(CovenStore store, SessionSignals signals, TimeProvider time, ILogger<ConversationTracker> logger) : BackgroundService
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>With no such session live, a look this often even without a pulse.</summary>
+    private static readonly TimeSpan s_idleFallback = TimeSpan.FromSeconds(30);
     private static readonly SessionStatus[] s_live = [SessionStatus.Live];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var discovering = HarnessRegistry.BuiltIns.Where(h => h.ConversationDiscovery == ConversationDiscovery.CodexRollout).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
-        using var timer = new PeriodicTimer(s_interval);
+        using var follow = signals.FollowAny();
+        var watching = false;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                // Every half second while such a session is live; otherwise only after a session changed (a launch pulses).
+                await follow.NextAsync(s_interval, watching ? s_interval : s_idleFallback, time, stoppingToken);
+                watching = false;
                 foreach (var id in discovering)
                 {
-                    Scan(id);
+                    watching |= Scan(id);
                 }
             }
         }
@@ -39,11 +47,13 @@ internal sealed partial class ConversationTracker(CovenStore store, SessionSigna
         }
     }
 
-    private void Scan(string harness)
+    /// <summary>Records the conversations of the live sessions of <paramref name="harness"/>; false when it has none.</summary>
+    private bool Scan(string harness)
     {
         try
         {
-            foreach (var session in store.Sessions.List(new SessionQuery { Statuses = s_live, Harness = harness, Limit = 1000 }).Sessions)
+            var live = store.Sessions.List(new SessionQuery { Statuses = s_live, Harness = harness, Limit = 1000 }).Sessions;
+            foreach (var session in live)
             {
                 if (session.HarnessProcess is not { } process || FindCodexConversation(process.Pid) is not { } conversation)
                 {
@@ -58,10 +68,13 @@ internal sealed partial class ConversationTracker(CovenStore store, SessionSigna
                     signals.Pulse(session.Id);
                 }
             }
+
+            return live.Count > 0;
         }
         catch (StoreException e)
         {
             LogScanFailed(e.Message);
+            return true;
         }
     }
 

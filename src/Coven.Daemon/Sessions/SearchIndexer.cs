@@ -1,24 +1,29 @@
+using Coven.Daemon.Supervision;
 using Coven.Store;
 
 namespace Coven.Daemon.Sessions;
 
 /// <summary>
-/// Keeps the search index (docs/search.md) up with recorded output: every second it indexes the output events
-/// recorded since its last pass, in batches of one short transaction each, so lanes never wait long for the lock.
-/// A search indexes what is left itself before it answers.
+/// Keeps the search index (docs/search.md) up with recorded output: at most once a second, and only after a session
+/// was pulsed (a lane appended), it indexes the output events recorded since its last pass, in batches of one short
+/// transaction each, so lanes never wait long for the lock. A search indexes what is left itself before it answers.
 /// </summary>
-internal sealed partial class SearchIndexer(CovenStore store, ILogger<SearchIndexer> logger) : BackgroundService
+internal sealed partial class SearchIndexer(CovenStore store, SessionSignals signals, TimeProvider time, ILogger<SearchIndexer> logger) : BackgroundService
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
 
+    /// <summary>A pass even without a pulse: output a lane recorded while the daemon was not attached to it.</summary>
+    private static readonly TimeSpan s_fallback = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(s_interval);
+        using var follow = signals.FollowAny();
         var failing = false;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                await follow.NextAsync(s_interval, s_fallback, time, stoppingToken);
                 try
                 {
                     while (!stoppingToken.IsCancellationRequested && store.Search.CatchUp() > 0)

@@ -77,11 +77,26 @@ internal sealed class SessionSignals
     internal sealed class AnyLease : IDisposable
     {
         private readonly SessionSignals _owner;
+        private long _seen = -1;
         private int _disposed;
 
         internal AnyLease(SessionSignals owner) => _owner = owner;
 
         public SessionSignal Signal => _owner._any;
+
+        /// <summary>
+        /// For a background pass over the store (notices, search, conversations): waits at least
+        /// <paramref name="gap"/> (passes while sessions keep changing come at most once per gap), then until any
+        /// session was pulsed since the previous return (the first call returns after the gap), or
+        /// <paramref name="fallback"/> went by (for writes nobody pulsed: a lane the daemon is not attached to). An idle daemon sleeps instead of
+        /// polling; a pulse during the caller's pass is not lost (the version is taken before the pass).
+        /// </summary>
+        public async Task NextAsync(TimeSpan gap, TimeSpan fallback, TimeProvider time, CancellationToken cancellationToken)
+        {
+            await Task.Delay(gap, time, cancellationToken);
+            await Signal.WaitAsync(_seen, fallback, time, cancellationToken);
+            _seen = Signal.Version;
+        }
 
         public void Dispose()
         {

@@ -1,0 +1,100 @@
+using Coven.Core;
+using Coven.Daemon.Supervision;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coven.Daemon.Tests.Unit;
+
+/// <summary>
+/// Issue 14 (an idle daemon sleeps): the notification watcher, the search indexer and the conversation tracker wait in
+/// <see cref="SessionSignals.AnyLease.NextAsync"/> between passes instead of polling the store on a timer. Time is a
+/// <see cref="FakeTimeProvider"/>; the body runs without xunit's synchronization context, so every continuation runs
+/// inside <c>Advance</c> or <c>Pulse</c> and "not yet" is a fact, not a race.
+/// </summary>
+public sealed class BackgroundPassTests
+{
+    private static readonly TimeSpan s_gap = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_fallback = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public Task WithoutPulses_APassComesOnlyAtTheFallback() => Task.Run(async () =>
+    {
+        var (signals, time) = New();
+        using var lease = signals.FollowAny();
+
+        // The first pass comes after the gap (the caller's first look at the store).
+        var first = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        Assert.False(first.IsCompleted);
+        time.Advance(s_gap);
+        await first.WaitAsync(s_wait);
+
+        // Then nothing changes: no pass at the gap, none just before the fallback, one at it.
+        var idle = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        time.Advance(s_gap);
+        Assert.False(idle.IsCompleted);
+        time.Advance(s_fallback - TimeSpan.FromMilliseconds(1));
+        Assert.False(idle.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await idle.WaitAsync(s_wait);
+    });
+
+    [Fact]
+    public Task APulse_BringsThePassAfterTheGap_AndPulsesDuringAPassAreNotLost() => Task.Run(async () =>
+    {
+        var (signals, time) = New();
+        using var lease = signals.FollowAny();
+        var id = SessionId.New();
+        var first = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        time.Advance(s_gap);
+        await first.WaitAsync(s_wait);
+
+        // A pulse while waiting: the pass comes at once (the gap is already over).
+        var woken = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        time.Advance(s_gap);
+        Assert.False(woken.IsCompleted);
+        signals.Pulse(id);
+        await woken.WaitAsync(s_wait);
+
+        // Pulses during the caller's pass (before the next call): the next pass comes right after the gap, one pass
+        // for all of them, and the one after that waits again.
+        signals.Pulse(id);
+        signals.Pulse(id);
+        var coalesced = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        Assert.False(coalesced.IsCompleted);
+        time.Advance(s_gap);
+        await coalesced.WaitAsync(s_wait);
+        var quiet = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        time.Advance(s_gap);
+        Assert.False(quiet.IsCompleted);
+        signals.Pulse(id);
+        await quiet.WaitAsync(s_wait);
+
+        // A pulse during the gap is kept too; passes come at most once per gap however often sessions change.
+        var busy = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        signals.Pulse(id);
+        Assert.False(busy.IsCompleted);
+        time.Advance(s_gap - TimeSpan.FromMilliseconds(1));
+        Assert.False(busy.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await busy.WaitAsync(s_wait);
+    });
+
+    [Fact]
+    public Task Stopping_EndsTheWait() => Task.Run(async () =>
+    {
+        var (signals, time) = New();
+        using var lease = signals.FollowAny();
+        using var stop = new CancellationTokenSource();
+        var first = lease.NextAsync(s_gap, s_fallback, time, stop.Token);
+        time.Advance(s_gap);
+        await first.WaitAsync(s_wait);
+        var waiting = lease.NextAsync(s_gap, s_fallback, time, stop.Token);
+        time.Advance(s_gap);
+        Assert.False(waiting.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(s_wait));
+    });
+
+    private static (SessionSignals Signals, FakeTimeProvider Time) New() =>
+        (new SessionSignals(), new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero)));
+}
