@@ -190,6 +190,46 @@ public sealed partial class UpgradeTests(TwoBuildsFixture builds, ITestOutputHel
         }
     }
 
+    [Fact]
+    public async Task ASessionOnARefusedLane_IsKilledByTheDaemonItself_AndEndsKilled()
+    {
+        var cli = Setup();
+        try
+        {
+            await InstallAsync(builds.A);
+            var id = await RunAsync(cli);
+            var lanePid = Lanes(await HealthAsync(cli)).Single().GetProperty("pid").GetInt32();
+            var harnessPid = JsonDocument.Parse((await cli.RunAsync("show", id, "--json")).Stdout).RootElement.GetProperty("harnessPid").GetInt32();
+
+            await InstallAsync(builds.C);
+            Assert.Equal(0, (await cli.RunAsync("daemon", "restart")).ExitCode);
+            Assert.Equal("refused", Lanes(await HealthAsync(cli)).Single().GetProperty("status").GetString());
+
+            // C's daemon cannot ask A's lane: it signals the harness itself, and kill waits for the end as usual.
+            var kill = await cli.RunAsync("kill", id);
+            Assert.True(kill.ExitCode == 0, kill.ToString());
+            var shown = JsonDocument.Parse((await cli.RunAsync("show", id, "--json")).Stdout).RootElement;
+            Assert.NotEqual("live", shown.GetProperty("status").GetString());
+            Assert.Equal("killed", shown.GetProperty("endReason").GetString());
+            Assert.True(ProcFs.IsGone(harnessPid), "the harness still runs");
+            Assert.True(ProcFs.IsGone(lanePid), "the refused lane still runs");
+            Assert.Empty(Lanes(await HealthAsync(cli)));
+
+            // What happened is in the log: the kill, and the exit the lane recorded as it left (by SIGTERM).
+            using var api = UnixSocketHttp.Create(Path.Combine(cli.Home, "coven.sock"));
+            Assert.Single(await EventsAsync(api, id, "kill"));
+            var exit = JsonDocument.Parse(Assert.Single(await EventsAsync(api, id, "exit")).GetProperty("payloadJson").GetString()!).RootElement;
+            Assert.Equal("SIGTERM", exit.GetProperty("signal").GetString());
+
+            var again = await cli.RunAsync("kill", id);
+            Assert.NotEqual(0, again.ExitCode);
+        }
+        finally
+        {
+            await CleanUpAsync(cli);
+        }
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private CovenCli Setup()

@@ -373,6 +373,11 @@ internal sealed partial class SessionService(
         }
 
         var monitor = monitors.FindLive(id);
+        if (monitor is null && monitors.RefusalOf(id) is not null && session.HarnessProcess is not null)
+        {
+            return KillRefused(session, signal, grace);
+        }
+
         if (monitor is null)
         {
             return ApiErrors.NotVerified(session, monitors.RefusalOf(id), "the session's lane is not verified live; nothing was signalled.");
@@ -418,6 +423,27 @@ internal sealed partial class SessionService(
         }
 
         LogKillRequested(id, signalName);
+        return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
+    }
+
+    /// <summary>A kill of a session whose lane the daemon refused as incompatible: covend signals the harness itself (LaneMonitors.TryKillRefused).</summary>
+    private ApiResult KillRefused(SessionRecord session, int signal, int grace)
+    {
+        var signalName = Signals.Name(signal);
+        if (monitors.RefusedKillInProgress(session.Id))
+        {
+            return ApiErrors.InvalidTransition(session, SessionActions.Kill, "a kill is already in progress for this session.");
+        }
+
+        var payload = JsonSerializer.Serialize(new KillPayload(signalName, grace), CovenJsonContext.Default.KillPayload);
+        store.Events.Append(session.Id, EventKinds.Kill, payload);
+        signals.Pulse(session.Id);
+        if (!monitors.TryKillRefused(session, signal, TimeSpan.FromMilliseconds(grace)))
+        {
+            return ApiErrors.InvalidTransition(session, SessionActions.Kill, "a kill is already in progress for this session.");
+        }
+
+        LogKillRequested(session.Id, signalName);
         return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
     }
 

@@ -29,6 +29,7 @@ internal sealed partial class LaneMonitors(
     private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
     private readonly ConcurrentDictionary<SessionId, Task> _settling = new();
     private readonly ConcurrentDictionary<SessionId, LaneRefusal> _refused = new();
+    private readonly ConcurrentDictionary<SessionId, Task> _refusedKills = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _screenUnsupported;
 
@@ -93,6 +94,86 @@ internal sealed partial class LaneMonitors(
 
     /// <summary>The live sessions whose lane was refused as incompatible (for health's <c>lanes</c>).</summary>
     public IReadOnlyList<KeyValuePair<SessionId, LaneRefusal>> Refused() => [.. _refused];
+
+    /// <summary>
+    /// Kills live session <paramref name="session"/> whose lane was refused as incompatible (docs/daemon.md,
+    /// "Upgrades"): covend cannot ask that lane, so it sends <paramref name="signal"/> to the harness's process group
+    /// itself (matched by pid and start time), SIGKILLs what is left after <paramref name="grace"/>, and then ends the
+    /// session from what the lane recorded as it ended (its exit event; with the caller's stored kill event, the end
+    /// reason is <c>killed</c>), or orphans it and kills the lane if it did not end. False when a kill of the session
+    /// is already in progress or its harness identity is unknown. The caller holds the session lock and has stored the
+    /// kill event.
+    /// </summary>
+    public bool TryKillRefused(SessionRecord session, int signal, TimeSpan grace)
+    {
+        if (session.HarnessProcess is not { } harness || !_refused.ContainsKey(session.Id))
+        {
+            return false;
+        }
+
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_refusedKills.TryAdd(session.Id, started.Task))
+        {
+            return false;
+        }
+
+        ProcessReaper.SignalGroup(harness, signal);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await EndRefusedAsync(session, harness, grace, _stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or StoreException)
+            {
+                // Stopping, or the store refused: the sweep applies the exit the lane recorded.
+                LogMonitorFailed(session.Id, e.Message);
+            }
+            finally
+            {
+                _refusedKills.TryRemove(session.Id, out _);
+                started.SetResult();
+            }
+        });
+        return true;
+    }
+
+    /// <summary>True while a kill of a refused lane's session runs (a second kill is told so).</summary>
+    public bool RefusedKillInProgress(SessionId id) => _refusedKills.ContainsKey(id);
+
+    private async Task EndRefusedAsync(SessionRecord session, ProcessIdentity harness, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        // Neither process is covend's child (no exit notice to wait on): look every 50 ms, for a few seconds at most.
+        var step = TimeSpan.FromMilliseconds(50);
+        if (!await GoneWithinAsync(() => ProcessReaper.GroupAlive(harness), grace, step, cancellationToken))
+        {
+            ProcessReaper.KillGroup(harness);
+        }
+
+        // The lane records the harness's exit and leaves; one that does not is orphaned and killed below.
+        if (session.Lane is { } lane)
+        {
+            await GoneWithinAsync(lane.IsAlive, options.LaneConnectTimeout + grace, step, cancellationToken);
+        }
+
+        await OrphanAsync(session.Id, "its refused lane did not end after the harness was killed", cancellationToken);
+    }
+
+    private async Task<bool> GoneWithinAsync(Func<bool> alive, TimeSpan limit, TimeSpan step, CancellationToken cancellationToken)
+    {
+        var start = time.GetTimestamp();
+        while (alive())
+        {
+            if (time.GetElapsedTime(start) >= limit)
+            {
+                return false;
+            }
+
+            await Task.Delay(step, time, cancellationToken);
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Connects to the lane of <paramref name="session"/>, verifies its identity and subscribes. On success the

@@ -12,7 +12,10 @@ namespace Coven.Daemon.Supervision;
 internal static class ProcessReaper
 {
     /// <summary>SIGKILLs the group led by <paramref name="leader"/>; true when something was signalled.</summary>
-    public static bool KillGroup(ProcessIdentity leader)
+    public static bool KillGroup(ProcessIdentity leader) => SignalGroup(leader, Signals.SIGKILL);
+
+    /// <summary>Sends <paramref name="signal"/> to the group led by <paramref name="leader"/>; true when something was signalled.</summary>
+    public static bool SignalGroup(ProcessIdentity leader, int signal)
     {
         if (leader.Pid <= 1)
         {
@@ -23,11 +26,11 @@ internal static class ProcessReaper
         {
             if (leader.TryGetProcessGroup(out var pgid) && pgid == leader.Pid)
             {
-                return Libc.Kill(-pgid, Signals.SIGKILL) == 0;
+                return Libc.Kill(-pgid, signal) == 0;
             }
 
-            // Not a group leader (should not happen for lanes and harnesses): kill only the process itself.
-            return Libc.Kill(leader.Pid, Signals.SIGKILL) == 0;
+            // Not a group leader (should not happen for lanes and harnesses): signal only the process itself.
+            return Libc.Kill(leader.Pid, signal) == 0;
         }
 
         if (ProcessIdentity.TryReadStartTime(leader.Pid, out _))
@@ -37,7 +40,7 @@ internal static class ProcessReaper
         }
 
         var members = GroupMembersStartedAfter(leader.Pid, leader.StartTime);
-        return members > 0 && Libc.Kill(-leader.Pid, Signals.SIGKILL) == 0;
+        return members > 0 && Libc.Kill(-leader.Pid, signal) == 0;
     }
 
     /// <summary>True while any process of the group led by <paramref name="leader"/> exists (same rules as <see cref="KillGroup"/>).</summary>
