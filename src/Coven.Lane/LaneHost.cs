@@ -64,7 +64,7 @@ internal static class LaneHost
                 _ = warm.SchemaVersion();
 
                 // The launch spec's serializer metadata is built on first use, by reflection in part: build it now.
-                _ = Coven.Core.CovenJsonContext.Default.Options.GetTypeInfo(typeof(LaunchSpec));
+                _ = Coven.Core.RecordJsonContext.Default.LaunchSpec;
             }
             catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
             {

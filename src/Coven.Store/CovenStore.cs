@@ -10,6 +10,8 @@ public sealed class CovenStore : IDisposable
 {
     private readonly string _connectionString;
 
+    static CovenStore() => NativeSqlite.UseInstalledLibrary();
+
     public CovenStore(string databasePath, TimeProvider? time = null)
     {
         DatabasePath = databasePath;

@@ -181,7 +181,7 @@ public sealed class OutputRetention(CovenStore store)
                 insert.Parameters.AddWithValue("$s", range.SessionId);
                 insert.Parameters.AddWithValue("$kind", EventKinds.Truncated);
                 insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(
-                    new TruncatedPayload(bytes, range.FromSeq, range.ToSeq, events, range.Reason), CovenJsonContext.Default.TruncatedPayload));
+                    new TruncatedPayload(bytes, range.FromSeq, range.ToSeq, events, range.Reason), RecordJsonContext.Default.TruncatedPayload));
                 insert.Parameters.AddWithValue("$now", store.Now());
                 insert.ExecuteNonQuery();
             }

@@ -55,7 +55,7 @@ public sealed class SessionRepository
                 Now = now,
                 Cols = session.Columns,
                 Rows = session.Rows,
-                Launch = JsonSerializer.Serialize(launch, CovenJsonContext.Default.LaunchSpec),
+                Launch = JsonSerializer.Serialize(launch, RecordJsonContext.Default.LaunchSpec),
                 session.ConversationId,
             },
             tx);
@@ -189,7 +189,7 @@ public sealed class SessionRepository
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT launch_json FROM sessions WHERE id = $id;";
         cmd.Parameters.AddWithValue("$id", id.Value);
-        return cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, CovenJsonContext.Default.LaunchSpec) : null;
+        return cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize(json, RecordJsonContext.Default.LaunchSpec) : null;
     }
 
     /// <summary>
@@ -406,7 +406,7 @@ public sealed class SessionRepository
     {
         var payload = JsonSerializer.Serialize(
             new LifecyclePayload(from is { } f ? WireNames.Of(f) : null, WireNames.Of(to), WireNames.Of(trigger), reason),
-            CovenJsonContext.Default.LifecyclePayload);
+            RecordJsonContext.Default.LifecyclePayload);
         EventRepository.Insert(connection, tx, id, [new NewEvent(EventKinds.Lifecycle, payload)], now);
     }
 

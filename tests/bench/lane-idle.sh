@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What idle sessions cost while nobody looks (docs/benchmarks-cli.md): N sessions of a quiet harness (/bin/cat) with
 # coven, and N tmux sessions of the same on a private server, in the same run; after they settle, the CPU time and
-# voluntary context switches (wake-ups) of every lane, of the daemon holding them, and of the tmux server, over a
-# window. With DAEMON=stopped the daemons are stopped first and only the lanes are measured (as after
+# voluntary context switches (wake-ups) over a window, and the resident memory at its end, of every lane, of the
+# daemon holding them and of the tmux server. With DAEMON=stopped the daemons are stopped first and only the lanes are measured (as after
 # `coven daemon stop`).
 # Usage: tests/bench/lane-idle.sh [N] [seconds] [prefix ...]
 #   prefix: an install prefix (./install.sh --prefix P) to measure; several are measured side by side (e.g. a
@@ -60,7 +60,9 @@ snapshot() {
     local ticks switches=0 f
     ticks=$(awk '{print $14 + $15}' "/proc/$p/stat")
     for f in /proc/"$p"/task/*/status; do switches=$((switches + $(awk '/^voluntary_ctxt_switches/ {print $2}' "$f" 2>/dev/null || echo 0))); done
-    echo "$p|$group|$ticks|$switches"
+    local rss
+    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status")
+    echo "$p|$group|$ticks|$switches|$rss"
   done
 }
 snapshot > "$work/a"
@@ -72,14 +74,15 @@ before = {l.split('|')[0]: l.strip().split('|') for l in open(sys.argv[1])}
 window, hz = float(sys.argv[3]), float(sys.argv[4])
 groups = {}
 for line in open(sys.argv[2]):
-    pid, group, ticks, switches = line.strip().split('|')
+    pid, group, ticks, switches, rss = line.strip().split('|')
     if pid not in before:
         continue
-    g = groups.setdefault(group, [0, 0, 0])
+    g = groups.setdefault(group, [0, 0, 0, 0])
     g[0] += 1
     g[1] += int(ticks) - int(before[pid][2])
     g[2] += int(switches) - int(before[pid][3])
-print(f"| process | processes | CPU per process (ms/s) | wake-ups per process (/s) |\n|---|---:|---:|---:|")
-for group, (count, ticks, switches) in sorted(groups.items()):
-    print(f"| {group} | {count} | {ticks * 1000 / hz / count / window:.2f} | {max(switches, 0) / count / window:.1f} |")
+    g[3] += int(rss)
+print(f"| process | processes | CPU per process (ms/s) | wake-ups per process (/s) | RSS per process (MiB) |\n|---|---:|---:|---:|---:|")
+for group, (count, ticks, switches, rss) in sorted(groups.items()):
+    print(f"| {group} | {count} | {ticks * 1000 / hz / count / window:.2f} | {max(switches, 0) / count / window:.1f} | {rss / 1024 / count:.1f} |")
 PY

@@ -14,7 +14,7 @@ public sealed record OutputPayload
     {
         try
         {
-            var payload = System.Text.Json.JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.OutputPayload);
+            var payload = System.Text.Json.JsonSerializer.Deserialize(payloadJson, RecordJsonContext.Default.OutputPayload);
             return payload?.Data is { } text ? System.Text.Encoding.UTF8.GetBytes(text)
                 : payload?.DataBase64 is { } b64 ? Convert.FromBase64String(b64)
                 : null;
@@ -51,7 +51,7 @@ public sealed record TruncatedPayload(long DroppedBytes, long FromSeq, long ToSe
     {
         try
         {
-            var p = System.Text.Json.JsonSerializer.Deserialize(payloadJson, CovenJsonContext.Default.TruncatedPayload);
+            var p = System.Text.Json.JsonSerializer.Deserialize(payloadJson, RecordJsonContext.Default.TruncatedPayload);
             return p is null
                 ? null
                 : System.Text.Encoding.UTF8.GetBytes(string.Create(

@@ -318,7 +318,7 @@ internal sealed class ControlRequestHandler
             w.WriteEndArray();
             w.WriteBoolean("bracketedPaste", modes.BracketedPaste);
             w.WritePropertyName("modes");
-            JsonSerializer.Serialize(w, modes, Core.CovenJsonContext.Default.TerminalModes);
+            JsonSerializer.Serialize(w, modes, Core.RecordJsonContext.Default.TerminalModes);
             if (ansiText is not null)
             {
                 w.WriteString("ansi", ansiText);

@@ -314,7 +314,7 @@ internal sealed class ActivityMonitor : IDisposable
 
         var payload = JsonSerializer.Serialize(
             new ActivityPayload(activity, previous == SessionActivity.Unknown ? null : previous, reason, source),
-            CovenJsonContext.Default.ActivityPayload);
+            RecordJsonContext.Default.ActivityPayload);
         var seq = _store.Sessions.RecordActivity(_state.Session, activity, reason, payload);
         Volatile.Write(ref _activity, activity);
         _state.Committed(seq);

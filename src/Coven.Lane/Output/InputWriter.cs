@@ -5,21 +5,21 @@ namespace Coven.Lane.Output;
 
 /// <summary>
 /// Writes to the PTY master on a dedicated thread. A harness that stops reading its input blocks this thread,
-/// never the output reader (which would deadlock against a harness blocked on writing its output).
+/// never the output reader (which would deadlock against a harness blocked on writing its output). The thread starts
+/// with the first write, not with the session: a launch does not pay for it (a thread start is a clone and, in
+/// NativeAOT, a yield loop until the thread runs), and a session nobody types into never has it.
 /// </summary>
 internal sealed class InputWriter : IDisposable
 {
     private readonly BlockingCollection<(byte[] Data, TaskCompletionSource<bool>? Done)> _queue = new();
     private readonly PtyProcess _pty;
     private readonly LaneLog _log;
-    private readonly Thread _thread;
+    private int _started;
 
     public InputWriter(PtyProcess pty, LaneLog log)
     {
         _pty = pty;
         _log = log;
-        _thread = new Thread(Run) { IsBackground = true, Name = "lane-input" };
-        _thread.Start();
     }
 
     /// <summary>Queues bytes (terminal query answers) without waiting.</summary>
@@ -27,6 +27,7 @@ internal sealed class InputWriter : IDisposable
     {
         try
         {
+            EnsureStarted();
             _queue.TryAdd((data, null));
         }
         catch (InvalidOperationException)
@@ -41,6 +42,7 @@ internal sealed class InputWriter : IDisposable
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
+            EnsureStarted();
             if (!_queue.TryAdd((data, done)))
             {
                 return false;
@@ -57,6 +59,14 @@ internal sealed class InputWriter : IDisposable
     public void Dispose()
     {
         _queue.CompleteAdding();
+    }
+
+    private void EnsureStarted()
+    {
+        if (Volatile.Read(ref _started) == 0 && Interlocked.Exchange(ref _started, 1) == 0 && !_queue.IsAddingCompleted)
+        {
+            new Thread(Run) { IsBackground = true, Name = "lane-input" }.Start();
+        }
     }
 
     private void Run()
