@@ -154,8 +154,18 @@ internal sealed class CliApp
 
     /// <summary>Gives a command its action, with the error handling every command shares.</summary>
     public void Bind(Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> run, bool longRunning = false) =>
+        Bind(command, run, longRunning ? static _ => true : static _ => false);
+
+    /// <summary>
+    /// As <see cref="Bind(Command, Func{CliContext, ParseResult, CancellationToken, Task{int}}, bool)"/>, long-running
+    /// (signals turned into cancellation, the work on a pool thread) only when <paramref name="longRunningIf"/> says so
+    /// for this command line: <c>run --detach</c> is one request and keeps the default signal disposition and its one
+    /// thread, <c>run</c> attaches.
+    /// </summary>
+    public void Bind(Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> run, Func<ParseResult, bool> longRunningIf) =>
         command.SetAction(async (parse, ct) =>
         {
+            var longRunning = longRunningIf(parse);
             if (longRunning)
             {
                 _signals?.Enable();

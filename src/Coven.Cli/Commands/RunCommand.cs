@@ -99,7 +99,7 @@ internal static class RunCommand
             }
 
             return await Attacher.RunAsync(context, client, session, key, ct, endInputAtEof: true);
-        }, longRunning: true);
+        }, longRunningIf: parse => !parse.GetValue(detach));
         app.Root.Add(command);
     }
 
