@@ -253,7 +253,7 @@ internal static class LogsCommand
 
             context.Out.Flush();
             return ExitCodes.Ok;
-        }, longRunning: true);
+        }, longRunningIf: parse => parse.GetValue(follow));
         app.Root.Add(command);
     }
 
