@@ -33,7 +33,7 @@ internal sealed partial class ConversationTracker(CovenStore store, SessionSigna
             while (true)
             {
                 // Every half second while such a session is live; otherwise only after a session changed (a launch pulses).
-                await follow.NextAsync(s_interval, watching ? s_interval : s_idleFallback, time, stoppingToken);
+                await follow.NextAsync(s_interval, watching ? TimeSpan.Zero : s_idleFallback, time, stoppingToken);
                 watching = false;
                 foreach (var id in discovering)
                 {

@@ -24,12 +24,15 @@ internal sealed partial class LaneMonitors(
     TimeProvider time,
     ILogger<LaneMonitors> logger) : IAsyncDisposable
 {
+    /// <summary>How long a refused lane gets to record its harness's exit and leave after covend killed the harness.</summary>
+    private static readonly TimeSpan s_refusedLaneExit = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<SessionId, SessionMonitor> _monitors = new();
     private readonly ConcurrentDictionary<SessionId, byte> _launching = new();
     private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
     private readonly ConcurrentDictionary<SessionId, Task> _settling = new();
     private readonly ConcurrentDictionary<SessionId, LaneRefusal> _refused = new();
-    private readonly ConcurrentDictionary<SessionId, Task> _refusedKills = new();
+    private readonly ConcurrentDictionary<SessionId, byte> _refusedKills = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _screenUnsupported;
 
@@ -111,8 +114,7 @@ internal sealed partial class LaneMonitors(
             return false;
         }
 
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_refusedKills.TryAdd(session.Id, started.Task))
+        if (!_refusedKills.TryAdd(session.Id, 0))
         {
             return false;
         }
@@ -132,7 +134,6 @@ internal sealed partial class LaneMonitors(
             finally
             {
                 _refusedKills.TryRemove(session.Id, out _);
-                started.SetResult();
             }
         });
         return true;
@@ -150,10 +151,11 @@ internal sealed partial class LaneMonitors(
             ProcessReaper.KillGroup(harness);
         }
 
-        // The lane records the harness's exit and leaves; one that does not is orphaned and killed below.
+        // The lane records the harness's exit and leaves (after draining the terminal and ending the harness's
+        // descendants, a few seconds at most); one that does not is orphaned and killed below.
         if (session.Lane is { } lane)
         {
-            await GoneWithinAsync(lane.IsAlive, options.LaneConnectTimeout + grace, step, cancellationToken);
+            await GoneWithinAsync(lane.IsAlive, s_refusedLaneExit, step, cancellationToken);
         }
 
         await OrphanAsync(session.Id, "its refused lane did not end after the harness was killed", cancellationToken);

@@ -88,8 +88,9 @@ internal sealed class SessionSignals
         /// For a background pass over the store (notices, search, conversations): waits at least
         /// <paramref name="gap"/> (passes while sessions keep changing come at most once per gap), then until any
         /// session was pulsed since the previous return (the first call returns after the gap), or
-        /// <paramref name="fallback"/> went by (for writes nobody pulsed: a lane the daemon is not attached to). An idle daemon sleeps instead of
-        /// polling; a pulse during the caller's pass is not lost (the version is taken before the pass).
+        /// <paramref name="fallback"/> went by (for writes nobody pulsed: a lane the daemon is not attached to; zero:
+        /// no wait after the gap). An idle daemon sleeps instead of polling; a pulse during the caller's pass is not
+        /// lost (the version is taken before the pass).
         /// </summary>
         public async Task NextAsync(TimeSpan gap, TimeSpan fallback, TimeProvider time, CancellationToken cancellationToken)
         {

@@ -36,6 +36,13 @@ public sealed class BackgroundPassTests
         Assert.False(idle.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
         await idle.WaitAsync(s_wait);
+
+        // A zero fallback (the conversation tracker while a Codex session is live): a pass at every gap.
+        var polling = lease.NextAsync(s_gap, TimeSpan.Zero, time, CancellationToken.None);
+        time.Advance(s_gap - TimeSpan.FromMilliseconds(1));
+        Assert.False(polling.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await polling.WaitAsync(s_wait);
     });
 
     [Fact]
