@@ -5,11 +5,11 @@ namespace Coven.Core;
 
 /// <summary>Source-generated JSON for every contract (AOT-safe, camelCase, nulls written as null).</summary>
 [JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    UseStringEnumConverter = false,
-    AllowTrailingCommas = false,
-    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
+    PropertyNamingPolicy = JsonContractOptions.Naming,
+    DefaultIgnoreCondition = JsonContractOptions.Ignore,
+    UseStringEnumConverter = JsonContractOptions.StringEnums,
+    AllowTrailingCommas = JsonContractOptions.TrailingCommas,
+    ReadCommentHandling = JsonContractOptions.Comments)]
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(StoreHealth))]
