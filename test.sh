@@ -19,8 +19,8 @@ if [ $# -eq 0 ]; then
   mkdir -p "$tree" "$COVEN_TEST_INSTALL/prefix/bin"
   # The sources as they are now (uncommitted changes included), over the copy's build outputs; timestamps kept.
   find "$tree" -mindepth 1 \( -name bin -o -name obj -o -name node_modules -o -name artifacts \) -prune -o -type f -print0 | xargs -0 rm -f
-  tar --exclude=bin --exclude=obj --exclude=node_modules -cf - install.sh Directory.Build.props Directory.Packages.props .editorconfig src workflows \
-    | tar -C "$tree" -xf -
+  mapfile -t build_tree < <(grep -v -e '^#' -e '^$' tests/build-tree.txt)
+  tar --exclude=bin --exclude=obj --exclude=node_modules -cf - "${build_tree[@]}" | tar -C "$tree" -xf -
   # A file of the user's in the prefix: uninstall must leave it (InstallTests checks).
   echo "not ours" > "$COVEN_TEST_INSTALL/prefix/bin/other-tool"
   setsid bash -c 'env -u COVEN_HOME "$1/tree/install.sh" --prefix "$1/prefix" > "$1/output" 2>&1; echo $? > "$1/status.new"; mv "$1/status.new" "$1/status"' \

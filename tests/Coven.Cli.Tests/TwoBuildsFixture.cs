@@ -65,16 +65,27 @@ public sealed class TwoBuildsFixture : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>The paths of tests/build-tree.txt (test.sh copies the same list for its install).</summary>
     private static void CopyTree(string tree)
     {
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", ".editorconfig" })
+        Directory.CreateDirectory(tree);
+        foreach (var line in File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "build-tree.txt")))
         {
-            Directory.CreateDirectory(tree);
-            File.Copy(Path.Combine(RepoPaths.Root, file), Path.Combine(tree, file));
-        }
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
 
-        CopyDirectory(Path.Combine(RepoPaths.Root, "src"), Path.Combine(tree, "src"));
-        CopyDirectory(Path.Combine(RepoPaths.Root, "workflows"), Path.Combine(tree, "workflows"));
+            var from = Path.Combine(RepoPaths.Root, line);
+            if (Directory.Exists(from))
+            {
+                CopyDirectory(from, Path.Combine(tree, line));
+            }
+            else
+            {
+                File.Copy(from, Path.Combine(tree, line));
+            }
+        }
 
         // The web cockpit's npm packages (embedded by covend's build): the main tree's, so the copy never runs npm.
         var modules = Path.Combine(RepoPaths.Root, "src", "Coven.Daemon", "Web", "node_modules");
