@@ -7,8 +7,9 @@ namespace Coven.Daemon.Tests.Unit;
 /// <summary>
 /// Issue 14 (an idle daemon sleeps): the notification watcher, the search indexer and the conversation tracker wait in
 /// <see cref="SessionSignals.AnyLease.NextAsync"/> between passes instead of polling the store on a timer. Time is a
-/// <see cref="FakeTimeProvider"/>; the body runs without xunit's synchronization context, so every continuation runs
-/// inside <c>Advance</c> or <c>Pulse</c> and "not yet" is a fact, not a race.
+/// <see cref="FakeTimeProvider"/> that counts its timers; the body runs without xunit's synchronization context, and a
+/// step that needs the pass parked in its wait first waits for that wait's timer (<see cref="Clock.AdvanceToWait"/>),
+/// so "not yet" is a fact, not a race.
 /// </summary>
 public sealed class BackgroundPassTests
 {
@@ -30,7 +31,7 @@ public sealed class BackgroundPassTests
 
         // Then nothing changes: no pass at the gap, none just before the fallback, one at it.
         var idle = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
-        time.Advance(s_gap);
+        time.AdvanceToWait(s_gap);
         Assert.False(idle.IsCompleted);
         time.Advance(s_fallback - TimeSpan.FromMilliseconds(1));
         Assert.False(idle.IsCompleted);
@@ -57,7 +58,7 @@ public sealed class BackgroundPassTests
 
         // A pulse while waiting: the pass comes at once (the gap is already over).
         var woken = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
-        time.Advance(s_gap);
+        time.AdvanceToWait(s_gap);
         Assert.False(woken.IsCompleted);
         signals.Pulse(id);
         await woken.WaitAsync(s_wait);
@@ -71,7 +72,7 @@ public sealed class BackgroundPassTests
         time.Advance(s_gap);
         await coalesced.WaitAsync(s_wait);
         var quiet = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
-        time.Advance(s_gap);
+        time.AdvanceToWait(s_gap);
         Assert.False(quiet.IsCompleted);
         signals.Pulse(id);
         await quiet.WaitAsync(s_wait);
@@ -96,12 +97,35 @@ public sealed class BackgroundPassTests
         time.Advance(s_gap);
         await first.WaitAsync(s_wait);
         var waiting = lease.NextAsync(s_gap, s_fallback, time, stop.Token);
-        time.Advance(s_gap);
+        time.AdvanceToWait(s_gap);
         Assert.False(waiting.IsCompleted);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(s_wait));
     });
 
-    private static (SessionSignals Signals, FakeTimeProvider Time) New() =>
-        (new SessionSignals(), new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero)));
+    private static (SessionSignals Signals, Clock Time) New() => (new SessionSignals(), new Clock());
+
+    /// <summary>
+    /// A fake clock that counts the timers set on it, so a step can wait until the pass it advanced past its gap has set
+    /// the timer of its next wait (a continuation may run on the pool rather than inside <c>Advance</c>) before it
+    /// advances again: otherwise that timer would start from a later time and the step would test nothing.
+    /// </summary>
+    private sealed class Clock() : FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero))
+    {
+        private int _timers;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+
+        /// <summary>Advances by <paramref name="by"/> (a pass's gap) and waits until the pass has set its wait's timer.</summary>
+        public void AdvanceToWait(TimeSpan by)
+        {
+            var before = Volatile.Read(ref _timers);
+            Advance(by);
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref _timers) > before, s_wait), "the pass never set the timer of its wait");
+        }
+    }
 }
