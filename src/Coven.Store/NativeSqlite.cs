@@ -22,14 +22,15 @@ internal static class NativeSqlite
 
         try
         {
-            NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, static (name, _, _) =>
-                name == "e_sqlite3" && NativeLibrary.TryLoad(Path.Combine(AppContext.BaseDirectory, "libe_sqlite3.so"), out var handle)
-                    ? handle
-                    : IntPtr.Zero);
+            NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, static (name, _, _) => Resolve(name, AppContext.BaseDirectory));
         }
         catch (InvalidOperationException)
         {
             // Someone set a resolver for that assembly already: theirs decides.
         }
     }
+
+    /// <summary><paramref name="directory"/>/libe_sqlite3.so loaded for <c>e_sqlite3</c>; zero (the default probing) otherwise.</summary>
+    internal static IntPtr Resolve(string libraryName, string directory) =>
+        libraryName == "e_sqlite3" && NativeLibrary.TryLoad(Path.Combine(directory, "libe_sqlite3.so"), out var handle) ? handle : IntPtr.Zero;
 }

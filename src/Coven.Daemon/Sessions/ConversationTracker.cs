@@ -74,6 +74,8 @@ internal sealed partial class ConversationTracker(CovenStore store, SessionSigna
         catch (StoreException e)
         {
             LogScanFailed(e.Message);
+
+            // Not known to have none: keep looking every half second rather than sleep on a store that failed once.
             return true;
         }
     }

@@ -373,9 +373,18 @@ internal sealed partial class SessionService(
         }
 
         var monitor = monitors.FindLive(id);
-        if (monitor is null && monitors.RefusalOf(id) is not null && session.HarnessProcess is not null)
+        if (monitor is null && monitors.RefusalOf(id) is not null && session.HarnessProcess is { } harness)
         {
-            return KillRefused(session, signal, grace);
+            // A lane refused as incompatible cannot be asked: covend signals the harness itself (docs/daemon.md, "Upgrades").
+            if (monitors.RefusedKillInProgress(id))
+            {
+                return KillInProgress(session);
+            }
+
+            RecordKill(id, signalName, grace);
+            monitors.KillRefused(session, harness, signal, TimeSpan.FromMilliseconds(grace));
+            LogKillRequested(id, signalName);
+            return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
         }
 
         if (monitor is null)
@@ -385,13 +394,12 @@ internal sealed partial class SessionService(
 
         if (!monitor.TryMarkKillRequested())
         {
-            return ApiErrors.InvalidTransition(session, SessionActions.Kill, "a kill is already in progress for this session.");
+            return KillInProgress(session);
         }
 
-        var payload = JsonSerializer.Serialize(new KillPayload(Signals.Name(signal), grace), CovenJsonContext.Default.KillPayload);
         try
         {
-            store.Events.Append(id, EventKinds.Kill, payload);
+            RecordKill(id, signalName, grace);
         }
         catch
         {
@@ -400,7 +408,6 @@ internal sealed partial class SessionService(
             throw;
         }
 
-        signals.Pulse(id);
         var reply = await monitor.Client.RequestAsync(
             "kill",
             w =>
@@ -426,25 +433,14 @@ internal sealed partial class SessionService(
         return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
     }
 
-    /// <summary>A kill of a session whose lane the daemon refused as incompatible: covend signals the harness itself (LaneMonitors.TryKillRefused).</summary>
-    private ApiResult KillRefused(SessionRecord session, int signal, int grace)
+    private static ApiResult KillInProgress(SessionRecord session) =>
+        ApiErrors.InvalidTransition(session, SessionActions.Kill, "a kill is already in progress for this session.");
+
+    /// <summary>The <c>kill</c> event, before anything is signalled (so the exit that follows is recorded as killed).</summary>
+    private void RecordKill(SessionId id, string signalName, int grace)
     {
-        var signalName = Signals.Name(signal);
-        if (monitors.RefusedKillInProgress(session.Id))
-        {
-            return ApiErrors.InvalidTransition(session, SessionActions.Kill, "a kill is already in progress for this session.");
-        }
-
-        var payload = JsonSerializer.Serialize(new KillPayload(signalName, grace), CovenJsonContext.Default.KillPayload);
-        store.Events.Append(session.Id, EventKinds.Kill, payload);
-        signals.Pulse(session.Id);
-        if (!monitors.TryKillRefused(session, signal, TimeSpan.FromMilliseconds(grace)))
-        {
-            return ApiErrors.InvalidTransition(session, SessionActions.Kill, "a kill is already in progress for this session.");
-        }
-
-        LogKillRequested(session.Id, signalName);
-        return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
+        store.Events.Append(id, EventKinds.Kill, JsonSerializer.Serialize(new KillPayload(signalName, grace), CovenJsonContext.Default.KillPayload));
+        signals.Pulse(id);
     }
 
     public Task<ApiResult> ArchiveAsync(string? rawId, CancellationToken cancellationToken) =>

@@ -100,23 +100,17 @@ internal sealed partial class LaneMonitors(
 
     /// <summary>
     /// Kills live session <paramref name="session"/> whose lane was refused as incompatible (docs/daemon.md,
-    /// "Upgrades"): covend cannot ask that lane, so it sends <paramref name="signal"/> to the harness's process group
-    /// itself (matched by pid and start time), SIGKILLs what is left after <paramref name="grace"/>, and then ends the
-    /// session from what the lane recorded as it ended (its exit event; with the caller's stored kill event, the end
-    /// reason is <c>killed</c>), or orphans it and kills the lane if it did not end. False when a kill of the session
-    /// is already in progress or its harness identity is unknown. The caller holds the session lock and has stored the
-    /// kill event.
+    /// "Upgrades"): covend cannot ask that lane, so it sends <paramref name="signal"/> to the process group of
+    /// <paramref name="harness"/> itself (matched by pid and start time), SIGKILLs what is left after
+    /// <paramref name="grace"/>, and then ends the session from what the lane recorded as it ended (its exit event; with
+    /// the caller's stored kill event, the end reason is <c>killed</c>), or orphans it and kills the lane if it did not
+    /// end. The caller holds the session lock, has checked <see cref="RefusedKillInProgress"/> and stored the kill event.
     /// </summary>
-    public bool TryKillRefused(SessionRecord session, int signal, TimeSpan grace)
+    public void KillRefused(SessionRecord session, ProcessIdentity harness, int signal, TimeSpan grace)
     {
-        if (session.HarnessProcess is not { } harness || !_refused.ContainsKey(session.Id))
-        {
-            return false;
-        }
-
         if (!_refusedKills.TryAdd(session.Id, 0))
         {
-            return false;
+            return;
         }
 
         ProcessReaper.SignalGroup(harness, signal);
@@ -136,7 +130,6 @@ internal sealed partial class LaneMonitors(
                 _refusedKills.TryRemove(session.Id, out _);
             }
         });
-        return true;
     }
 
     /// <summary>True while a kill of a refused lane's session runs (a second kill is told so).</summary>

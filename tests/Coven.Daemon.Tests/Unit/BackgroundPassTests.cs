@@ -24,10 +24,7 @@ public sealed class BackgroundPassTests
         using var lease = signals.FollowAny();
 
         // The first pass comes after the gap (the caller's first look at the store).
-        var first = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
-        Assert.False(first.IsCompleted);
-        time.Advance(s_gap);
-        await first.WaitAsync(s_wait);
+        await FirstPassAsync(lease, time);
 
         // Then nothing changes: no pass at the gap, none just before the fallback, one at it.
         var idle = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
@@ -52,9 +49,7 @@ public sealed class BackgroundPassTests
         var (signals, time) = New();
         using var lease = signals.FollowAny();
         var id = SessionId.New();
-        var first = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
-        time.Advance(s_gap);
-        await first.WaitAsync(s_wait);
+        await FirstPassAsync(lease, time);
 
         // A pulse while waiting: the pass comes at once (the gap is already over).
         var woken = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
@@ -93,9 +88,7 @@ public sealed class BackgroundPassTests
         var (signals, time) = New();
         using var lease = signals.FollowAny();
         using var stop = new CancellationTokenSource();
-        var first = lease.NextAsync(s_gap, s_fallback, time, stop.Token);
-        time.Advance(s_gap);
-        await first.WaitAsync(s_wait);
+        await FirstPassAsync(lease, time);
         var waiting = lease.NextAsync(s_gap, s_fallback, time, stop.Token);
         time.AdvanceToWait(s_gap);
         Assert.False(waiting.IsCompleted);
@@ -104,6 +97,15 @@ public sealed class BackgroundPassTests
     });
 
     private static (SessionSignals Signals, Clock Time) New() => (new SessionSignals(), new Clock());
+
+    /// <summary>A lease's first pass: after the gap, with no pulse needed.</summary>
+    private static async Task FirstPassAsync(SessionSignals.AnyLease lease, Clock time)
+    {
+        var first = lease.NextAsync(s_gap, s_fallback, time, CancellationToken.None);
+        Assert.False(first.IsCompleted);
+        time.Advance(s_gap);
+        await first.WaitAsync(s_wait);
+    }
 
     /// <summary>
     /// A fake clock that counts the timers set on it, so a step can wait until the pass it advanced past its gap has set
