@@ -170,14 +170,17 @@ public sealed class SessionOperationTests : IAsyncLifetime
             lanePid = store.Sessions.Get(Core.SessionId.Parse(id))!.Lane!.Value.Pid;
         }
 
+        // The daemon attaches to a new lane after answering the launch (health waits for that): a lane stopped before
+        // it answered the daemon's hello is one that "stopped answering right after it started", and is orphaned
+        // (what a full run once hit: a 200 from the orphaned session's recorded screen).
+        var lanes = (await Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray();
+        Assert.Contains(lanes, l => l.GetProperty("sessionId").GetString() == id && l.GetProperty("status").GetString() == "attached");
+
         // A real fault: the lane is stopped, its socket accepts the request and nothing answers.
         Assert.Equal(0, ProcessTools.Kill(lanePid, Core.Signals.SIGSTOP));
         try
         {
             var r = await Api.GetAsync($"api/v1/sessions/{id}/screen");
-
-            // Once this answered 200 in a full run and never alone: say enough to tell a lane that answered from an
-            // ended session's recorded screen ("live"), and whether the lane was the process stopped.
             var state = Core.ProcStat.TryRead(lanePid, out var stat) ? stat.State : '?';
             Assert.True(
                 r.Status == HttpStatusCode.GatewayTimeout,
