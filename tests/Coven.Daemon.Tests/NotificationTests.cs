@@ -131,7 +131,8 @@ public sealed class NotificationTests : IAsyncLifetime
     {
         await using var home = new DaemonHome();
         var calls = Path.Combine(home.Home, "notify-send.calls");
-        home.Harness.Write("notify-send", $"for a in \"$@\"; do printf '%s\\t' \"$a\" >> '{calls}'; done\necho >> '{calls}'");
+        // One write per call (the line built first): the test reads the file while a call may be writing it.
+        home.Harness.Write("notify-send", $"line=\nfor a in \"$@\"; do line=\"$line$a\t\"; done\nprintf '%s\\n' \"$line\" >> '{calls}'");
         var exe = home.Harness.Write("quiet", "printf 'ready\\n'\nwhile IFS= read -r line; do printf 'got %s\\n' \"$line\"; done");
         await File.WriteAllTextAsync(
             Path.Combine(home.Home, "harnesses.json"),
