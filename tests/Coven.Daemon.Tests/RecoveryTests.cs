@@ -87,6 +87,57 @@ public sealed class RecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LaneStalledRightAfterLaunch_StaysLive_AndTheSweepAttachesItOnceItAnswers()
+    {
+        // A real stall: COVEN_LANE_PATH runs the real lane and stops it (SIGSTOP) right after its launch report and
+        // before passing the report on, so the launch is answered and covend's hello then gets no answer, as on a
+        // machine that stalls for longer than the 2 s connect timeout right after a launch.
+        _home.Harness.WriteEcho("codex");
+        var stopped = Path.Combine(_home.Home, "stopped-lane");
+        _home.Environment["COVEN_LANE_PATH"] = _home.Harness.Write("stalling-lane", $$"""
+            '{{DaemonHome.LanePath}}' "$@" | {
+              IFS= read -r line
+              pid=${line#*\"lanePid\":}; pid=${pid%%[!0-9]*}
+              kill -STOP "$pid" && printf '%s' "$pid" > '{{stopped}}.new' && mv '{{stopped}}.new' '{{stopped}}'
+              printf '%s\n' "$line"
+              exec cat
+            }
+            """);
+        var daemon = await _home.StartAsync();
+        var id = await daemon.Api.LaunchAsync(_home.Project);
+        var lanePid = int.Parse(File.ReadAllText(stopped), CultureInfo.InvariantCulture);
+        try
+        {
+            Assert.Equal('T', ProcStat.TryRead(lanePid, out var stat) ? stat.State : '?');
+
+            // Health waits for the launch's follow-up (the attach that gets no answer): the lane is not attached, and
+            // the session is still live with its lane running, not orphaned.
+            var lanes = (await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray();
+            Assert.DoesNotContain(lanes, l => l.GetProperty("sessionId").GetString() == id);
+            Assert.Equal("live", await daemon.Api.StatusAsync(id));
+            Assert.False(ProcFs.IsGone(lanePid), "the stalled lane was killed");
+        }
+        finally
+        {
+            ProcessTools.Kill(lanePid, Signals.SIGCONT);
+        }
+
+        // The lane answers again: the sweep (every second here) attaches it, and the session works.
+        Assert.True(
+            await Eventually.TrueAsync(
+                async () => (await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray()
+                    .Any(l => l.GetProperty("sessionId").GetString() == id && l.GetProperty("status").GetString() == "attached"),
+                s_timeout),
+            "the sweep did not attach the lane once it answered");
+        Assert.Equal(HttpStatusCode.Accepted, (await daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"after the stall\r"}""")).Status);
+        Assert.True(await Eventually.TrueAsync(async () => (await daemon.Api.OutputAsync(id)).Contains("got: after the stall", StringComparison.Ordinal), s_timeout));
+        Assert.Equal("live", await daemon.Api.StatusAsync(id));
+        var lifecycle = await daemon.Api.GetAsync($"api/v1/sessions/{id}/events?kind=lifecycle");
+        Assert.Equal(HttpStatusCode.OK, lifecycle.Status);
+        Assert.DoesNotContain("orphaned", lifecycle.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HarnessExitedWhileDaemonDown_AppliedAtStart()
     {
         _home.Harness.Write("codex", "printf 'working\\n'\nread -r line\nexit 7");

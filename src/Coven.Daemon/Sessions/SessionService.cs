@@ -19,6 +19,7 @@ internal sealed partial class SessionService(
     CovenStore store,
     DaemonOptions options,
     LaneMonitors monitors,
+    Reconciler reconciler,
     LeftoverReaper reaper,
     LaneLauncher launcher,
     SessionLocks locks,
@@ -148,7 +149,12 @@ internal sealed partial class SessionService(
         return ApiResult.Json(201, worktrees.WithWorktree(SessionDto.From(live)), CovenJsonContext.Default.SessionDto);
     }
 
-    /// <summary>Attaches the monitor of a session just launched; when that fails, applies its exit or orphans it.</summary>
+    /// <summary>
+    /// Attaches the monitor of a session just launched. When that fails, the session is settled by the rule every live
+    /// session without a monitor follows (<see cref="Reconciler.SettleUnattachedAsync"/>): its exit applied, or a lane
+    /// that is alive but slow to answer (a stalled machine) left for the sweep to attach, or a lost lane orphaned. Only a
+    /// lane refused as incompatible is orphaned at once: covend started it and can never drive it.
+    /// </summary>
     private async Task FollowLaunchAsync(SessionRecord live)
     {
         var id = live.Id;
@@ -159,15 +165,18 @@ internal sealed partial class SessionService(
                 return;
             }
 
-            // The harness may already be done and its lane gone; otherwise the lane is lost.
-            if (!await monitors.ApplyExitAsync(id, CancellationToken.None))
+            if (monitors.RefusalOf(id) is { } refusal)
             {
                 // A lane of another protocol (COVEN_LANE_PATH pointing at another build) is of no use to a new session.
-                var why = monitors.RefusalOf(id) is { } refusal
-                    ? $"covend cannot drive the lane it started ({options.LanePath}): {refusal.Reason}"
-                    : "the lane stopped answering right after it started";
-                await monitors.OrphanAsync(id, why, CancellationToken.None);
+                if (!await monitors.ApplyExitAsync(id, CancellationToken.None))
+                {
+                    await monitors.OrphanAsync(id, $"covend cannot drive the lane it started ({options.LanePath}): {refusal.Reason}", CancellationToken.None);
+                }
+
+                return;
             }
+
+            await reconciler.SettleUnattachedAsync(live, CancellationToken.None);
         }
         catch (Exception e)
         {

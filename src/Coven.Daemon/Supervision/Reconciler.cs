@@ -40,8 +40,7 @@ internal sealed partial class Reconciler(
     }
 
     /// <summary>
-    /// A live session without a monitor: attach, else apply a stored exit, else leave a lane that is alive but not
-    /// answering for the next sweep, else orphan.
+    /// A live session without a monitor: attach, else <see cref="SettleUnattachedAsync">settle</see> it.
     /// </summary>
     public async Task CheckLiveAsync(SessionRecord session, bool writeReattached, CancellationToken cancellationToken)
     {
@@ -50,6 +49,15 @@ internal sealed partial class Reconciler(
             return;
         }
 
+        await SettleUnattachedAsync(session, cancellationToken);
+    }
+
+    /// <summary>
+    /// A live session whose lane did not attach: apply a stored exit, else leave a lane that is alive but not answering
+    /// for the next sweep, else orphan. The one rule for start-up, the sweep and a launch's follow-up.
+    /// </summary>
+    public async Task SettleUnattachedAsync(SessionRecord session, CancellationToken cancellationToken)
+    {
         if (await monitors.ApplyExitAsync(session.Id, cancellationToken))
         {
             return;
@@ -57,8 +65,8 @@ internal sealed partial class Reconciler(
 
         if (session.Lane is { } lane && lane.IsAlive())
         {
-            // Alive but not answering (busy, or socket removed): retry on the next sweep rather than kill live work. A
-            // lane refused as incompatible was logged once when it was refused; it too is left running.
+            // Alive but not answering (busy, stopped, or socket removed): retry on the next sweep rather than kill live
+            // work. A lane refused as incompatible was logged once when it was refused; it too is left running.
             if (monitors.RefusalOf(session.Id) is null)
             {
                 LogLaneUnreachable(session.Id, lane.Pid);

@@ -23,7 +23,7 @@ namespace Coven.Lane.Output;
 /// </summary>
 internal sealed class ActivityMonitor : IDisposable
 {
-    private const int TickMs = 250;
+    private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(250);
 
     // A prompt is looked for once output has paused this long (it is drawn, then the harness waits).
     private const int WaitingQuietMs = 400;
@@ -37,9 +37,16 @@ internal sealed class ActivityMonitor : IDisposable
     private readonly Regex[] _waiting;
     private readonly bool _nativeWorking;
     private readonly Lock _gate = new();
-    private readonly Timer _timer;
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+
+    // The time of the last read, in _time's timestamp units.
     private long _lastOutput;
     private long _reads;
+
+    // The read count the last fallback decision saw: output since then is a burst even when the tick that sees it
+    // comes late (a loaded machine) and the burst is already quiet.
+    private long _decidedReads;
     private long _screenCheckedAtRead = -1;
     private bool _screenWaiting;
     private int _ticking;
@@ -59,8 +66,9 @@ internal sealed class ActivityMonitor : IDisposable
     private bool _native;
     private bool _stopped;
 
-    public ActivityMonitor(CovenStore store, LaneState state, NotificationHub hub, TerminalState terminal, ActivitySettings? settings, LaneLog log)
+    public ActivityMonitor(CovenStore store, LaneState state, NotificationHub hub, TerminalState terminal, ActivitySettings? settings, LaneLog log, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _store = store;
         _state = state;
         _hub = hub;
@@ -83,13 +91,13 @@ internal sealed class ActivityMonitor : IDisposable
 
         _waiting = [.. patterns];
         _nativeWorking = settings.NativeSignals.Contains(SessionActivity.Working);
-        _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
+        _timer = _time.CreateTimer(_ => Tick(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The current activity (for status requests).</summary>
     public string Current => Volatile.Read(ref _activity);
 
-    public void Start() => _timer.Change(TickMs, TickMs);
+    public void Start() => _timer.Change(s_tick, s_tick);
 
     /// <summary>Whether the timer is stopped until the next output or input (for tests).</summary>
     internal bool Parked => Volatile.Read(ref _parked) == 1;
@@ -100,7 +108,7 @@ internal sealed class ActivityMonitor : IDisposable
     /// <summary>Called by the PTY reader per read: two writes and a read, no lock, no allocation (unless the timer is parked).</summary>
     public void Touch()
     {
-        Volatile.Write(ref _lastOutput, Environment.TickCount64);
+        Volatile.Write(ref _lastOutput, _time.GetTimestamp());
         Interlocked.Increment(ref _reads);
         if (Volatile.Read(ref _parked) == 1)
         {
@@ -108,7 +116,7 @@ internal sealed class ActivityMonitor : IDisposable
         }
     }
 
-    /// <summary>Stops the timer; no change is recorded after this returns.</summary>
+    /// <summary>Stops the timer; no change is recorded after this returns (a tick decides under the gate, and only before the stop).</summary>
     public void Stop()
     {
         lock (_gate)
@@ -116,11 +124,7 @@ internal sealed class ActivityMonitor : IDisposable
             _stopped = true;
         }
 
-        using var done = new ManualResetEvent(false);
-        if (_timer.Dispose(done))
-        {
-            done.WaitOne(TimeSpan.FromSeconds(2));
-        }
+        _timer.Dispose();
     }
 
     public void Dispose() => _timer.Dispose();
@@ -165,7 +169,7 @@ internal sealed class ActivityMonitor : IDisposable
     /// </summary>
     private void Park(long decidedReads, long decidedInputs)
     {
-        _timer.Change(Timeout.Infinite, Timeout.Infinite);
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Interlocked.Exchange(ref _parked, 1);
         if (Interlocked.Read(ref _reads) != decidedReads || Interlocked.Read(ref _inputs) != decidedInputs)
         {
@@ -182,7 +186,7 @@ internal sealed class ActivityMonitor : IDisposable
 
         try
         {
-            _timer.Change(TickMs, TickMs);
+            _timer.Change(s_tick, s_tick);
             Interlocked.Increment(ref _wakes);
         }
         catch (ObjectDisposedException)
@@ -202,9 +206,14 @@ internal sealed class ActivityMonitor : IDisposable
         {
             lock (_gate)
             {
+                if (_stopped)
+                {
+                    return;
+                }
+
                 var reads = Interlocked.Read(ref _reads);
                 var inputs = Interlocked.Read(ref _inputs);
-                if (Decide(reads) && !_stopped)
+                if (Decide(reads))
                 {
                     Park(reads, inputs);
                 }
@@ -230,16 +239,24 @@ internal sealed class ActivityMonitor : IDisposable
     /// <returns>True when nothing can change before the next output or input (the timer may park).</returns>
     private bool Decide(long reads)
     {
+        var burst = reads != _decidedReads;
+        _decidedReads = reads;
         if (reads == 0 || (_native && (_nativeWorking || reads == _nativeAtRead || (_nativeHeld && Interlocked.Read(ref _inputs) == _nativeAtInput))))
         {
             return true;
         }
 
-        var quietMs = Environment.TickCount64 - Volatile.Read(ref _lastOutput);
+        var quietMs = (long)_time.GetElapsedTime(Volatile.Read(ref _lastOutput)).TotalMilliseconds;
         if (quietMs < WaitingQuietMs)
         {
             Change(SessionActivity.Working, "output");
             return false;
+        }
+
+        if (burst)
+        {
+            // Output came since the last decision: it was a turn of work, however late this tick sees it.
+            Change(SessionActivity.Working, "output");
         }
 
         if (_waiting.Length > 0 && reads != _screenCheckedAtRead)
