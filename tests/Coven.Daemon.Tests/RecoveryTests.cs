@@ -89,9 +89,73 @@ public sealed class RecoveryTests : IAsyncLifetime
     [Fact]
     public async Task LaneStalledRightAfterLaunch_StaysLive_AndTheSweepAttachesItOnceItAnswers()
     {
-        // A real stall: COVEN_LANE_PATH runs the real lane and stops it (SIGSTOP) right after its launch report and
-        // before passing the report on, so the launch is answered and covend's hello then gets no answer, as on a
-        // machine that stalls for longer than the 2 s connect timeout right after a launch.
+        var (daemon, id, lanePid) = await LaunchOnAStalledLaneAsync();
+        try
+        {
+            // Health waits for the launch's follow-up (the attach that gets no answer): the lane is not attached, and
+            // the session is still live with its lane running, not orphaned.
+            Assert.False(await LaneAttachedAsync(daemon, id), "a stopped lane was reported attached");
+            Assert.Equal("live", await daemon.Api.StatusAsync(id));
+            Assert.False(ProcFs.IsGone(lanePid), "the stalled lane was killed");
+        }
+        finally
+        {
+            ProcessTools.Kill(lanePid, Signals.SIGCONT);
+        }
+
+        // The lane answers again: the sweep (every second here) attaches it, and the session works.
+        Assert.True(await Eventually.TrueAsync(() => LaneAttachedAsync(daemon, id), s_timeout), "the sweep did not attach the lane once it answered");
+        Assert.Equal(HttpStatusCode.Accepted, (await daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"after the stall\r"}""")).Status);
+        Assert.True(await Eventually.TrueAsync(async () => (await daemon.Api.OutputAsync(id)).Contains("got: after the stall", StringComparison.Ordinal), s_timeout));
+        Assert.Equal("live", await daemon.Api.StatusAsync(id));
+        var lifecycle = await daemon.Api.GetAsync($"api/v1/sessions/{id}/events?kind=lifecycle");
+        Assert.Equal(HttpStatusCode.OK, lifecycle.Status);
+        Assert.DoesNotContain("orphaned", lifecycle.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StalledLane_KillIsDoneByTheDaemon_AndEndsTheSession()
+    {
+        var (daemon, id, lanePid) = await LaunchOnAStalledLaneAsync();
+        ProcessIdentity harness;
+        using (var store = _home.OpenStore())
+        {
+            harness = store.Sessions.Get(SessionId.Parse(id))!.HarnessProcess!.Value;
+        }
+
+        try
+        {
+            Assert.False(await LaneAttachedAsync(daemon, id));
+
+            // What needs the lane is refused with the error envelope; kill does not need it.
+            var input = await daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"x"}""");
+            Assert.Equal(HttpStatusCode.Conflict, input.Status);
+            Assert.Equal("session_not_live", input.ErrorCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await daemon.Api.PostAsync($"api/v1/sessions/{id}/kill", """{"graceMs":300}""")).Status);
+            Assert.Equal(HttpStatusCode.Conflict, (await daemon.Api.PostAsync($"api/v1/sessions/{id}/kill", "{}")).Status);
+
+            // The harness goes at once; the stopped lane cannot record it, so after 5 s it is orphaned and killed.
+            Assert.True(await Eventually.TrueAsync(() => ProcFs.GroupMembers(harness.Pid).Count == 0, s_timeout), "the harness's group survived the kill");
+            Assert.True(await Eventually.TrueAsync(async () => await daemon.Api.StatusAsync(id) != "live", s_timeout));
+            Assert.Equal("orphaned", await daemon.Api.StatusAsync(id));
+            Assert.True(await Eventually.TrueAsync(() => ProcFs.IsGone(lanePid), s_timeout), "the stopped lane was left running");
+            var kills = await daemon.Api.GetAsync($"api/v1/sessions/{id}/events?kind=kill");
+            Assert.Single(kills.Json.GetProperty("events").EnumerateArray());
+        }
+        finally
+        {
+            ProcessTools.Kill(lanePid, Signals.SIGCONT);
+        }
+    }
+
+    /// <summary>
+    /// A real stall: COVEN_LANE_PATH runs the real lane and stops it (SIGSTOP) right after its launch report and before
+    /// passing the report on, so the launch is answered and covend's hello then gets no answer, as on a machine that
+    /// stalls for longer than the 2 s connect timeout right after a launch. Returns once health (which waits for the
+    /// launch's follow-up attach) answers.
+    /// </summary>
+    private async Task<(DaemonProcess Daemon, string Id, int LanePid)> LaunchOnAStalledLaneAsync()
+    {
         _home.Harness.WriteEcho("codex");
         var stopped = Path.Combine(_home.Home, "stopped-lane");
         _home.Environment["COVEN_LANE_PATH"] = _home.Harness.Write("stalling-lane", $$"""
@@ -106,36 +170,14 @@ public sealed class RecoveryTests : IAsyncLifetime
         var daemon = await _home.StartAsync();
         var id = await daemon.Api.LaunchAsync(_home.Project);
         var lanePid = int.Parse(File.ReadAllText(stopped), CultureInfo.InvariantCulture);
-        try
-        {
-            Assert.Equal('T', ProcStat.TryRead(lanePid, out var stat) ? stat.State : '?');
-
-            // Health waits for the launch's follow-up (the attach that gets no answer): the lane is not attached, and
-            // the session is still live with its lane running, not orphaned.
-            var lanes = (await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray();
-            Assert.DoesNotContain(lanes, l => l.GetProperty("sessionId").GetString() == id);
-            Assert.Equal("live", await daemon.Api.StatusAsync(id));
-            Assert.False(ProcFs.IsGone(lanePid), "the stalled lane was killed");
-        }
-        finally
-        {
-            ProcessTools.Kill(lanePid, Signals.SIGCONT);
-        }
-
-        // The lane answers again: the sweep (every second here) attaches it, and the session works.
-        Assert.True(
-            await Eventually.TrueAsync(
-                async () => (await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray()
-                    .Any(l => l.GetProperty("sessionId").GetString() == id && l.GetProperty("status").GetString() == "attached"),
-                s_timeout),
-            "the sweep did not attach the lane once it answered");
-        Assert.Equal(HttpStatusCode.Accepted, (await daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"after the stall\r"}""")).Status);
-        Assert.True(await Eventually.TrueAsync(async () => (await daemon.Api.OutputAsync(id)).Contains("got: after the stall", StringComparison.Ordinal), s_timeout));
-        Assert.Equal("live", await daemon.Api.StatusAsync(id));
-        var lifecycle = await daemon.Api.GetAsync($"api/v1/sessions/{id}/events?kind=lifecycle");
-        Assert.Equal(HttpStatusCode.OK, lifecycle.Status);
-        Assert.DoesNotContain("orphaned", lifecycle.Text, StringComparison.Ordinal);
+        Assert.Equal('T', ProcStat.TryRead(lanePid, out var stat) ? stat.State : '?');
+        Assert.Equal(HttpStatusCode.OK, (await daemon.Api.GetAsync("api/v1/health")).Status);
+        return (daemon, id, lanePid);
     }
+
+    private static async Task<bool> LaneAttachedAsync(DaemonProcess daemon, string id) =>
+        (await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray()
+            .Any(l => l.GetProperty("sessionId").GetString() == id && l.GetProperty("status").GetString() == "attached");
 
     [Fact]
     public async Task HarnessExitedWhileDaemonDown_AppliedAtStart()

@@ -382,16 +382,18 @@ internal sealed partial class SessionService(
         }
 
         var monitor = monitors.FindLive(id);
-        if (monitor is null && monitors.RefusalOf(id) is not null && session.HarnessProcess is { } harness)
+        if (monitor is null && session.HarnessProcess is { } harness
+            && (monitors.RefusalOf(id) is not null || (session.Lane is { } lane && lane.IsAlive())))
         {
-            // A lane refused as incompatible cannot be asked: covend signals the harness itself (docs/daemon.md, "Upgrades").
-            if (monitors.RefusedKillInProgress(id))
+            // A lane covend cannot ask (refused as incompatible, or alive and not answering): covend signals the
+            // harness itself (docs/daemon.md, "Upgrades" and "Kill").
+            if (monitors.DirectKillInProgress(id))
             {
                 return KillInProgress(session);
             }
 
             RecordKill(id, signalName, grace);
-            monitors.KillRefused(session, harness, signal, TimeSpan.FromMilliseconds(grace));
+            monitors.KillDirectly(session, harness, signal, TimeSpan.FromMilliseconds(grace));
             LogKillRequested(id, signalName);
             return ApiResult.Json(202, new AcceptedResponse(true), CovenJsonContext.Default.AcceptedResponse);
         }

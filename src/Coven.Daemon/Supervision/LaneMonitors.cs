@@ -24,15 +24,15 @@ internal sealed partial class LaneMonitors(
     TimeProvider time,
     ILogger<LaneMonitors> logger) : IAsyncDisposable
 {
-    /// <summary>How long a refused lane gets to record its harness's exit and leave after covend killed the harness.</summary>
-    private static readonly TimeSpan s_refusedLaneExit = TimeSpan.FromSeconds(5);
+    /// <summary>How long a lane covend could not ask gets to record its harness's exit and leave after covend killed the harness.</summary>
+    private static readonly TimeSpan s_directKillLaneExit = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<SessionId, SessionMonitor> _monitors = new();
     private readonly ConcurrentDictionary<SessionId, byte> _launching = new();
     private readonly ConcurrentDictionary<SessionId, Task<bool>> _attaching = new();
     private readonly ConcurrentDictionary<SessionId, Task> _settling = new();
     private readonly ConcurrentDictionary<SessionId, LaneRefusal> _refused = new();
-    private readonly ConcurrentDictionary<SessionId, byte> _refusedKills = new();
+    private readonly ConcurrentDictionary<SessionId, byte> _directKills = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _screenUnsupported;
 
@@ -99,16 +99,17 @@ internal sealed partial class LaneMonitors(
     public IReadOnlyList<KeyValuePair<SessionId, LaneRefusal>> Refused() => [.. _refused];
 
     /// <summary>
-    /// Kills live session <paramref name="session"/> whose lane was refused as incompatible (docs/daemon.md,
-    /// "Upgrades"): covend cannot ask that lane, so it sends <paramref name="signal"/> to the process group of
-    /// <paramref name="harness"/> itself (matched by pid and start time), SIGKILLs what is left after
-    /// <paramref name="grace"/>, and then ends the session from what the lane recorded as it ended (its exit event; with
-    /// the caller's stored kill event, the end reason is <c>killed</c>), or orphans it and kills the lane if it did not
-    /// end. The caller holds the session lock, has checked <see cref="RefusedKillInProgress"/> and stored the kill event.
+    /// Kills live session <paramref name="session"/> whose lane covend cannot ask: refused as incompatible
+    /// (docs/daemon.md, "Upgrades"), or alive and not answering (stopped, stalled, wedged; docs/daemon.md, "Kill").
+    /// covend sends <paramref name="signal"/> to the process group of <paramref name="harness"/> itself (matched by pid
+    /// and start time), SIGKILLs what is left after <paramref name="grace"/>, and then ends the session from what the
+    /// lane recorded as it ended (its exit event; with the caller's stored kill event, the end reason is
+    /// <c>killed</c>), or orphans it and kills the lane if it did not end. The caller holds the session lock, has
+    /// checked <see cref="DirectKillInProgress"/> and stored the kill event.
     /// </summary>
-    public void KillRefused(SessionRecord session, ProcessIdentity harness, int signal, TimeSpan grace)
+    public void KillDirectly(SessionRecord session, ProcessIdentity harness, int signal, TimeSpan grace)
     {
-        if (!_refusedKills.TryAdd(session.Id, 0))
+        if (!_directKills.TryAdd(session.Id, 0))
         {
             return;
         }
@@ -118,7 +119,7 @@ internal sealed partial class LaneMonitors(
         {
             try
             {
-                await EndRefusedAsync(session, harness, grace, _stopping.Token);
+                await EndDirectKillAsync(session, harness, grace, _stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or StoreException)
             {
@@ -127,15 +128,15 @@ internal sealed partial class LaneMonitors(
             }
             finally
             {
-                _refusedKills.TryRemove(session.Id, out _);
+                _directKills.TryRemove(session.Id, out _);
             }
         });
     }
 
-    /// <summary>True while a kill of a refused lane's session runs (a second kill is told so).</summary>
-    public bool RefusedKillInProgress(SessionId id) => _refusedKills.ContainsKey(id);
+    /// <summary>True while a <see cref="KillDirectly">direct kill</see> of the session runs (a second kill is told so).</summary>
+    public bool DirectKillInProgress(SessionId id) => _directKills.ContainsKey(id);
 
-    private async Task EndRefusedAsync(SessionRecord session, ProcessIdentity harness, TimeSpan grace, CancellationToken cancellationToken)
+    private async Task EndDirectKillAsync(SessionRecord session, ProcessIdentity harness, TimeSpan grace, CancellationToken cancellationToken)
     {
         // Neither process is covend's child (no exit notice to wait on): look every 50 ms, for a few seconds at most.
         var step = TimeSpan.FromMilliseconds(50);
@@ -148,10 +149,10 @@ internal sealed partial class LaneMonitors(
         // descendants, a few seconds at most); one that does not is orphaned and killed below.
         if (session.Lane is { } lane)
         {
-            await GoneWithinAsync(lane.IsAlive, s_refusedLaneExit, step, cancellationToken);
+            await GoneWithinAsync(lane.IsAlive, s_directKillLaneExit, step, cancellationToken);
         }
 
-        await OrphanAsync(session.Id, "its refused lane did not end after the harness was killed", cancellationToken);
+        await OrphanAsync(session.Id, "its lane did not end after covend killed the harness", cancellationToken);
     }
 
     private async Task<bool> GoneWithinAsync(Func<bool> alive, TimeSpan limit, TimeSpan step, CancellationToken cancellationToken)
