@@ -5,8 +5,9 @@ namespace Coven.Cli;
 
 /// <summary>
 /// The parse errors of a command line, said for a person: a value of the wrong type names the option and what it
-/// expects ("invalid value 'abc' for --tail: expected a whole number"), not the .NET type, and an unknown command
-/// is one error, not also "Required command was not provided".
+/// expects ("invalid value 'abc' for --tail: expected a whole number"), not the .NET type; a missing argument, option
+/// value or subcommand names what is missing ("missing &lt;id&gt; for 'coven show'"); an unknown command is one error, not
+/// also "Required command was not provided".
 /// </summary>
 internal static class UsageErrors
 {
@@ -26,6 +27,36 @@ internal static class UsageErrors
 
     private static string Describe(ParseError error)
     {
+        // System.CommandLine's own sentences ("Required argument missing for command: 'show'.") said the way the rest of
+        // coven's errors are: what is missing and for which command or option.
+        if (error.Message.StartsWith("Required command was not provided", StringComparison.Ordinal) && error.SymbolResult is CommandResult needs)
+        {
+            var names = needs.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+            return $"'{CliApp.CommandPath(needs.Command)}' needs a command: {string.Join(", ", names)}";
+        }
+
+        if (error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            var owner = error.SymbolResult is ArgumentResult argument ? argument.Parent : error.SymbolResult;
+            switch (owner)
+            {
+                case OptionResult option:
+                    return $"{option.Option.Name} needs a value" + (option.Option.HelpName is { } value ? $" (<{value}>)" : string.Empty);
+                case CommandResult command:
+                    var missing = error.SymbolResult is ArgumentResult a
+                        ? a.Argument
+                        : command.Command.Arguments.FirstOrDefault(x => x.Arity.MinimumNumberOfValues > 0);
+                    if (missing is not null)
+                    {
+                        return $"missing <{missing.HelpName ?? missing.Name}> for '{CliApp.CommandPath(command.Command)}'";
+                    }
+
+                    break;
+            }
+
+            return error.Message;
+        }
+
         if (!error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
         {
             return error.Message;

@@ -147,6 +147,23 @@ public sealed class ParseTests
         Assert.Equal(string.Empty, stdout);
         Assert.StartsWith("coven: ", stderr, StringComparison.Ordinal);
         Assert.Contains("Usage: " + usagePrefix, stderr, StringComparison.Ordinal);
+
+        // System.CommandLine's stock sentences are said in coven's words (UsageErrors).
+        Assert.DoesNotContain("Required ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot parse", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "show" }, "coven: missing <id> for 'coven show' (usage)")]
+    [InlineData(new[] { "logs", "a", "--tail" }, "coven: --tail needs a value (<lines>) (usage)")]
+    [InlineData(new[] { "daemon" }, "coven: 'coven daemon' needs a command: start, stop, status, restart, logs (usage)")]
+    [InlineData(new[] { "ls", "--limit", "x" }, "coven: invalid value 'x' for --limit: expected a whole number (usage)")]
+    public async Task Run_MissingOrWrongPiece_SaysWhatIsMissing(string[] args, string firstLine)
+    {
+        var (code, _, stderr) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal(firstLine, stderr.Split('\n')[0]);
     }
 
     [Fact]
