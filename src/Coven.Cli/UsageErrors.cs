@@ -22,17 +22,40 @@ internal static class UsageErrors
                 : $"unknown command '{word}' for '{CliApp.CommandPath(command)}'"];
         }
 
-        return [.. parse.Errors.Select(Describe).Distinct(StringComparer.Ordinal)];
+        // What is wrong with what was typed comes before what was left out ("needs a command").
+        return [.. parse.Errors.OrderBy(e => IsMissingCommand(e) ? 1 : 0).Select(e => Describe(e, command)).Distinct(StringComparer.Ordinal)];
     }
 
-    private static string Describe(ParseError error)
+    private static bool IsMissingCommand(ParseError error) =>
+        error.Message.StartsWith("Required command was not provided", StringComparison.Ordinal);
+
+    private static string Describe(ParseError error, Command parsed)
     {
+        if (error.Message.StartsWith("Unrecognized command or argument '", StringComparison.Ordinal))
+        {
+            var word = error.Message["Unrecognized command or argument '".Length..].TrimEnd('.').TrimEnd('\'');
+            return word.StartsWith('-')
+                ? $"unknown option '{word}' for '{CliApp.CommandPath(parsed)}'"
+                : $"unexpected argument '{word}' for '{CliApp.CommandPath(parsed)}'";
+        }
+
+        if (error.Message.StartsWith("Argument '", StringComparison.Ordinal) && error.Message.Contains("not recognized. Must be one of:", StringComparison.Ordinal)
+            && error.SymbolResult is ArgumentResult among)
+        {
+            var lines = error.Message.Split('\n');
+            var allowed = lines.Skip(1).Select(l => l.Trim().Trim('\'')).Where(l => l.Length > 0);
+            var given = string.Join(' ', among.Tokens.Select(t => t.Value));
+            return $"invalid value '{given}' for <{among.Argument.HelpName ?? among.Argument.Name}>: expected one of {string.Join(", ", allowed)}";
+        }
+
         // System.CommandLine's own sentences ("Required argument missing for command: 'show'.") said the way the rest of
         // coven's errors are: what is missing and for which command or option.
-        if (error.Message.StartsWith("Required command was not provided", StringComparison.Ordinal) && error.SymbolResult is CommandResult needs)
+        if (IsMissingCommand(error) && error.SymbolResult is CommandResult needs)
         {
-            var names = needs.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
-            return $"'{CliApp.CommandPath(needs.Command)}' needs a command: {string.Join(", ", names)}";
+            // A few are listed; the root's thirty are what the "Run 'coven --help'" line after the usage is for.
+            string[] names = [.. needs.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name)];
+            var path = CliApp.CommandPath(needs.Command);
+            return names.Length <= 8 ? $"'{path}' needs a command: {string.Join(", ", names)}" : $"'{path}' needs a command";
         }
 
         if (error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))

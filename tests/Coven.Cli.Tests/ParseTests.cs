@@ -151,6 +151,8 @@ public sealed class ParseTests
         // System.CommandLine's stock sentences are said in coven's words (UsageErrors).
         Assert.DoesNotContain("Required ", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Cannot parse", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unrecognized command or argument", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Must be one of", stderr, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -158,6 +160,11 @@ public sealed class ParseTests
     [InlineData(new[] { "logs", "a", "--tail" }, "coven: --tail needs a value (<lines>) (usage)")]
     [InlineData(new[] { "daemon" }, "coven: 'coven daemon' needs a command: start, stop, status, restart, logs (usage)")]
     [InlineData(new[] { "ls", "--limit", "x" }, "coven: invalid value 'x' for --limit: expected a whole number (usage)")]
+    [InlineData(new[] { "show", "a", "b" }, "coven: unexpected argument 'b' for 'coven show' (usage)")]
+    [InlineData(new[] { "run", "codex", "p", "--nope" }, "coven: unknown option '--nope' for 'coven run' (usage)")]
+    [InlineData(new[] { "completion", "tcsh" }, "coven: invalid value 'tcsh' for <shell>: expected one of bash, zsh, fish (usage)")]
+    [InlineData(new[] { "--home" }, "coven: --home needs a value (<dir>) (usage)")]
+    [InlineData(new string[0], "coven: 'coven' needs a command (usage)")]
     public async Task Run_MissingOrWrongPiece_SaysWhatIsMissing(string[] args, string firstLine)
     {
         var (code, _, stderr) = await RunAsync(args);
