@@ -16,10 +16,7 @@ internal static class UsageErrors
         var command = parse.CommandResult.Command;
         if (command.Subcommands.Count > 0 && command.Arguments.Count == 0 && parse.UnmatchedTokens.Count > 0)
         {
-            var word = parse.UnmatchedTokens[0];
-            return [word.StartsWith('-')
-                ? $"unknown option '{word}' for '{CliApp.CommandPath(command)}'"
-                : $"unknown command '{word}' for '{CliApp.CommandPath(command)}'"];
+            return [Unknown(parse.UnmatchedTokens[0], command)];
         }
 
         // What is wrong with what was typed comes before what was left out ("needs a command").
@@ -33,10 +30,13 @@ internal static class UsageErrors
     {
         if (error.Message.StartsWith("Unrecognized command or argument '", StringComparison.Ordinal))
         {
-            var word = error.Message["Unrecognized command or argument '".Length..].TrimEnd('.').TrimEnd('\'');
-            return word.StartsWith('-')
-                ? $"unknown option '{word}' for '{CliApp.CommandPath(parsed)}'"
-                : $"unexpected argument '{word}' for '{CliApp.CommandPath(parsed)}'";
+            return Unknown(error.Message["Unrecognized command or argument '".Length..].TrimEnd('.').TrimEnd('\''), parsed);
+        }
+
+        if (error.Message.StartsWith("Option '", StringComparison.Ordinal) && error.Message.Contains("expects a single argument but", StringComparison.Ordinal)
+            && error.SymbolResult is OptionResult repeated)
+        {
+            return $"{repeated.Option.Name} takes one value; it was given {repeated.Tokens.Count}";
         }
 
         if (error.Message.StartsWith("Argument '", StringComparison.Ordinal) && error.Message.Contains("not recognized. Must be one of:", StringComparison.Ordinal)
@@ -91,6 +91,83 @@ internal static class UsageErrors
             ArgumentResult a => $"invalid value '{string.Join(' ', a.Tokens.Select(t => t.Value))}' for <{a.Argument.HelpName ?? a.Argument.Name}>: expected {Expected(a.Argument.ValueType)}",
             _ => error.Message,
         };
+    }
+
+    /// <summary>An option, subcommand or argument <paramref name="command"/> does not know, with the nearest name it does know.</summary>
+    private static string Unknown(string word, Command command)
+    {
+        var path = CliApp.CommandPath(command);
+        if (word.StartsWith('-'))
+        {
+            return $"unknown option '{word}' for '{path}'" + DidYouMean(word, OptionNames(command));
+        }
+
+        return command.Subcommands.Count > 0
+            ? $"unknown command '{word}' for '{path}'" + DidYouMean(word, command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name)))
+            : $"unexpected argument '{word}' for '{path}'";
+    }
+
+    /// <summary>The options <paramref name="command"/> takes: its own and the recursive ones of the commands above it.</summary>
+    private static IEnumerable<string> OptionNames(Command command)
+    {
+        var options = new List<Option>(command.Options);
+        var above = new Queue<Symbol>(command.Parents);
+        while (above.TryDequeue(out var parent))
+        {
+            if (parent is Command up)
+            {
+                options.AddRange(up.Options.Where(o => o.Recursive));
+                foreach (var next in up.Parents)
+                {
+                    above.Enqueue(next);
+                }
+            }
+        }
+
+        return options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name));
+    }
+
+    /// <summary>" (did you mean 'X'?)" for the known name nearest to a typo (at most two edits, fewer than half the word), else nothing.</summary>
+    internal static string DidYouMean(string word, IEnumerable<string> known)
+    {
+        var limit = Math.Min(2, (word.TrimStart('-').Length - 1) / 2);
+        var best = known.Distinct(StringComparer.Ordinal)
+            .Select(name => (Name: name, Distance: Edits(word, name)))
+            .Where(c => c.Distance <= limit)
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Name is null ? string.Empty : $" (did you mean '{best.Name}'?)";
+    }
+
+    /// <summary>Edits between two words: insertions, deletions, substitutions and swaps of neighbours, one each.</summary>
+    private static int Edits(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     private static string Expected(Type type)

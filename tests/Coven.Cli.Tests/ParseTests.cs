@@ -153,6 +153,7 @@ public sealed class ParseTests
         Assert.DoesNotContain("Cannot parse", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Unrecognized command or argument", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Must be one of", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("expects a single argument", stderr, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -165,6 +166,12 @@ public sealed class ParseTests
     [InlineData(new[] { "completion", "tcsh" }, "coven: invalid value 'tcsh' for <shell>: expected one of bash, zsh, fish (usage)")]
     [InlineData(new[] { "--home" }, "coven: --home needs a value (<dir>) (usage)")]
     [InlineData(new string[0], "coven: 'coven' needs a command (usage)")]
+    [InlineData(new[] { "sesions" }, "coven: unknown command 'sesions' for 'coven' (did you mean 'sessions'?) (usage)")]
+    [InlineData(new[] { "daemon", "stp" }, "coven: unknown command 'stp' for 'coven daemon' (did you mean 'stop'?) (usage)")]
+    [InlineData(new[] { "ls", "--limt", "3" }, "coven: unknown option '--limt' for 'coven sessions' (did you mean '--limit'?) (usage)")]
+    [InlineData(new[] { "ls", "--hme", "/tmp" }, "coven: unknown option '--hme' for 'coven sessions' (did you mean '--home'?) (usage)")]
+    [InlineData(new[] { "zzzzzz" }, "coven: unknown command 'zzzzzz' for 'coven' (usage)")]
+    [InlineData(new[] { "ls", "--limit", "1", "--limit", "2" }, "coven: --limit takes one value; it was given 2 (usage)")]
     public async Task Run_MissingOrWrongPiece_SaysWhatIsMissing(string[] args, string firstLine)
     {
         var (code, _, stderr) = await RunAsync(args);
