@@ -4,10 +4,11 @@ using System.CommandLine.Parsing;
 namespace Coven.Cli;
 
 /// <summary>
-/// The parse errors of a command line, said for a person: a value of the wrong type names the option and what it
-/// expects ("invalid value 'abc' for --tail: expected a whole number"), not the .NET type; a missing argument, option
-/// value or subcommand names what is missing ("missing &lt;id&gt; for 'coven show'"); an unknown command is one error, not
-/// also "Required command was not provided".
+/// The parse errors of a command line, said for a person and not in System.CommandLine's stock sentences (recognised
+/// by their English start; the CLI runs with invariant globalization): a value of the wrong type names the option and
+/// what it expects ("invalid value 'abc' for --tail: expected a whole number"), not the .NET type; a missing argument,
+/// option value or subcommand names what is missing ("missing &lt;id&gt; for 'coven show'"); an unknown command or
+/// option is one error, with the nearest known name when it is a near miss (docs/cli.md, "Bad values").
 /// </summary>
 internal static class UsageErrors
 {
@@ -48,8 +49,6 @@ internal static class UsageErrors
             return $"invalid value '{given}' for <{among.Argument.HelpName ?? among.Argument.Name}>: expected one of {string.Join(", ", allowed)}";
         }
 
-        // System.CommandLine's own sentences ("Required argument missing for command: 'show'.") said the way the rest of
-        // coven's errors are: what is missing and for which command or option.
         if (IsMissingCommand(error) && error.SymbolResult is CommandResult needs)
         {
             // A few are listed; the root's thirty are what the "Run 'coven --help'" line after the usage is for.
