@@ -297,6 +297,25 @@ internal sealed class CliApp
         }
     }
 
+    /// <summary>
+    /// The options <paramref name="command"/> takes, as help lists them: its own visible ones, then the visible recursive
+    /// ones of each command above it (each once). Help, completion and the "did you mean" of usage errors use this.
+    /// </summary>
+    public static IEnumerable<Option> OptionsOf(Command command)
+    {
+        var seen = new HashSet<Option>();
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+        {
+            foreach (var o in c.Options)
+            {
+                if (!o.Hidden && (c == command || o.Recursive) && seen.Add(o))
+                {
+                    yield return o;
+                }
+            }
+        }
+    }
+
     public static string CommandPath(Command command)
     {
         var names = new List<string>();

@@ -98,7 +98,7 @@ internal static class UsageErrors
         var path = CliApp.CommandPath(command);
         if (word.StartsWith('-'))
         {
-            return $"unknown option '{word}' for '{path}'" + DidYouMean(word, OptionNames(command));
+            return $"unknown option '{word}' for '{path}'" + DidYouMean(word, CliApp.OptionsOf(command).SelectMany(o => o.Aliases.Prepend(o.Name)));
         }
 
         return command.Subcommands.Count > 0
@@ -106,28 +106,12 @@ internal static class UsageErrors
             : $"unexpected argument '{word}' for '{path}'";
     }
 
-    /// <summary>The options <paramref name="command"/> takes: its own and the recursive ones of the commands above it.</summary>
-    private static IEnumerable<string> OptionNames(Command command)
-    {
-        var options = new List<Option>(command.Options);
-        var above = new Queue<Symbol>(command.Parents);
-        while (above.TryDequeue(out var parent))
-        {
-            if (parent is Command up)
-            {
-                options.AddRange(up.Options.Where(o => o.Recursive));
-                foreach (var next in up.Parents)
-                {
-                    above.Enqueue(next);
-                }
-            }
-        }
-
-        return options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name));
-    }
-
-    /// <summary>" (did you mean 'X'?)" for the known name nearest to a typo (at most two edits, fewer than half the word), else nothing.</summary>
-    internal static string DidYouMean(string word, IEnumerable<string> known)
+    /// <summary>
+    /// " (did you mean 'X'?)" for the known name nearest to a typo (at most two edits, fewer than half the word), else
+    /// nothing. Ours, not System.CommandLine's typo correction: that one is part of its ParseErrorAction, which prints
+    /// its own sentences ("… was not matched. Did you mean one of the following?") to the output and returns nothing.
+    /// </summary>
+    private static string DidYouMean(string word, IEnumerable<string> known)
     {
         var limit = Math.Min(2, (word.TrimStart('-').Length - 1) / 2);
         var best = known.Distinct(StringComparer.Ordinal)

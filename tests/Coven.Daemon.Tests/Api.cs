@@ -36,6 +36,11 @@ public sealed class Api(HttpClient client)
         return r.Json.GetProperty("id").GetString()!;
     }
 
+    /// <summary>Whether health lists the session's lane as attached (health waits for a launch's follow-up attach first).</summary>
+    public async Task<bool> LaneAttachedAsync(string id) =>
+        (await GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray()
+            .Any(l => l.GetProperty("sessionId").GetString() == id && l.GetProperty("status").GetString() == "attached");
+
     public async Task<string> StatusAsync(string id) => (await GetAsync($"api/v1/sessions/{id}")).Json.GetProperty("status").GetString()!;
 
     /// <summary>Concatenated output text of a session (data and base64 chunks).</summary>

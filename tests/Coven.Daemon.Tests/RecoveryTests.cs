@@ -94,7 +94,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         {
             // Health waits for the launch's follow-up (the attach that gets no answer): the lane is not attached, and
             // the session is still live with its lane running, not orphaned.
-            Assert.False(await LaneAttachedAsync(daemon, id), "a stopped lane was reported attached");
+            Assert.False(await daemon.Api.LaneAttachedAsync(id), "a stopped lane was reported attached");
             Assert.Equal("live", await daemon.Api.StatusAsync(id));
             Assert.False(ProcFs.IsGone(lanePid), "the stalled lane was killed");
         }
@@ -104,7 +104,7 @@ public sealed class RecoveryTests : IAsyncLifetime
         }
 
         // The lane answers again: the sweep (every second here) attaches it, and the session works.
-        Assert.True(await Eventually.TrueAsync(() => LaneAttachedAsync(daemon, id), s_timeout), "the sweep did not attach the lane once it answered");
+        Assert.True(await Eventually.TrueAsync(() => daemon.Api.LaneAttachedAsync(id), s_timeout), "the sweep did not attach the lane once it answered");
         Assert.Equal(HttpStatusCode.Accepted, (await daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"after the stall\r"}""")).Status);
         Assert.True(await Eventually.TrueAsync(async () => (await daemon.Api.OutputAsync(id)).Contains("got: after the stall", StringComparison.Ordinal), s_timeout));
         Assert.Equal("live", await daemon.Api.StatusAsync(id));
@@ -125,7 +125,7 @@ public sealed class RecoveryTests : IAsyncLifetime
 
         try
         {
-            Assert.False(await LaneAttachedAsync(daemon, id));
+            Assert.False(await daemon.Api.LaneAttachedAsync(id));
 
             // What needs the lane is refused with the error envelope; kill does not need it.
             var input = await daemon.Api.PostAsync($"api/v1/sessions/{id}/input", """{"data":"x"}""");
@@ -174,10 +174,6 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await daemon.Api.GetAsync("api/v1/health")).Status);
         return (daemon, id, lanePid);
     }
-
-    private static async Task<bool> LaneAttachedAsync(DaemonProcess daemon, string id) =>
-        (await daemon.Api.GetAsync("api/v1/health")).Json.GetProperty("lanes").EnumerateArray()
-            .Any(l => l.GetProperty("sessionId").GetString() == id && l.GetProperty("status").GetString() == "attached");
 
     [Fact]
     public async Task HarnessExitedWhileDaemonDown_AppliedAtStart()

@@ -176,13 +176,10 @@ internal static class CompletionCommand
             words.AddRange(sub.Aliases);
         }
 
-        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+        foreach (var o in CliApp.OptionsOf(command))
         {
-            foreach (var o in c.Options.Where(o => !o.Hidden && (c == command || o.Recursive)))
-            {
-                words.Add(o.Name);
-                words.AddRange(o.Aliases.Where(a => a.StartsWith("--", StringComparison.Ordinal)));
-            }
+            words.Add(o.Name);
+            words.AddRange(o.Aliases.Where(a => a.StartsWith("--", StringComparison.Ordinal)));
         }
 
         words.Add("--help");

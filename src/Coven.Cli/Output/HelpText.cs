@@ -19,22 +19,7 @@ internal static class HelpText
         var args = command.Arguments.Where(a => !a.Hidden).Select(a => ("<" + (a.HelpName ?? a.Name) + ">", a.Description ?? string.Empty)).ToList();
         Section(sb, "Arguments", args);
 
-        var options = new List<(string, string)>();
-        var seen = new HashSet<Option>();
-        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
-        {
-            foreach (var o in c.Options)
-            {
-                if (o.Hidden || (c != command && !o.Recursive) || !seen.Add(o))
-                {
-                    continue;
-                }
-
-                options.Add((Label(o), o.Description ?? string.Empty));
-            }
-        }
-
-        Section(sb, "Options", options);
+        Section(sb, "Options", [.. CliApp.OptionsOf(command).Select(o => (Label(o), o.Description ?? string.Empty))]);
 
         var subs = command.Subcommands.Where(s => !s.Hidden)
             .Select(s => (string.Join(", ", s.Aliases.Prepend(s.Name)), Summary(s.Description)))
