@@ -19,7 +19,7 @@ internal static class Descendants
     /// Reaps every adopted child that has exited, at once (called on SIGCHLD): as subreaper the lane inherits the
     /// orphans of the harness's helpers (Codex leaves a short-lived <c>git</c> per start), and without a wait they stay
     /// zombies until the session ends. Waits only for the pids it finds among the lane's own children, never for
-    /// <paramref name="harnessPid"/>: the harness's exit status belongs to the PTY's waiter. Returns how many it reaped.
+    /// <paramref name="harnessPid"/>: the harness's exit status belongs to its <see cref="Coven.Pty.PtyProcess"/>, which reaps it on the same signal. Returns how many it reaped.
     /// </summary>
     public static int ReapExited(int harnessPid)
     {
@@ -47,13 +47,7 @@ internal static class Descendants
             {
                 try
                 {
-                    foreach (var word in File.ReadAllText(task + "/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                    {
-                        if (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                        {
-                            children.Add(pid);
-                        }
-                    }
+                    AddPids(task + "/children", children);
                 }
                 catch (IOException)
                 {
@@ -67,6 +61,40 @@ internal static class Descendants
         }
 
         return children;
+    }
+
+    /// <summary>
+    /// Adds the pids listed in a <c>children</c> file (decimal, space-separated). Read into a stack buffer, not through
+    /// a FileStream and a string: this runs at every SIGCHLD and at each lane's start, once per thread.
+    /// </summary>
+    private static void AddPids(string path, List<int> pids)
+    {
+        using var handle = File.OpenHandle(path);
+        Span<byte> buffer = stackalloc byte[1024];
+        long offset = 0;
+        var pid = -1;
+        int read;
+        while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
+        {
+            offset += read;
+            foreach (var b in buffer[..read])
+            {
+                if (b is >= (byte)'0' and <= (byte)'9')
+                {
+                    pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
+                }
+                else if (pid >= 0)
+                {
+                    pids.Add(pid);
+                    pid = -1;
+                }
+            }
+        }
+
+        if (pid >= 0)
+        {
+            pids.Add(pid);
+        }
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ namespace Coven.Pty;
 /// <remarks>
 /// Threading: <see cref="Read"/> and <c>Write</c> block the calling thread (call them from dedicated
 /// threads); they may run concurrently with each other, with <see cref="Resize"/> and with <see cref="Dispose"/>.
-/// The child is reaped by a dedicated thread that waits for this pid only; <see cref="Exited"/> completes then.
+/// The child (this pid only) is reaped when SIGCHLD reports a child's exit, not by a thread of its own; <see cref="Exited"/>
+/// completes then.
 /// Disposing closes the master (the kernel then sends SIGHUP to the child's session) but does not wait for the child.
 /// </remarks>
 public sealed class PtyProcess : IDisposable
@@ -27,6 +28,8 @@ public sealed class PtyProcess : IDisposable
     private readonly SafeFileHandle _wakeWrite;
     private readonly Lock _writeLock = new();
     private readonly TaskCompletionSource<PtyExitStatus> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _reapLock = new();
+    private readonly PosixSignalRegistration _childSignal;
     private int _stopped;
     private int _disposed;
     private volatile bool _groupGone;
@@ -43,8 +46,19 @@ public sealed class PtyProcess : IDisposable
         // Read before the reaper can run: until we reap it the child exists at least as a zombie, so its
         // start time is always readable here even if it exits at once.
         StartTime = ProcStat.TryRead(pid, out var stat) ? stat.StartTime : 0;
-        var reaper = new Thread(Reap) { IsBackground = true, Name = "pty-wait-" + pid };
-        reaper.Start();
+
+        // Reaped on SIGCHLD instead of by a thread blocked in waitpid: a thread start is a clone and, in NativeAOT, a
+        // yield loop until the new thread runs, paid on every launch (docs/benchmarks-cli.md, "What a launch costs").
+        // The runtime runs every registered handler on each SIGCHLD it receives, and signals that arrive together
+        // coalesce into one, so each process checks its own pid (never waitpid(-1): other children are not ours).
+        // A child that exited before the registration sent its signal too early: check once after registering.
+        _childSignal = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => TryReap());
+        TryReap();
+        if (_exited.Task.IsCompleted)
+        {
+            // Reaped here, or by a handler that ran before _childSignal was assigned (and so could not dispose it).
+            _childSignal.Dispose();
+        }
     }
 
     /// <summary>The child's pid; also its process group id and session id.</summary>
@@ -627,28 +641,34 @@ public sealed class PtyProcess : IDisposable
         }
     }
 
-    private unsafe void Reap()
+    /// <summary>Reaps the child if it has exited (never blocks); completes <see cref="Exited"/> once.</summary>
+    private unsafe void TryReap()
     {
-        while (true)
+        // Two SIGCHLDs handled at once must not race: the second waitpid would see ECHILD and report a lost status.
+        lock (_reapLock)
         {
-            int status;
-            var r = Libc.Waitpid(Pid, &status, 0);
-            if (r == Pid)
+            if (_exited.Task.IsCompleted)
             {
-                _exited.TrySetResult(PtyExitStatus.FromWaitStatus(status));
                 return;
             }
 
-            var errno = Marshal.GetLastPInvokeError();
-            if (r < 0 && errno == Libc.EINTR)
+            int status;
+            int r;
+            do
             {
-                continue;
+                r = Libc.Waitpid(Pid, &status, Libc.WNOHANG);
+            }
+            while (r < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR);
+
+            if (r == 0)
+            {
+                return;
             }
 
             // ECHILD means someone else reaped our child (a SIGCHLD=SIG_IGN host, or a foreign waitpid(-1)):
             // the status is lost, but waiters must not hang.
-            _exited.TrySetResult(new PtyExitStatus(null, null));
-            return;
+            _exited.TrySetResult(r == Pid ? PtyExitStatus.FromWaitStatus(status) : new PtyExitStatus(null, null));
+            _childSignal?.Dispose(); // null when a signal is handled before the constructor assigned it
         }
     }
 }

@@ -47,6 +47,35 @@ public sealed class PtyProcessHygieneTests
     }
 
     [Fact]
+    public async Task Exited_ManyChildrenEndingTogether_EachGetsItsOwnStatus_WithoutAThreadEach()
+    {
+        // Children are reaped on SIGCHLD, and signals that arrive together coalesce into one: a process that only
+        // looked when "its" signal came would hang here. Each child waits for a line on its terminal; the lines are
+        // written back to back, so the children exit within the same instant.
+        const int count = 24;
+        var runs = Enumerable.Range(0, count).Select(i => PtyRun.Shell($"read x; exit {i}")).ToList();
+        try
+        {
+            // The old reaper was a thread per child blocked in waitpid, named after it.
+            Assert.DoesNotContain(ThreadNames(), name => name.StartsWith("pty-wait", StringComparison.Ordinal));
+            foreach (var run in runs)
+            {
+                Assert.True(run.Process.Write("\n"u8.ToArray()));
+            }
+
+            var statuses = await Task.WhenAll(runs.Select(r => r.WaitExitAsync()));
+            Assert.Equal(Enumerable.Range(0, count).Select(i => new PtyExitStatus(i, null)), statuses);
+        }
+        finally
+        {
+            runs.ForEach(r => r.Dispose());
+        }
+    }
+
+    private static List<string> ThreadNames() =>
+        [.. Directory.EnumerateDirectories("/proc/self/task").Select(task => File.ReadAllText(task + "/comm").TrimEnd('\n'))];
+
+    [Fact]
     public async Task Exited_NormalExit_HasCodeAndNoSignal()
     {
         using var run = PtyRun.Shell("exit 3");
